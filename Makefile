@@ -1,0 +1,45 @@
+# cookiecutter-biodl — `make help` lists the targets.
+PYTHON      ?= python3
+VENV        ?= .venv
+BIN         := $(VENV)/bin
+TEMPLATE    := {{cookiecutter.project_slug}}
+CONSTRAINTS := $(TEMPLATE)/constraints.txt
+DEMO        ?= demo
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help venv demo test test-fast notebooks bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements-dev.txt $(CONSTRAINTS)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -c '$(CONSTRAINTS)' -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed ## create .venv with the template's tools and the project's pinned packages
+
+demo: venv ## bake a project with defaults, install it, run all eight notebooks on the built-in data
+	rm -rf '$(DEMO)' && mkdir -p '$(DEMO)'
+	$(BIN)/cookiecutter --no-input . -o '$(DEMO)'
+	$(MAKE) -C '$(DEMO)/my-lab-project' setup run PYTHON='$(PYTHON)'
+	@echo
+	@echo "Report: the executed notebooks, figures, artifacts and run.json are in"
+	@echo "  $$(ls -d $(CURDIR)/$(DEMO)/my-lab-project/reports/runs/*/ | tail -n 1)"
+
+test: venv ## run the template's tests (bakes projects, runs their tests and pipeline)
+	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+test-fast: venv ## the tests without the slow end-to-end ones
+	$(BIN)/python -m pytest tests -m "not slow" $(PYTEST_ARGS)
+
+notebooks: venv ## rebuild the template's notebooks from notebooks-src/
+	$(BIN)/python tools/build_notebooks.py
+
+bench: venv ## per-notebook overhead of the runner vs papermill and nbconvert, and the quick pipeline
+	$(BIN)/python benchmarks/bench_runner.py
+
+clean: ## remove the demo, caches and the venv
+	rm -rf '$(DEMO)' $(VENV) .pytest_cache build
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

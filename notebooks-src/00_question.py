@@ -1,0 +1,74 @@
+# %% [markdown]
+# # 00 · The question — is deep learning the right tool here?
+# **Tips 1 and 4** of Lee et al. (2022), *Ten quick tips for deep learning in biology*,
+# PLoS Comput Biol 18(3): e1009803.
+#
+# Before any model is trained, write down the question and check whether the data could
+# support a deep network at all. The paper's rough floor is about 100 samples per class
+# (Tip 1); networks usually need orders of magnitude more, so many biological tables are
+# better served first by classical models.
+#
+# **Checklist**
+# - [ ] `study.question` and `study.hypothesis` in `lab.yaml` say what you want to learn
+# - [ ] samples per class compared with the ~100-per-class floor
+# - [ ] samples compared with the number of features
+# - [ ] the recommendation below read and your decision written down
+
+# %% tags=["parameters"]
+run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
+config = "../lab.yaml"  # the study description
+profile = "quick"  # quick | full budgets
+overrides = {}  # lab.yaml fields set for this run with -p key=value
+
+# %%
+import pandas as pd
+
+from {{ cookiecutter.module_name }} import plots
+from {{ cookiecutter.module_name }}.question import assess_suitability
+from {{ cookiecutter.module_name }}.runs import Run
+
+run = Run.open(run_dir, config, profile, overrides)
+data = run.data
+print(f"Question:   {run.cfg.study.question}")
+print(f"Hypothesis: {run.cfg.study.hypothesis or '(not stated — add study.hypothesis to lab.yaml)'}")
+
+# %% [markdown]
+# ## What the data allow
+
+# %%
+assessment = assess_suitability(
+    data.y, data.X.shape[1], run.cfg.modality, floor=run.cfg.thresholds.samples_per_class
+)
+pd.DataFrame(
+    {
+        "samples": pd.Series(assessment["samples_per_class"]),
+        "below the floor": pd.Series(assessment["samples_per_class"]) < run.cfg.thresholds.samples_per_class,
+    }
+).rename_axis("class")
+
+# %%
+figure = plots.class_balance_bar(assessment["samples_per_class"])
+run.save_figure(figure, "00_class_balance")
+figure
+
+# %%
+print(f"Recommendation: {assessment['recommendation']}")
+for reason in assessment["reasons"]:
+    print(f"  - {reason}")
+
+run.save_artifact(
+    "00_question",
+    {
+        "question": run.cfg.study.question,
+        "hypothesis": run.cfg.study.hypothesis,
+        "data": run.cfg.data.path,
+        "assessment": assessment,
+    },
+)
+
+# %% [markdown]
+# ## Your conclusion
+# *Is deep learning worth trying on these data, or should classical models carry the study?
+# What would change your mind (more samples, another modality, a pretrained model)?*
+#
+# …

@@ -1,0 +1,54 @@
+# %% [markdown]
+# # 02 · Baselines — classical models first
+# **Tip 2** of Lee et al. (2022), PLoS Comput Biol 18(3): e1009803.
+#
+# Five classical models — logistic regression, random forest, k-nearest neighbours, naive
+# Bayes and a support vector machine — plus a prior baseline that always predicts the class
+# frequencies. Each is a pipeline whose preprocessing (imputation, scaling, encoding) is
+# fitted on the training split only. Here they run with default settings; notebook 04 tunes
+# them with the same budget as the network.
+#
+# **Checklist**
+# - [ ] every model clearly beats the prior baseline on the tune split
+# - [ ] the metric panel read, not only the headline score
+
+# %% tags=["parameters"]
+run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
+config = "../lab.yaml"  # the study description
+profile = "quick"  # quick | full budgets
+overrides = {}  # lab.yaml fields set for this run with -p key=value
+
+# %%
+import pandas as pd
+
+from {{ cookiecutter.module_name }} import plots
+from {{ cookiecutter.module_name }}.baselines import make_baselines
+from {{ cookiecutter.module_name }}.evaluate import metric_panel, score_model
+from {{ cookiecutter.module_name }}.runs import Run
+
+run = Run.open(run_dir, config, profile, overrides)
+X_train, y_train = run.part("train")
+X_tune, y_tune = run.part("tune")
+print(f"train: {len(y_train)} samples, tune: {len(y_tune)} samples")
+
+# %%
+rows = {}
+for name, model in make_baselines(X_train, seed=run.seed).items():
+    model.fit(X_train, y_train)
+    panel = metric_panel(y_tune, model.predict_proba(X_tune), list(model.classes_))
+    rows[name] = {"train_score": score_model(model, X_train, y_train), **{f"tune_{k}": v for k, v in panel.items()}}
+table = pd.DataFrame(rows).T.sort_values("tune_roc_auc", ascending=False)
+table.round(3)
+
+# %%
+figure = plots.score_bars(table, "tune_roc_auc", title="Default baselines on the tune split (ROC-AUC)")
+run.save_figure(figure, "02_baselines")
+run.save_artifact("02_baselines", {"models": rows, "score": "roc_auc", "split": "tune"})
+figure
+
+# %% [markdown]
+# ## Your conclusion
+# *Which simple model is the one to beat? Is the problem already easy (scores near 1) — in
+# which case a network has little room to add anything?*
+#
+# …

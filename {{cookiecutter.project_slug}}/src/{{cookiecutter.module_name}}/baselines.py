@@ -1,0 +1,111 @@
+"""Classical models that every network must beat (Tip 2).
+
+Each model is a Pipeline of the training-only preprocessor and one estimator, so a
+baseline sees exactly the same data handling as the network it is compared with.
+"""
+
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.dummy import DummyClassifier
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import GaussianNB
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.svm import SVC
+
+from .errors import LabError
+from .preprocess import make_preprocessor
+
+CLASSICAL = (
+    "logistic_regression",
+    "random_forest",
+    "k_nearest_neighbours",
+    "naive_bayes",
+    "svm",
+)
+PRIOR = "prior"
+FAMILIES = (PRIOR, *CLASSICAL)
+
+# Parameters that belong to the calibration wrapper around the SVM, not to the SVC itself.
+_CALIBRATION_PARAMS = ("method", "cv", "ensemble")
+
+
+def make_estimator(family, params=None, seed=0):
+    """Return the bare, unfitted estimator of one model family with params applied.
+
+    Defaults are modest so a laptop fits them in seconds; `seed` fixes every random choice.
+    """
+    builders = {
+        PRIOR: _prior,
+        "logistic_regression": _logistic_regression,
+        "random_forest": _random_forest,
+        "k_nearest_neighbours": _k_nearest_neighbours,
+        "naive_bayes": _naive_bayes,
+        "svm": _svm,
+    }
+    if family not in builders:
+        raise LabError(
+            f"unknown model family '{family}'; choose one of {', '.join(FAMILIES)}."
+        )
+    return builders[family](dict(params or {}), seed)
+
+
+def make_model(family, X, params=None, seed=0):
+    """Return an unfitted Pipeline: preprocessor for the columns of X, then the estimator.
+
+    Fitting the whole pipeline on training rows keeps tune and test rows out of every fitted
+    parameter (Tip 7).
+    """
+    return Pipeline(
+        [("prep", make_preprocessor(X)), ("model", make_estimator(family, params, seed))]
+    )
+
+
+def make_baselines(X, seed=0):
+    """Return the prior (chance) model and the five classical models with default settings.
+
+    The prior model predicts class frequencies only: any model must clear it to claim skill.
+    """
+    return {family: make_model(family, X, seed=seed) for family in FAMILIES}
+
+
+def _prior(params, seed):
+    return _apply(DummyClassifier(strategy="prior", random_state=seed), params, PRIOR)
+
+
+def _logistic_regression(params, seed):
+    return _apply(LogisticRegression(max_iter=1000, random_state=seed), params, "logistic_regression")
+
+
+def _random_forest(params, seed):
+    forest = RandomForestClassifier(n_estimators=200, n_jobs=1, random_state=seed)
+    return _apply(forest, params, "random_forest")
+
+
+def _k_nearest_neighbours(params, seed):
+    return _apply(KNeighborsClassifier(n_neighbors=5), params, "k_nearest_neighbours")
+
+
+def _naive_bayes(params, seed):
+    return _apply(GaussianNB(), params, "naive_bayes")
+
+
+def _svm(params, seed):
+    outer = {k: v for k, v in params.items() if k in _CALIBRATION_PARAMS}
+    inner = {k: v for k, v in params.items() if k not in _CALIBRATION_PARAMS}
+    svc = _apply(SVC(kernel="rbf", random_state=seed), inner, "svm")
+    calibrated = CalibratedClassifierCV(svc, method="sigmoid", cv=3)
+    return _apply(calibrated, outer, "svm")
+
+
+def _apply(estimator, params, family):
+    valid = estimator.get_params(deep=False)
+    unknown = sorted(k for k in params if k not in valid)
+    if unknown:
+        allowed = sorted(set(valid) | (set(_CALIBRATION_PARAMS) if family == "svm" else set()))
+        allowed = [a for a in allowed if a not in ("estimator",)]
+        raise LabError(
+            f"model family '{family}' has no parameter {', '.join(map(repr, unknown))}; "
+            f"use one of {', '.join(allowed)}."
+        )
+    return estimator.set_params(**params)

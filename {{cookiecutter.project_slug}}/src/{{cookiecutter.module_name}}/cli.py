@@ -1,0 +1,112 @@
+"""Command line: `<module> run`, `<module> check`, `<module> data add|accept`.
+
+User mistakes print one sentence and exit with status 2; a failing notebook exits with 1.
+Heavy imports (papermill, torch) happen only inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import LabError, NotebookFailed
+
+COMMAND = __package__
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=COMMAND,
+        description="Run this study's numbered notebooks headless and keep their results.",
+    )
+    parser.add_argument("--config", default="lab.yaml", help="the study description (default: lab.yaml)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="execute the notebooks in order into reports/runs/<new run>/")
+    run.add_argument("--profile", choices=("quick", "full"), help="budget profile (default: lab.yaml's 'profile')")
+    pick = run.add_mutually_exclusive_group()
+    pick.add_argument("--only", nargs="+", metavar="NN", help="run just these notebooks, e.g. --only 02 03")
+    pick.add_argument("--from", dest="start", metavar="NN", help="resume the latest run from notebook NN on")
+    run.add_argument("-p", dest="params", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a lab.yaml field for this run, e.g. -p seed=7 -p split.tune=0.25")
+    run.add_argument("--run-dir", type=Path, help="run into this folder instead of a new one")
+    run.add_argument("--cell-progress", action="store_true", help="also show a per-cell progress bar")
+
+    commands.add_parser("check", help="validate lab.yaml and the data manifest without running anything")
+
+    data = commands.add_parser("data", help="record input files in data/manifest.yaml")
+    data_cmds = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    add = data_cmds.add_parser("add", help="record a new input file with its sha256")
+    add.add_argument("path")
+    for name in ("source", "accession", "version", "licence", "retrieved"):
+        add.add_argument(f"--{name}", default=None)
+    accept = data_cmds.add_parser("accept", help="accept a changed input file (records the new hash and date)")
+    accept.add_argument("path")
+    return parser
+
+
+def _overrides(params: list[str]) -> dict:
+    from .config import parse_override
+
+    return dict(parse_override(text) for text in params)
+
+
+def _cmd_run(args) -> int:
+    from .runner import run
+
+    plan, manifest = run(
+        args.config,
+        overrides=_overrides(args.params),
+        profile=args.profile,
+        only=args.only,
+        start=args.start,
+        run_dir=args.run_dir,
+        echo=lambda line: print(line, flush=True),
+        cell_progress=args.cell_progress,
+    )
+    where = Path(plan.run_dir).relative_to(plan.root) if plan.run_dir.is_relative_to(plan.root) else plan.run_dir
+    print(f"done in {manifest['seconds']:.1f} s — results in {where}/ (manifest: {where}/run.json)")
+    return 0
+
+
+def _cmd_check(args) -> int:
+    from .config import load_config, project_root
+    from .provenance import verify_inputs
+
+    cfg = load_config(args.config)
+    verify_inputs(project_root(args.config), [cfg.data.path], COMMAND)
+    print(f"{args.config} is valid and {cfg.data.path} matches data/manifest.yaml")
+    return 0
+
+
+def _cmd_data(args) -> int:
+    from .config import project_root
+    from .provenance import accept_source, add_source
+
+    root = project_root(args.config)
+    relpath = Path(args.path).resolve().relative_to(root).as_posix() if Path(args.path).is_absolute() else args.path
+    if args.data_command == "add":
+        fields = {k: getattr(args, k) for k in ("source", "accession", "version", "licence", "retrieved")}
+        entry = add_source(root, relpath, fields)
+        print(f"recorded {entry.path} (sha256 {entry.sha256}) in data/manifest.yaml; fill in any 'AUTHOR MUST ANSWER' fields")
+    else:
+        old, new = accept_source(root, relpath)
+        if old == new:
+            print(f"{relpath} is unchanged (sha256 {new}); nothing to accept")
+        else:
+            print(f"accepted the new version of {relpath}: sha256 {old} → {new}; the old hash is kept under 'history'")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    handlers = {"run": _cmd_run, "check": _cmd_check, "data": _cmd_data}
+    try:
+        return handlers[args.command](args)
+    except LabError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 1 if isinstance(exc, NotebookFailed) else 2
+    except KeyboardInterrupt:
+        print("interrupted; finished notebooks are kept — resume with `run --from NN`", file=sys.stderr)
+        return 130

@@ -1,0 +1,196 @@
+"""Read and validate `lab.yaml`, the one description of the study.
+
+Every field is checked before anything runs; a problem becomes one sentence naming the file,
+the field and the fix. `-p key=value` overrides are applied first and validated the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import LabError
+
+CONFIG_NAME = "lab.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Study(_Strict):
+    question: str = Field(min_length=1)
+    hypothesis: str = ""
+
+
+class DataSpec(_Strict):
+    path: str = Field(min_length=1)
+    target: str = Field(min_length=1)
+    positive_class: str | None = None
+    id_column: str | None = None
+    group_column: str | None = None
+    sensitive: bool = False
+
+
+class SplitSpec(_Strict):
+    train: float = Field(gt=0, lt=1)
+    tune: float = Field(gt=0, lt=1)
+
+    @model_validator(mode="after")
+    def _leaves_a_test_set(self) -> SplitSpec:
+        if self.train + self.tune >= 1:
+            raise ValueError(
+                f"train + tune is {self.train + self.tune:g}, which leaves no test set; "
+                "make their sum below 1"
+            )
+        return self
+
+    @property
+    def test(self) -> float:
+        return round(1.0 - self.train - self.tune, 10)
+
+
+class NetworkSpec(_Strict):
+    hidden: list[int] = Field(min_length=1)
+    learning_rate: float = Field(gt=0, le=1)
+    batch_size: int = Field(gt=0)
+    dropout: float = Field(ge=0, lt=1)
+    optimizer: Literal["adam", "sgd"] = "adam"
+
+    @model_validator(mode="after")
+    def _positive_widths(self) -> NetworkSpec:
+        if any(width <= 0 for width in self.hidden):
+            raise ValueError("every hidden layer width must be a positive whole number")
+        return self
+
+
+class Thresholds(_Strict):
+    overfit_gap: float = Field(ge=0, le=1)
+    samples_per_class: int = Field(gt=0)
+
+
+class Budget(_Strict):
+    epochs: int = Field(gt=0)
+    n_trials: int = Field(gt=0)
+    permutation_repeats: int = Field(gt=0)
+
+
+class Config(_Strict):
+    study: Study
+    data: DataSpec
+    modality: Literal["tabular"]
+    task: Literal["classification"]
+    seed: int = Field(ge=0)
+    split: SplitSpec
+    network: NetworkSpec
+    thresholds: Thresholds
+    profile: Literal["quick", "full"]
+    profiles: dict[Literal["quick", "full"], Budget]
+
+    @model_validator(mode="after")
+    def _profile_defined(self) -> Config:
+        if self.profile not in self.profiles:
+            raise ValueError(f"profile '{self.profile}' has no budget under 'profiles'; add one")
+        return self
+
+    @property
+    def budget(self) -> Budget:
+        """The budgets of the active profile."""
+        return self.profiles[self.profile]
+
+
+def parse_override(text: str) -> tuple[str, Any]:
+    """Split a `-p key=value` option; the value is read as YAML (numbers, booleans, lists)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise LabError(f"option -p {text!r} is not key=value; write it like -p seed=7")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else ""
+    except yaml.YAMLError:
+        value = raw
+    return key.strip(), value
+
+
+def apply_overrides(raw: dict, overrides: dict[str, Any]) -> dict:
+    """Return a copy of the raw settings with dotted-key overrides written in."""
+    merged = _deep_copy(raw)
+    for dotted, value in overrides.items():
+        node = merged
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                raise LabError(
+                    f"option -p {dotted}=…: '{part}' is not a section of {CONFIG_NAME}; "
+                    "check the key's spelling against lab.yaml"
+                )
+            node = child
+        node[leaf] = value
+    return merged
+
+
+def _deep_copy(raw: Any) -> Any:
+    if isinstance(raw, dict):
+        return {key: _deep_copy(value) for key, value in raw.items()}
+    if isinstance(raw, list):
+        return [_deep_copy(value) for value in raw]
+    return raw
+
+
+def read_yaml(path: Path) -> dict:
+    """Read a YAML mapping, turning a missing file or a syntax error into one sentence."""
+    if not path.is_file():
+        raise LabError(f"{path} not found; run from the project folder or pass --config PATH")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "syntax error"
+        raise LabError(
+            f"{path.name} is not valid YAML{where} ({problem}); fix the indentation or quoting there"
+        ) from None
+    if not isinstance(raw, dict):
+        raise LabError(f"{path.name} must hold a mapping of fields (key: value), not {type(raw).__name__}")
+    return raw
+
+
+def describe_error(error: dict, source: str, overrides: dict[str, Any]) -> str:
+    """Turn one pydantic error into a sentence naming the field and the fix."""
+    field = ".".join(str(part) for part in error["loc"])
+    message = error["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if error["type"] == "extra_forbidden":
+        return f"{source}: '{field}' is not a known field; remove it or correct its spelling"
+    if error["type"] == "missing":
+        return f"{source}: field '{field}' is missing; add it (see the comments in lab.yaml)"
+    got = error.get("input")
+    shown = "" if isinstance(got, dict) else f" (got {got!r})"
+    overridden = [key for key in overrides if key == field or key.startswith(field + ".")]
+    where = f"the option -p {overridden[0]}" if overridden else source
+    if isinstance(got, dict):  # a whole-section check, e.g. split fractions together
+        return f"{source}: section '{field}': {message}; fix it in {where}"
+    return f"{source}: field '{field}' {message[0].lower()}{message[1:]}{shown}; fix it in {where}"
+
+
+def load_config(path: str | Path = CONFIG_NAME, overrides: dict[str, Any] | None = None) -> Config:
+    """Load `lab.yaml`, apply `-p` overrides, and validate every field."""
+    path = Path(path)
+    overrides = dict(overrides or {})
+    raw = apply_overrides(read_yaml(path), overrides)
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")  # typos explain "missing"
+        sentence = describe_error(errors[0], path.name, overrides)
+        more = f" ({len(errors) - 1} more problem(s) after this one)" if len(errors) > 1 else ""
+        raise LabError(sentence + more) from None
+
+
+def project_root(config_path: str | Path) -> Path:
+    """The project folder: the one holding `lab.yaml`; relative paths in it start there."""
+    return Path(config_path).resolve().parent

@@ -1,0 +1,133 @@
+"""Load the study's table and check it can answer the question set in `lab.yaml`.
+
+Problems a person can fix (missing column, one-class target, duplicate ids) are reported
+before any model sees the data, each as one sentence naming the file, the field and the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .config import Config
+from .errors import LabError
+
+READERS = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": "\t"}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Features, labels and optional ids/groups of one study table."""
+
+    X: pd.DataFrame
+    y: np.ndarray
+    ids: np.ndarray
+    groups: np.ndarray | None
+    classes: tuple[str, ...]
+    source: str
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.X.columns)
+
+
+def read_table(path: Path, label: str) -> pd.DataFrame:
+    """Read a CSV or TSV file; `label` is how the file is named in messages."""
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise LabError(
+            f"{label} has extension '{suffix}', which is not a table format this study reads; "
+            "save it as .csv or .tsv and update data.path in lab.yaml"
+        )
+    if not path.is_file():
+        raise LabError(f"{label} (lab.yaml field 'data.path') does not exist; put the file there or fix the path")
+    if path.stat().st_size == 0:
+        raise LabError(f"{label} is empty; replace it with the full table")
+    try:
+        frame = pd.read_csv(path, sep=READERS[suffix])
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        reason = str(exc).splitlines()[0][:120]
+        raise LabError(f"{label} could not be read as {suffix[1:].upper()} ({reason}); check its delimiter and encoding") from None
+    if frame.empty or frame.shape[1] < 2:
+        raise LabError(f"{label} holds no rows or only one column; check the file and its delimiter")
+    return frame
+
+
+def _require_column(frame: pd.DataFrame, column: str, field: str, label: str) -> None:
+    if column not in frame.columns:
+        shown = ", ".join(map(str, frame.columns[:8])) + (", …" if frame.shape[1] > 8 else "")
+        raise LabError(
+            f"lab.yaml field '{field}' names column '{column}', which {label} does not have "
+            f"(columns: {shown}); set {field} to one of them"
+        )
+
+
+def _target(frame: pd.DataFrame, cfg: Config, label: str) -> np.ndarray:
+    column = cfg.data.target
+    _require_column(frame, column, "data.target", label)
+    values = frame[column]
+    if values.isna().any():
+        rows = list(np.flatnonzero(values.isna().to_numpy())[:5] + 2)
+        raise LabError(
+            f"{label}: target column '{column}' is empty on line(s) {rows}; fill in those labels or remove the rows"
+        )
+    labels = values.astype(str).to_numpy()
+    if len(set(labels)) < 2:
+        raise LabError(
+            f"{label}: target column '{column}' holds a single class ('{labels[0]}'); "
+            "a classifier needs at least two, so check data.target in lab.yaml or the file"
+        )
+    return labels
+
+
+def class_order(labels: np.ndarray, positive: str | None, label: str) -> tuple[str, ...]:
+    """Sorted class names with the positive class last, so binary scores refer to it."""
+    classes = sorted(set(labels))
+    if positive is not None:
+        if positive not in classes:
+            raise LabError(
+                f"lab.yaml field 'data.positive_class' is '{positive}', which is not a class in {label} "
+                f"(classes: {', '.join(classes)}); set it to one of them or to null"
+            )
+        classes.remove(positive)
+        classes.append(positive)
+    return tuple(classes)
+
+
+def load_dataset(cfg: Config, root: Path) -> Dataset:
+    """Read `data.path` and split it into features, target, ids and groups as `lab.yaml` says."""
+    label = cfg.data.path
+    frame = read_table(root / cfg.data.path, label)
+    y = _target(frame, cfg, label)
+    drop = [cfg.data.target]
+    if cfg.data.id_column:
+        _require_column(frame, cfg.data.id_column, "data.id_column", label)
+        ids = frame[cfg.data.id_column].astype(str).to_numpy()
+        dupes = pd.Series(ids)[pd.Series(ids).duplicated()].unique()[:5]
+        if len(dupes):
+            raise LabError(
+                f"{label}: id column '{cfg.data.id_column}' repeats ids {list(dupes)}; ids must be unique — "
+                "if rows share a subject, name that column as data.group_column instead"
+            )
+        drop.append(cfg.data.id_column)
+    else:
+        ids = np.array([f"row-{i}" for i in range(len(frame))])
+    groups = None
+    if cfg.data.group_column:
+        _require_column(frame, cfg.data.group_column, "data.group_column", label)
+        groups = frame[cfg.data.group_column].astype(str).to_numpy()
+        drop.append(cfg.data.group_column)
+    X = frame.drop(columns=drop)
+    if X.shape[1] == 0:
+        raise LabError(f"{label} has no feature columns besides the target, id and group; add measurements")
+    return Dataset(
+        X=X,
+        y=y,
+        ids=ids,
+        groups=groups,
+        classes=class_order(y, cfg.data.positive_class, label),
+        source=label,
+    )

@@ -1,0 +1,149 @@
+"""Small figures for the notebooks, built without pyplot's global state.
+
+Each helper returns a Figure that shows itself when it is a cell's last expression and
+saves with fig.savefig(path); axes and titles are worded for biologists.
+"""
+
+import io
+
+import numpy as np
+from matplotlib.figure import Figure
+
+_BLUE, _ORANGE, _GREY, _RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
+
+
+class LabFigure(Figure):
+    """A matplotlib Figure that renders itself as PNG in Jupyter.
+
+    Lets notebooks display figures without importing pyplot or keeping figures open globally.
+    """
+
+    def _repr_png_(self):
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+
+def class_balance_bar(counts, floor=None):
+    """Bar chart of samples per class, with Tip 1's per-class floor as a dashed line.
+
+    Shows at a glance whether any class is too small to learn from.
+    """
+    fig, ax = _new_figure()
+    labels = [str(k) for k in counts]
+    ax.bar(labels, list(counts.values()), color=_BLUE)
+    if floor is not None:
+        ax.axhline(floor, color=_RED, linestyle="--", label=f"floor of {floor} per class (Tip 1)")
+        ax.legend()
+    ax.set(xlabel="class", ylabel="number of samples", title="Samples per class")
+    return fig
+
+
+def score_bars(table, score_col, err_col=None, label_col="model", reference=None):
+    """One bar per model (rows of table), with optional error bars and a reference line.
+
+    Compares models on one score; the reference (e.g. the prior model) marks chance level.
+    """
+    fig, ax = _new_figure(width=max(5.0, 0.9 * len(table) + 2))
+    names = _labels(table, label_col)
+    errors = table[err_col].to_numpy(dtype=float) if err_col else None
+    ax.bar(names, table[score_col].to_numpy(dtype=float), yerr=errors, capsize=4, color=_BLUE)
+    if reference is not None:
+        ax.axhline(reference, color=_GREY, linestyle="--", label=f"reference {reference:.3f}")
+        ax.legend()
+    ax.set(xlabel="model", ylabel=_pretty(score_col), title=f"{_pretty(score_col)} by model")
+    ax.tick_params(axis="x", labelrotation=30)
+    return fig
+
+
+def loss_curve(history, reference=None):
+    """Training loss per epoch (and any other *_loss series in history).
+
+    A falling curve shows the network learns; a flat one at the reference (the untrained
+    loss, about ln of the number of classes) shows it does not (Tip 3).
+    """
+    fig, ax = _new_figure()
+    epochs = [h["epoch"] for h in history]
+    for key in _loss_keys(history):
+        ax.plot(epochs, [h[key] for h in history], label=key.replace("_", " "))
+    if reference is not None:
+        ax.axhline(reference, color=_GREY, linestyle="--", label="untrained network")
+    ax.legend()
+    ax.set(xlabel="epoch", ylabel="loss (cross-entropy)", title="Training loss by epoch")
+    return fig
+
+
+def importance_bar(table, top=15):
+    """Horizontal bars of permutation importance with 95% intervals, most important on top.
+
+    Shows which measured columns the model relies on; reliance is not causation (Tip 9).
+    """
+    rows = table.head(top).iloc[::-1]
+    fig, ax = _new_figure(height=max(3.0, 0.35 * len(rows) + 1.5))
+    mean = rows["importance_mean"].to_numpy(dtype=float)
+    half = (rows["ci_high"] - rows["importance_mean"]).to_numpy(dtype=float)
+    ax.barh(rows["feature"].astype(str).tolist(), mean, xerr=half, capsize=3, color=_BLUE)
+    ax.axvline(0, color=_GREY, linewidth=1)
+    ax.set(
+        xlabel="drop in ROC-AUC when the column is shuffled",
+        ylabel="feature",
+        title=f"Permutation importance (top {len(rows)})",
+    )
+    return fig
+
+
+def train_tune_bars(gaps):
+    """Paired bars of training and tuning score per model; flagged models are marked in red.
+
+    A large train-over-tune gap is the first sign of overfitting (Tip 7).
+    """
+    names = list(gaps)
+    fig, ax = _new_figure(width=max(5.0, 1.1 * len(names) + 2))
+    x = np.arange(len(names))
+    ax.bar(x - 0.2, [gaps[n]["train"] for n in names], width=0.4, label="training split", color=_BLUE)
+    ax.bar(x + 0.2, [gaps[n]["tune"] for n in names], width=0.4, label="tuning split", color=_ORANGE)
+    ax.set_xticks(x, [f"{n}\n(overfit)" if gaps[n].get("flagged") else n for n in names], rotation=30)
+    for tick, name in zip(ax.get_xticklabels(), names):
+        if gaps[name].get("flagged"):
+            tick.set_color(_RED)
+    ax.legend()
+    ax.set(xlabel="model", ylabel="score (ROC-AUC)", title="Training versus tuning score")
+    return fig
+
+
+def optimisation_history(trials_by_family):
+    """Best tuning score so far against trial number, one line per model family.
+
+    With equal budgets the lines have equal length, so curves compare fairly (Tips 2, 6).
+    """
+    fig, ax = _new_figure()
+    for family, trials in trials_by_family.items():
+        trials = trials["trials"] if isinstance(trials, dict) else trials
+        ordered = sorted(trials, key=lambda t: t["number"])
+        best = np.maximum.accumulate([t["score"] for t in ordered]) if ordered else []
+        ax.plot(range(1, len(ordered) + 1), best, marker="o", label=family)
+    ax.legend()
+    ax.set(xlabel="trial", ylabel="best tuning score so far (ROC-AUC)", title="Hyperparameter search, equal budget per family")
+    return fig
+
+
+def _new_figure(width=6.0, height=4.0):
+    fig = LabFigure(figsize=(width, height), layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def _labels(table, label_col):
+    if label_col in table.columns:
+        return table[label_col].astype(str).tolist()
+    return [str(i) for i in table.index]
+
+
+def _loss_keys(history):
+    keys = []
+    for record in history:
+        keys += [k for k in record if k.endswith("_loss") and k not in keys]
+    return keys or ["train_loss"]
+
+
+def _pretty(name):
+    return {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "mcc": "MCC"}.get(name, name.replace("_", " "))

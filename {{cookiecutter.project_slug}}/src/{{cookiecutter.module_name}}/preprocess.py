@@ -1,0 +1,107 @@
+"""Turn a raw feature table into numbers, fitted on the training split only (Tip 7).
+
+The preprocessor is always the first step of a model's Pipeline, so medians, scales and
+category lists are learned from training rows and merely applied to tune and test rows.
+"""
+
+import numpy as np
+import pandas as pd
+from sklearn.compose import ColumnTransformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+
+from .errors import LabError
+
+
+def numeric_columns(X):
+    """Names of the columns holding numbers (booleans excluded).
+
+    These are imputed with the training median and standardised.
+    """
+    return [c for c in X.columns if _is_numeric(X[c])]
+
+
+def categorical_columns(X):
+    """Names of the columns holding categories (text, category or boolean dtype).
+
+    These are imputed with the most frequent training value and one-hot encoded.
+    """
+    return [c for c in X.columns if _is_categorical(X[c])]
+
+
+def make_preprocessor(X):
+    """Build an unfitted ColumnTransformer for the columns of X (dense float output).
+
+    Numbers get median imputation and scaling, categories get mode imputation and one-hot
+    codes; fit it inside a Pipeline on training rows only.
+    """
+    _check_table(X)
+    numeric, categorical = numeric_columns(X), categorical_columns(X)
+    steps = []
+    if numeric:
+        steps.append(("numeric", _numeric_steps(), numeric))
+    if categorical:
+        steps.append(("categorical", _categorical_steps(), categorical))
+    return ColumnTransformer(steps, remainder="drop", sparse_threshold=0.0)
+
+
+def as_text(X):
+    """Return X as an object array of strings, keeping missing values as NaN.
+
+    One-hot encoding needs one value type per column; booleans and mixed columns become text.
+    """
+    values = np.asarray(X, dtype=object)
+    missing = pd.isna(values)
+    text = values.astype(str).astype(object)
+    text[missing] = np.nan
+    return text
+
+
+def _numeric_steps():
+    return Pipeline(
+        [("impute", SimpleImputer(strategy="median")), ("scale", StandardScaler())]
+    )
+
+
+def _categorical_steps():
+    return Pipeline(
+        [
+            ("text", FunctionTransformer(as_text, feature_names_out="one-to-one")),
+            ("impute", SimpleImputer(strategy="most_frequent")),
+            (
+                "encode",
+                OneHotEncoder(handle_unknown="ignore", sparse_output=False, dtype=np.float64),
+            ),
+        ]
+    )
+
+
+def _is_numeric(column):
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def _is_categorical(column):
+    dtype = column.dtype
+    return (
+        pd.api.types.is_bool_dtype(dtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or pd.api.types.is_string_dtype(dtype)
+        or isinstance(dtype, pd.CategoricalDtype)
+    )
+
+
+def _check_table(X):
+    if not isinstance(X, pd.DataFrame):
+        raise LabError(
+            f"features must be a pandas DataFrame of raw columns, not {type(X).__name__}; "
+            "pass the feature table read from the data file."
+        )
+    if X.shape[1] == 0:
+        raise LabError("the feature table has no columns; check the target and id columns in lab.yaml.")
+    unusable = [str(c) for c in X.columns if not (_is_numeric(X[c]) or _is_categorical(X[c]))]
+    if unusable:
+        raise LabError(
+            f"feature column(s) {', '.join(unusable)} are neither numbers nor categories "
+            "(e.g. dates); convert them to numbers or drop them from the table."
+        )

@@ -1,0 +1,374 @@
+"""Execute the numbered notebooks in order with papermill, in one process, into a run folder.
+
+Each notebook gets a fresh kernel (no state leaks between notebooks), but the next kernel is
+started while the current notebook runs and the finished one is stopped at once, so the
+per-notebook cost of kernels stays far below papermill's command line. The run manifest
+records versions, parameters, input checksums and each notebook's status and duration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+from .config import Config, load_config, project_root
+from .data import load_dataset
+from .errors import LabError, NotebookFailed
+from .provenance import sha256_file, verify_inputs
+from .runs import read_json, write_json
+
+RUNS = Path("reports") / "runs"
+NOTEBOOKS = "notebooks"
+MANIFEST_NAME = "run.json"
+KERNEL = "python3"
+PACKAGES = (
+    "numpy", "pandas", "scikit-learn", "torch", "optuna", "matplotlib",
+    "papermill", "ipykernel", "nbclient", "jupyter_client", "pydantic", "PyYAML",
+)  # fmt: skip
+KERNEL_ENV = {
+    "PYTHONHASHSEED": "0",  # stable set/dict-of-str ordering inside notebooks
+    "CUBLAS_WORKSPACE_CONFIG": ":4096:8",  # deterministic cuBLAS where a GPU is used
+}
+
+
+@dataclass
+class Plan:
+    """Which notebooks to run, into which folder, with which parameters."""
+
+    root: Path
+    config_path: Path
+    cfg: Config
+    overrides: dict[str, Any]
+    run_dir: Path
+    notebooks: list[Path]
+    resumed: bool = False
+    kernel: str = KERNEL
+    command: str = field(default_factory=lambda: __package__)
+
+
+def discover_notebooks(root: Path) -> list[Path]:
+    """The numbered notebooks (`NN_name.ipynb`) in order."""
+    found = sorted((root / NOTEBOOKS).glob("[0-9][0-9]_*.ipynb"))
+    if not found:
+        raise LabError(f"no numbered notebooks (NN_name.ipynb) found in {root / NOTEBOOKS}")
+    return found
+
+
+def select_notebooks(notebooks: list[Path], only: list[str] | None, start: str | None) -> list[Path]:
+    """Apply `--only NN …` or `--from NN` to the ordered list."""
+    prefixes = [nb.name[:2] for nb in notebooks]
+    wanted = list(only or []) + ([start] if start else [])
+    for key in wanted:
+        if key.zfill(2)[:2] not in prefixes:
+            raise LabError(f"there is no notebook numbered '{key}'; choose one of {', '.join(prefixes)}")
+    if only:
+        keys = {key.zfill(2)[:2] for key in only}
+        return [nb for nb in notebooks if nb.name[:2] in keys]
+    if start:
+        return notebooks[prefixes.index(start.zfill(2)[:2]) :]
+    return list(notebooks)
+
+
+def new_run_dir(root: Path, profile: str, now: dt.datetime | None = None) -> Path:
+    """A fresh, time-stamped folder under reports/runs/ (never reuses an existing one)."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    base = root / RUNS / f"{stamp}-{profile}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    candidate.mkdir(parents=True)
+    return candidate
+
+
+def latest_run_dir(root: Path) -> Path | None:
+    runs = sorted(p for p in (root / RUNS).glob("*") if (p / MANIFEST_NAME).is_file())
+    return runs[-1] if runs else None
+
+
+def plan_run(
+    config_path: str | Path = "lab.yaml",
+    overrides: dict[str, Any] | None = None,
+    profile: str | None = None,
+    only: list[str] | None = None,
+    start: str | None = None,
+    run_dir: str | Path | None = None,
+) -> Plan:
+    """Validate everything a run needs before any notebook starts."""
+    overrides = dict(overrides or {})
+    if profile:
+        overrides["profile"] = profile
+    config_path = Path(config_path).resolve()
+    cfg = load_config(config_path, overrides)
+    root = project_root(config_path)
+    notebooks = select_notebooks(discover_notebooks(root), only, start)
+    resumed = bool(only or start)
+    if run_dir is not None:
+        directory = Path(run_dir).resolve()
+        directory.mkdir(parents=True, exist_ok=True)
+    elif resumed and latest_run_dir(root) is not None:
+        directory = latest_run_dir(root)
+    else:
+        directory = None
+        resumed = False
+    plan = Plan(root, config_path, cfg, overrides, directory, notebooks, resumed)
+    verify_inputs(root, [cfg.data.path], plan.command)
+    load_dataset(cfg, root)  # a missing column or a one-class target stops here, before any notebook
+    if plan.run_dir is None:
+        plan.run_dir = new_run_dir(root, cfg.profile)
+    return plan
+
+
+# manifest ------------------------------------------------------------------------------
+def git_state(root: Path) -> dict[str, Any] | None:
+    """The project's git commit and whether the tree had uncommitted changes, if it is a repo."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+        if commit.returncode != 0:
+            return None
+        status = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
+
+
+def package_versions() -> dict[str, str | None]:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def start_manifest(plan: Plan) -> dict[str, Any]:
+    """The run manifest: reuse the existing one when resuming, else a new one."""
+    path = plan.run_dir / MANIFEST_NAME
+    manifest = read_json(path) if plan.resumed and path.is_file() else {}
+    inputs = {plan.cfg.data.path: sha256_file(plan.root / plan.cfg.data.path)}
+    inputs[plan.config_path.name] = sha256_file(plan.config_path)
+    for nb in discover_notebooks(plan.root):
+        inputs[f"{NOTEBOOKS}/{nb.name}"] = sha256_file(nb)
+    manifest.update(
+        {
+            "run": plan.run_dir.name,
+            "status": "running",
+            "profile": plan.cfg.profile,
+            "parameters": plan.cfg.model_dump(mode="json"),
+            "overrides": plan.overrides,
+            "git": git_state(plan.root),
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "packages": package_versions(),
+            "inputs": inputs,
+        }
+    )
+    manifest.setdefault("created", dt.datetime.now().isoformat(timespec="seconds"))
+    manifest.setdefault("notebooks", {nb.stem: {"status": "pending"} for nb in discover_notebooks(plan.root)})
+    for nb in plan.notebooks:
+        manifest["notebooks"][nb.stem] = {"status": "pending"}
+    write_json(path, manifest)
+    return manifest
+
+
+# kernels -------------------------------------------------------------------------------
+def kernel_env() -> dict[str, str]:
+    """The kernels' environment: ours, plus fixed hashing, with PYTHONPATH made absolute."""
+    env = {**os.environ, **KERNEL_ENV}
+    if env.get("PYTHONPATH"):
+        parts = env["PYTHONPATH"].split(os.pathsep)
+        env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) if p else p for p in parts)
+    return env
+
+
+class KernelPool:
+    """Starts each notebook's kernel one notebook ahead, and stops finished ones at once."""
+
+    def __init__(self, kernel_name: str, cwd: Path, log_dir: Path):
+        self.kernel_name = kernel_name
+        self.cwd = cwd
+        self.log_dir = log_dir
+        self._next = None
+
+    def _spawn(self, label: str):
+        from jupyter_client.manager import KernelManager
+
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        km = KernelManager(kernel_name=self.kernel_name)
+        with open(self.log_dir / f"{label}.kernel.log", "wb") as log:  # kernel chatter, not the terminal
+            km.start_kernel(cwd=str(self.cwd), env=kernel_env(), stdout=log, stderr=log)
+        return km
+
+    def take(self, label: str, next_label: str | None):
+        """A started kernel for this notebook; start the next notebook's kernel meanwhile."""
+        km = self._next or self._spawn(label)
+        self._next = self._spawn(next_label) if next_label else None
+        return km
+
+    @staticmethod
+    def stop(km) -> None:
+        """Kill the kernel right away: its outputs are already saved, so nothing is lost."""
+        try:
+            km.shutdown_kernel(now=True)
+        except RuntimeError:
+            pass
+        km.cleanup_resources()
+
+    def close(self) -> None:
+        if self._next is not None:
+            self.stop(self._next)
+            self._next = None
+
+
+def _register_engine() -> str:
+    """Register papermill's nbclient engine, variant that runs on a kernel started by us.
+
+    Papermill leaves a kernel it did not start running (good: we stop it at once) but also
+    leaves its client's channels open; this variant closes them when the notebook ends.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class PrestartedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs.pop("input_path", None)
+            client = PapermillNotebookClient(
+                nb_man, kernel_name=kernel_name, log=logger, log_output=log_output,
+                stdout_file=stdout_file, stderr_file=stderr_file, startup_timeout=start_timeout,
+                timeout=execution_timeout, **kwargs,
+            )
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register(ENGINE, PrestartedKernelEngine)
+    return ENGINE
+
+
+ENGINE = "prestarted-kernel"
+
+
+# execution -----------------------------------------------------------------------------
+def notebook_parameters(plan: Plan, notebook_dir: Path) -> dict[str, Any]:
+    """What papermill injects under each `parameters` cell (paths relative to notebooks/)."""
+    return {
+        "run_dir": os.path.relpath(plan.run_dir, notebook_dir),
+        "config": os.path.relpath(plan.config_path, notebook_dir),
+        "profile": plan.cfg.profile,
+        "overrides": {k: v for k, v in plan.overrides.items() if k != "profile"},
+    }
+
+
+def failure_message(nb: Path, output: Path, error: Exception, command: str, root: Path) -> str:
+    cell = getattr(error, "exec_count", None)
+    ename = getattr(error, "ename", type(error).__name__)
+    evalue = str(getattr(error, "evalue", error)).strip().splitlines()
+    reason = f"{ename}: {evalue[0]}" if evalue else ename
+    where = f"at cell [{cell}]" if cell is not None else "while running"
+    saved = os.path.relpath(output, root)
+    return (
+        f"notebook {nb.name} failed {where} with {reason} — the partial notebook is saved at "
+        f"{saved} with the failing cell marked; fix the cause, then resume with "
+        f"`{command} run --from {nb.name[:2]}`"
+    )
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds:5.1f} s"
+
+
+def execute(plan: Plan, echo: Callable[[str], None] = print, cell_progress: bool = False) -> dict:
+    """Run the planned notebooks; raise NotebookFailed on the first failing cell."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    engine = _register_engine()
+
+    notebook_dir = plan.root / NOTEBOOKS
+    out_dir = plan.run_dir / NOTEBOOKS
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest = start_manifest(plan)
+    manifest_path = plan.run_dir / MANIFEST_NAME
+    parameters = notebook_parameters(plan, notebook_dir)
+    pool = KernelPool(plan.kernel, notebook_dir, plan.run_dir / "logs")
+    total = len(plan.notebooks)
+    started = time.perf_counter()
+    echo(f"{plan.command} run · profile {plan.cfg.profile} · {os.path.relpath(plan.run_dir, plan.root)}")
+    try:
+        for i, nb in enumerate(plan.notebooks, start=1):
+            output = out_dir / nb.name
+            echo(f"[{i}/{total}] {nb.stem} …")
+            t0 = time.perf_counter()
+            km = pool.take(nb.stem, plan.notebooks[i].stem if i < total else None)
+            record = {"status": "running", "started": dt.datetime.now().isoformat(timespec="seconds")}
+            manifest["notebooks"][nb.stem] = record
+            write_json(manifest_path, manifest)
+            try:
+                papermill.execute_notebook(
+                    str(nb),
+                    str(output),
+                    parameters=parameters,
+                    kernel_name=plan.kernel,
+                    engine_name=engine,
+                    cwd=str(notebook_dir),
+                    km=km,
+                    progress_bar=cell_progress,
+                    log_output=False,
+                    request_save_on_cell_execute=True,
+                )
+            except PapermillExecutionError as exc:
+                record.update(status="failed", seconds=round(time.perf_counter() - t0, 2), error=f"{exc.ename}: {exc.evalue}")
+                manifest["status"] = "failed"
+                write_json(manifest_path, manifest)
+                raise NotebookFailed(failure_message(nb, output, exc, plan.command, plan.root)) from None
+            except Exception as exc:  # kernel died, timeout, unreadable notebook
+                record.update(status="failed", seconds=round(time.perf_counter() - t0, 2), error=repr(exc))
+                manifest["status"] = "failed"
+                write_json(manifest_path, manifest)
+                raise NotebookFailed(failure_message(nb, output, exc, plan.command, plan.root)) from None
+            finally:
+                pool.stop(km)
+            seconds = time.perf_counter() - t0
+            record.update(status="ok", seconds=round(seconds, 2), output=f"{NOTEBOOKS}/{nb.name}")
+            write_json(manifest_path, manifest)
+            echo(f"[{i}/{total}] {nb.stem:<22} ok {_fmt(seconds)}   (elapsed {_fmt(time.perf_counter() - started)})")
+    finally:
+        pool.close()
+    states = {entry["status"] for entry in manifest["notebooks"].values()}
+    manifest["status"] = "ok" if states == {"ok"} else "partial"
+    manifest["seconds"] = round(time.perf_counter() - started, 2)
+    write_json(manifest_path, manifest)
+    return manifest
+
+
+def run(
+    config_path: str | Path = "lab.yaml",
+    overrides: dict[str, Any] | None = None,
+    profile: str | None = None,
+    only: list[str] | None = None,
+    start: str | None = None,
+    run_dir: str | Path | None = None,
+    echo: Callable[[str], None] = print,
+    cell_progress: bool = False,
+) -> tuple[Plan, dict]:
+    """Validate, then execute: the whole of `<module> run`."""
+    plan = plan_run(config_path, overrides, profile, only, start, run_dir)
+    return plan, execute(plan, echo=echo, cell_progress=cell_progress)

@@ -1,0 +1,34 @@
+"""Shared fixtures: a throwaway copy of this project with its lab.yaml, data and manifest."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    """A copy of the project's lab.yaml, data, manifest, register and notebooks to modify freely."""
+    root = tmp_path / "study"
+    root.mkdir()
+    shutil.copy(PROJECT / "lab.yaml", root / "lab.yaml")
+    shutil.copytree(PROJECT / "data", root / "data", ignore=shutil.ignore_patterns("raw", "interim"))
+    shutil.copytree(PROJECT / "ethics", root / "ethics")
+    shutil.copytree(PROJECT / "notebooks", root / "notebooks")
+    return root
+
+
+def edit_yaml(path: Path, **changes) -> None:
+    """Set dotted keys in a YAML file, e.g. edit_yaml(p, **{"data.target": "x"})."""
+    import yaml
+
+    raw = yaml.safe_load(path.read_text())
+    for dotted, value in changes.items():
+        node = raw
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node[part]
+        node[leaf] = value
+    path.write_text(yaml.safe_dump(raw, sort_keys=False))

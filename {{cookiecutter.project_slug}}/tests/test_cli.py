@@ -1,0 +1,33 @@
+import subprocess
+import sys
+
+from {{ cookiecutter.module_name }}.cli import main
+
+
+def test_check_passes_on_the_shipped_project(project, capsys):
+    assert main(["--config", str(project / "lab.yaml"), "check"]) == 0
+    assert "is valid" in capsys.readouterr().out
+
+
+def test_user_error_is_one_line_and_exit_2(project, capsys):
+    code = main(["--config", str(project / "lab.yaml"), "run", "-p", "seed=-3"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("error: lab.yaml: field 'seed'") and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_data_add_and_accept(project, capsys):
+    (project / "data/raw").mkdir()
+    (project / "data/raw/t.csv").write_text("a,label\n1,x\n2,y\n")
+    config = str(project / "lab.yaml")
+    assert main(["--config", config, "data", "add", "data/raw/t.csv", "--source", "bench"]) == 0
+    (project / "data/raw/t.csv").write_text("a,label\n1,x\n3,y\n")
+    assert main(["--config", config, "data", "accept", "data/raw/t.csv"]) == 0
+    assert "→" in capsys.readouterr().out
+
+
+def test_module_entry_point_runs(project):
+    result = subprocess.run([sys.executable, "-m", "{{ cookiecutter.module_name }}", "--help"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "run" in result.stdout

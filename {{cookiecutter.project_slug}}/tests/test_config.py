@@ -1,0 +1,70 @@
+import pytest
+
+from {{ cookiecutter.module_name }}.config import load_config, parse_override
+from {{ cookiecutter.module_name }}.errors import LabError
+
+from conftest import edit_yaml
+
+
+def test_shipped_lab_yaml_is_valid(project):
+    cfg = load_config(project / "lab.yaml")
+    assert cfg.data.target == "diagnosis"
+    assert cfg.split.test == pytest.approx(0.2)
+    assert cfg.budget == cfg.profiles[cfg.profile]
+
+
+def test_overrides_apply_before_validation(project):
+    cfg = load_config(project / "lab.yaml", {"seed": 7, "split.tune": 0.25, "profile": "full"})
+    assert (cfg.seed, cfg.split.tune, cfg.profile) == (7, 0.25, "full")
+    assert cfg.budget.n_trials == cfg.profiles["full"].n_trials
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"seed": -1}, "field 'seed'"),
+        ({"split.train": 0.9}, "leaves no test set"),
+        ({"network.optimizer": "rmsprop"}, "field 'network.optimizer'"),
+        ({"profile": "slow"}, "field 'profile'"),
+    ],
+)
+def test_bad_field_names_the_field_and_the_file(project, changes, expected):
+    edit_yaml(project / "lab.yaml", **changes)
+    with pytest.raises(LabError) as error:
+        load_config(project / "lab.yaml")
+    assert expected in str(error.value)
+    assert "lab.yaml" in str(error.value)
+
+
+def test_unknown_field_is_refused(project):
+    text = (project / "lab.yaml").read_text().replace("seed: 42", "seeed: 42")
+    (project / "lab.yaml").write_text(text)
+    with pytest.raises(LabError, match="'seeed' is not a known field"):
+        load_config(project / "lab.yaml")
+
+
+def test_override_error_points_at_the_option(project):
+    with pytest.raises(LabError, match="option -p split.train"):
+        load_config(project / "lab.yaml", {"split.train": 2})
+
+
+def test_malformed_yaml_names_line(project):
+    (project / "lab.yaml").write_text("study:\n  question: a\n bad: [\n")
+    with pytest.raises(LabError, match=r"not valid YAML at line \d+"):
+        load_config(project / "lab.yaml")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(LabError, match="not found"):
+        load_config(tmp_path / "lab.yaml")
+
+
+@pytest.mark.parametrize(("text", "pair"), [("seed=7", ("seed", 7)), ("network.hidden=[8, 8]", ("network.hidden", [8, 8])),
+                                             ("data.group_column=null", ("data.group_column", None))])
+def test_parse_override_reads_yaml_values(text, pair):
+    assert parse_override(text) == pair
+
+
+def test_parse_override_needs_equals():
+    with pytest.raises(LabError, match="key=value"):
+        parse_override("seed")

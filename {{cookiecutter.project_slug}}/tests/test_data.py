@@ -1,0 +1,75 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from {{ cookiecutter.module_name }}.config import load_config
+from {{ cookiecutter.module_name }}.data import class_order, load_dataset, read_table
+from {{ cookiecutter.module_name }}.errors import LabError
+
+from conftest import edit_yaml
+
+
+def _use_table(project, frame, name="mine.csv", sep=",", **changes):
+    path = project / "data" / name
+    frame.to_csv(path, index=False, sep=sep)
+    edit_yaml(project / "lab.yaml", **{"data.path": f"data/{name}", **changes})
+    return load_config(project / "lab.yaml")
+
+
+def test_builtin_table_loads_with_positive_class_last(project):
+    data = load_dataset(load_config(project / "lab.yaml"), project)
+    assert data.X.shape == (569, 30)
+    assert data.classes == ("benign", "malignant")
+    assert "diagnosis" not in data.X.columns and "sample_id" not in data.X.columns
+    assert len(set(data.ids)) == 569
+
+
+def test_user_tsv_with_categorical_missing_and_three_classes(project):
+    frame = pd.DataFrame({
+        "gene_a": [1.0, np.nan, 3.0, 4.0, 5.0, 6.0],
+        "tissue": ["liver", "lung", None, "liver", "lung", "skin"],
+        "label": ["x", "y", "z", "x", "y", "z"],
+        "patient": ["p1", "p1", "p2", "p2", "p3", "p3"],
+    })
+    cfg = _use_table(project, frame, "mine.tsv", sep="\t", **{"data.target": "label", "data.id_column": None,
+                                                             "data.group_column": "patient", "data.positive_class": None})
+    data = load_dataset(cfg, project)
+    assert list(data.X.columns) == ["gene_a", "tissue"]
+    assert data.classes == ("x", "y", "z")
+    assert list(data.groups) == ["p1", "p1", "p2", "p2", "p3", "p3"]
+
+
+@pytest.mark.parametrize(
+    ("frame", "changes", "expected"),
+    [
+        (pd.DataFrame({"a": [1, 2], "b": ["u", "v"]}), {"data.target": "label"}, "names column 'label'"),
+        (pd.DataFrame({"a": [1, 2], "label": ["u", "u"]}), {"data.target": "label"}, "single class"),
+        (pd.DataFrame({"a": [1, 2, 3], "label": ["u", None, "v"]}), {"data.target": "label"}, "empty on line"),
+        (pd.DataFrame({"a": [1, 2], "id": ["s", "s"], "label": ["u", "v"]}),
+         {"data.target": "label", "data.id_column": "id"}, "repeats ids"),
+        (pd.DataFrame({"a": [1, 2], "label": ["u", "v"]}),
+         {"data.target": "label", "data.group_column": "site"}, "data.group_column"),
+    ],
+)
+def test_bad_tables_name_the_field_and_fix(project, frame, changes, expected):
+    changes = {"data.id_column": None, "data.positive_class": None, **changes}
+    cfg = _use_table(project, frame, **changes)
+    with pytest.raises(LabError, match=expected):
+        load_dataset(cfg, project)
+
+
+def test_missing_empty_and_unknown_format(project):
+    with pytest.raises(LabError, match="does not exist"):
+        read_table(project / "nope.csv", "nope.csv")
+    (project / "empty.csv").write_text("")
+    with pytest.raises(LabError, match="is empty"):
+        read_table(project / "empty.csv", "empty.csv")
+    (project / "table.xlsx").write_text("x")
+    with pytest.raises(LabError, match="not a table format"):
+        read_table(project / "table.xlsx", "table.xlsx")
+
+
+def test_class_order_rejects_unknown_positive():
+    assert class_order(np.array(["b", "a", "c"]), "a", "f") == ("b", "c", "a")
+    with pytest.raises(LabError, match="positive_class"):
+        class_order(np.array(["b", "a"]), "z", "f")

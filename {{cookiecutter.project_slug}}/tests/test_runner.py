@@ -1,0 +1,75 @@
+"""The runner against real kernels, on tiny notebooks so the tests stay fast."""
+
+import json
+
+import nbformat
+import pytest
+
+from {{ cookiecutter.module_name }}.errors import LabError, NotebookFailed
+from {{ cookiecutter.module_name }}.runner import latest_run_dir, plan_run, execute, select_notebooks
+
+
+def _notebook(path, body):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('run_dir = "x"\nconfig = "../lab.yaml"\nprofile = "quick"\noverrides = {}')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(body)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+
+
+@pytest.fixture
+def tiny(project):
+    for nb in (project / "notebooks").glob("*.ipynb"):
+        nb.unlink()
+    write = "import pathlib; pathlib.Path(run_dir, '{name}.txt').write_text(profile + str(overrides))"
+    for name in ("00_first", "01_second", "02_third"):
+        _notebook(project / "notebooks" / f"{name}.ipynb", write.format(name=name))
+    return project
+
+
+def test_select_notebooks(tiny):
+    names = sorted((tiny / "notebooks").glob("*.ipynb"))
+    assert [p.stem for p in select_notebooks(names, ["2"], None)] == ["02_third"]
+    assert [p.stem for p in select_notebooks(names, None, "01")] == ["01_second", "02_third"]
+    with pytest.raises(LabError, match="no notebook numbered '07'"):
+        select_notebooks(names, ["07"], None)
+
+
+def test_run_executes_in_order_with_parameters_and_manifest(tiny):
+    lines = []
+    manifest = execute(plan_run(tiny / "lab.yaml", {"seed": 3}), echo=lines.append)
+    run_dir = latest_run_dir(tiny)
+    assert (run_dir / "00_first.txt").read_text() == "quick{'seed': 3}"
+    assert manifest["status"] == "ok"
+    assert [manifest["notebooks"][k]["status"] for k in ("00_first", "01_second", "02_third")] == ["ok"] * 3
+    assert manifest["inputs"]["data/external/breast_cancer_wisconsin.csv"] == manifest["inputs"][
+        "data/external/breast_cancer_wisconsin.csv"] and len(manifest["inputs"]) == 5
+    assert manifest["parameters"]["seed"] == 3 and manifest["packages"]["papermill"]
+    assert any("[3/3] 02_third" in line and " ok " in line for line in lines)
+    assert json.loads((run_dir / "run.json").read_text())["status"] == "ok"
+
+
+def test_failure_names_notebook_cell_error_and_keeps_earlier_outputs(tiny):
+    execute(plan_run(tiny / "lab.yaml"), echo=lambda _: None)
+    run_dir = latest_run_dir(tiny)
+    first = (run_dir / "notebooks/00_first.ipynb").read_bytes()
+    _notebook(tiny / "notebooks/01_second.ipynb", "raise ValueError('boom')")
+    with pytest.raises(NotebookFailed) as error:
+        execute(plan_run(tiny / "lab.yaml", start="01"), echo=lambda _: None)
+    message = str(error.value)
+    assert "01_second.ipynb" in message and "cell [3]" in message and "ValueError: boom" in message
+    assert "notebooks/01_second.ipynb" in message and "--from 01" in message
+    assert (run_dir / "notebooks/00_first.ipynb").read_bytes() == first
+    saved = nbformat.read(run_dir / "notebooks/01_second.ipynb", 4)
+    assert any(cell.outputs and cell.outputs[0].get("ename") == "ValueError" for cell in saved.cells
+               if cell.cell_type == "code")
+    manifest = json.loads((run_dir / "run.json").read_text())
+    assert manifest["notebooks"]["01_second"]["status"] == "failed"
+    assert manifest["notebooks"]["00_first"]["status"] == "ok"
+
+
+def test_bad_config_stops_before_any_run_folder(tiny):
+    with pytest.raises(LabError):
+        plan_run(tiny / "lab.yaml", {"data.target": "nope"})
+    assert latest_run_dir(tiny) is None
