@@ -18,7 +18,7 @@
 run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
 config = "../lab.yaml"  # the study description
 profile = "quick"  # quick | full budgets
-overrides = {}  # lab.yaml fields set for this run with -p key=value
+overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
 import pandas as pd

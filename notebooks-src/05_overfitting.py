@@ -15,7 +15,7 @@
 run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
 config = "../lab.yaml"  # the study description
 profile = "quick"  # quick | full budgets
-overrides = {}  # lab.yaml fields set for this run with -p key=value
+overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
 import pandas as pd
@@ -24,7 +24,7 @@ from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.evaluate import train_tune_gap
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.tuning import build_tuned
+from {{ cookiecutter.module_name }}.tuning import build_model
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
@@ -36,9 +36,7 @@ tuned = run.load_artifact("04_tuning")["results"]
 threshold = run.cfg.thresholds.overfit_gap
 gaps = {}
 for family, result in tuned.items():
-    model = build_tuned(family, X_train, result["best_params"], seed=run.seed,
-                        fixed={"network": {"epochs": run.budget.epochs}})
-    model.fit(X_train, y_train)
+    model = build_model(family, X_train, result["best_params"], seed=run.seed).fit(X_train, y_train)
     gaps[family] = train_tune_gap(model, X_train, y_train, X_tune, y_tune, threshold)
 table = pd.DataFrame(gaps).T.sort_values("gap", ascending=False)
 table

@@ -15,14 +15,14 @@
 run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
 config = "../lab.yaml"  # the study description
 profile = "quick"  # quick | full budgets
-overrides = {}  # lab.yaml fields set for this run with -p key=value
+overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
 from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.interpret import permutation_importance_table
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.tuning import best_family, build_tuned
+from {{ cookiecutter.module_name }}.tuning import best_family, build_model
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
@@ -30,9 +30,7 @@ X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
 tuned = run.load_artifact("04_tuning")["results"]
 family = best_family(tuned)
-model = build_tuned(family, X_train, tuned[family]["best_params"], seed=run.seed,
-                    fixed={"network": {"epochs": run.budget.epochs}})
-model.fit(X_train, y_train)
+model = build_model(family, X_train, tuned[family]["best_params"], seed=run.seed).fit(X_train, y_train)
 print(f"interpreting the best tuned model: {family}")
 
 # %%

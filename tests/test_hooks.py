@@ -72,10 +72,11 @@ def test_sequence_message_says_not_yet_available(bake_fresh, capfd):
     assert "not yet available" in err and "modality=tabular" in err
 
 
-def test_empty_project_name_with_derived_slug_leaves_nothing(bake_fresh):
-    # The slug derived from an empty name is empty too, so cookiecutter stops before the hook.
+def test_empty_project_name_with_derived_slug_is_refused_by_the_hook(bake_fresh, capfd):
+    # The derived slug falls back to a placeholder, so the hook (not cookiecutter) explains.
     result, output_root = bake_fresh(project_name="")
     assert result.exit_code != 0
+    assert "project_name" in capfd.readouterr().err
     assert leftovers(output_root) == []
 
 

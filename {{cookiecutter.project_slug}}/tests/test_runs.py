@@ -4,13 +4,15 @@ import numpy as np
 import pytest
 
 from {{ cookiecutter.module_name }}.errors import LabError
-from {{ cookiecutter.module_name }}.runs import Run, write_json
+from {{ cookiecutter.module_name }}.files import write_json
+from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.splits import make_split
 
 
 def test_artifacts_are_stable_json(tmp_path):
-    path = write_json(tmp_path / "a.json", {"b": np.float64(1 / 3), "a": np.arange(2), "n": float("nan")})
-    assert json.loads(path.read_text()) == {"a": [0, 1], "b": 0.333333, "n": None}
+    data = {"b": np.float64(1 / 3), "a": np.arange(2), "n": float("nan"), "tiny": 1.23456789e-9}
+    path = write_json(tmp_path / "a.json", data)
+    assert json.loads(path.read_text()) == {"a": [0, 1], "b": 0.333333333333, "n": None, "tiny": 1.23456789e-9}
     assert path.read_text().index('"a"') < path.read_text().index('"b"')
 
 

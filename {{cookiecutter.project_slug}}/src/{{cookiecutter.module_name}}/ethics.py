@@ -80,7 +80,8 @@ def register_table(entries):
 def _read_entries(path):
     if not path.is_file():
         raise LabError(
-            f"{path} does not exist; create it with an 'entries:' list (see the comments in the template's register)."
+            f"{path} does not exist; create it with an 'entries:' "
+            "list (see the comments in the template's register)."
         )
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -89,16 +90,25 @@ def _read_entries(path):
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise LabError(f"{path} is not valid YAML{where}; fix the syntax there.") from None
     if not isinstance(document, dict) or "entries" not in document:
-        raise LabError(f"{path} must hold a top-level 'entries:' list; add it (it may be empty: 'entries: []').")
+        raise LabError(
+            f"{path} must hold a top-level 'entries:' list; "
+            "add it (it may be empty: 'entries: []')."
+        )
     entries = document["entries"] or []
     if not isinstance(entries, list):
-        raise LabError(f"{path}: 'entries' must be a list of entries, each starting with '- id:'; correct it.")
+        raise LabError(
+            f"{path}: 'entries' must be a list of entries, "
+            "each starting with '- id:'; correct it."
+        )
     return entries
 
 
 def _parse_entry(path, index, item):
     if not isinstance(item, dict):
-        raise LabError(f"{path}: entry {index} must be a mapping of fields (id, title, ...), not {item!r}; correct it.")
+        raise LabError(
+            f"{path}: entry {index} must be a mapping of fields "
+            f"(id, title, ...), not {item!r}; correct it."
+        )
     label = f"{path}: entry {index} ({item.get('id', 'no id')})"
     try:
         entry = Entry.model_validate(item)
@@ -118,11 +128,17 @@ def _describe(error):
     if kind == "extra_forbidden":
         return f"field '{field}' is not a register field; remove it or use one of {', '.join(FIELDS)}."
     if kind == "literal_error":
-        return f"field '{field}' must be one of {', '.join(STATUSES)}, not {value!r}; correct it in the register."
+        return (
+            f"field '{field}' must be one of {', '.join(STATUSES)}, "
+            f"not {value!r}; correct it in the register."
+        )
     if kind.startswith("bool"):
         return f"field '{field}' must be true or false, not {value!r}; correct it in the register."
     if kind.startswith("date") or kind.startswith("datetime"):
-        return f"field '{field}' must be a date written YYYY-MM-DD, not {value!r}; correct it in the register."
+        return (
+            f"field '{field}' must be a date written YYYY-MM-DD, "
+            f"not {value!r}; correct it in the register."
+        )
     if kind == "string_too_short":
         return f"field '{field}' must not be empty; fill it in."
     if kind == "string_type":
@@ -138,7 +154,10 @@ def _consistency_problem(entry):
     if entry.status != "open" and not (entry.resolution or "").strip():
         return f"field 'resolution' must say how the concern was {entry.status}; add a sentence."
     if entry.resolved is not None and entry.resolved < entry.opened:
-        return f"field 'resolved' ({entry.resolved}) is before 'opened' ({entry.opened}); correct one of the dates."
+        return (
+            f"field 'resolved' ({entry.resolved}) is before "
+            f"'opened' ({entry.opened}); correct one of the dates."
+        )
     return None
 
 

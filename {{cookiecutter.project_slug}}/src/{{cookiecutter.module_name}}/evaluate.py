@@ -111,7 +111,8 @@ def _check_inputs(y_true, proba, classes):
     if proba.ndim != 2 or proba.shape != (len(y_true), len(classes)):
         raise LabError(
             f"probabilities must have one row per sample and one column per class "
-            f"({len(y_true)} x {len(classes)}), not shape {proba.shape}; pass predict_proba output and classes_."
+            f"({len(y_true)} x {len(classes)}), not shape "
+            f"{proba.shape}; pass predict_proba output and classes_."
         )
     unknown = sorted(set(np.unique(y_true).tolist()) - set(classes.tolist()), key=str)
     if unknown:

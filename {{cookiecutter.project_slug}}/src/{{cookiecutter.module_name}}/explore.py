@@ -22,7 +22,10 @@ def class_balance(y):
     labels = pd.Series(np.asarray(y, dtype=object).ravel())
     missing = int(labels.isna().sum())
     if missing:
-        raise LabError(f"{missing} sample(s) have no class label; label them or drop them from the data file.")
+        raise LabError(
+            f"{missing} sample(s) have no class label; "
+            "label them or drop them from the data file."
+        )
     counts = labels.astype(str).value_counts()
     return {str(label): int(counts[label]) for label in sorted(counts.index)}
 
@@ -40,7 +43,8 @@ def missingness(X):
             "fraction": np.round(n_missing.to_numpy(dtype=float) / max(len(X), 1), 6),
         }
     )
-    return table.sort_values(["n_missing", "column"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    ordered = table.sort_values(["n_missing", "column"], ascending=[False, True], kind="mergesort")
+    return ordered.reset_index(drop=True)
 
 
 def duplicate_rows(X):
@@ -67,7 +71,10 @@ def summarize(X, y):
     What notebook 01 records as the data's profile before any split is made.
     """
     if len(X) != len(y):
-        raise LabError(f"the feature table has {len(X)} rows but there are {len(y)} labels; they must match one to one.")
+        raise LabError(
+            f"the feature table has {len(X)} rows but there "
+            f"are {len(y)} labels; they must match one to one."
+        )
     balance = class_balance(y)
     duplicates = duplicate_rows(X)
     missing = missingness(X)
@@ -88,28 +95,40 @@ def _warnings(X, y, balance, duplicates, missing):
     ratio = max(balance.values()) / min(balance.values())
     if ratio > IMBALANCE_WARNING:
         found.append(
-            f"The largest class is {ratio:.1f} times the smallest; report PR-AUC, MCC and balanced accuracy, not accuracy alone."
+            f"The largest class is {ratio:.1f} times the smallest; report PR-AUC, MCC and balanced "
+            "accuracy, not accuracy alone."
         )
     for row in missing.itertuples():
         if row.fraction > MOSTLY_MISSING:
-            found.append(f"Column '{row.column}' is {row.fraction:.0%} missing; consider dropping it rather than imputing.")
+            found.append(
+                f"Column '{row.column}' is {row.fraction:.0%} "
+                "missing; consider dropping it rather than imputing."
+            )
     if duplicates:
         rows = sum(len(g) for g in duplicates)
         found.append(
-            f"{len(duplicates)} group(s) of identical feature rows ({rows} rows); keep each group on one side of the split."
+            f"{len(duplicates)} group(s) of identical feature rows "
+            f"({rows} rows); keep each group on one side of the split."
         )
         conflicting = _conflicting_groups(duplicates, y)
         if conflicting:
-            found.append(f"{conflicting} duplicate group(s) carry different labels; check those samples for labelling errors.")
+            found.append(
+                f"{conflicting} duplicate group(s) carry different "
+                "labels; check those samples for labelling errors."
+            )
     categorical = set(categorical_columns(X))
     for column in X.columns:
         if X[column].nunique(dropna=True) <= 1:
             found.append(f"Column '{column}' has a single value and carries no information; drop it.")
         elif column in categorical and len(X) > 1 and X[column].nunique(dropna=False) == len(X):
-            found.append(f"Column '{column}' is unique for every row and looks like an identifier; drop it or set id_column.")
+            found.append(
+                f"Column '{column}' is unique for every row and looks "
+                "like an identifier; drop it or set id_column."
+            )
     if X.shape[1] > len(X):
         found.append(
-            f"There are more columns ({X.shape[1]}) than samples ({len(X)}); expect overfitting without strong regularisation."
+            f"There are more columns ({X.shape[1]}) than samples ({len(X)}); expect overfitting without "
+            "strong regularisation."
         )
     return found
 

@@ -23,9 +23,18 @@ def permutation_importance_table(model, X, y, n_repeats, seed):
     if not isinstance(X, pd.DataFrame):
         raise LabError("permutation importance needs the raw feature DataFrame so columns keep their names.")
     if int(n_repeats) < 1:
-        raise LabError(f"permutation repeats must be at least 1, not {n_repeats}; correct permutation_repeats in lab.yaml.")
+        raise LabError(
+            "permutation repeats must be at least 1, not "
+            f"{n_repeats}; correct permutation_repeats in lab.yaml."
+        )
     result = permutation_importance(
-        model, X, np.asarray(y), scoring=_primary_scorer, n_repeats=int(n_repeats), random_state=int(seed), n_jobs=1
+        model,
+        X,
+        np.asarray(y),
+        scoring=_primary_scorer,
+        n_repeats=int(n_repeats),
+        random_state=int(seed),
+        n_jobs=1,
     )
     return _importance_frame([str(c) for c in X.columns], result.importances)
 

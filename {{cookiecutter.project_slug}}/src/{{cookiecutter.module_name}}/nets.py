@@ -36,9 +36,13 @@ def pick_device(preferred="auto"):
             return "cuda"
         return "mps" if _mps_available() else "cpu"
     if base == "cuda" and not torch.cuda.is_available():
-        raise LabError(f"device '{preferred}' was requested but CUDA is not available; set device to auto or cpu.")
+        raise LabError(
+            f"device '{preferred}' was requested but CUDA is not available; set device to auto or cpu."
+        )
     if base == "mps" and not _mps_available():
-        raise LabError(f"device '{preferred}' was requested but Apple MPS is not available; set device to auto or cpu.")
+        raise LabError(
+            f"device '{preferred}' was requested but Apple MPS is not available; set device to auto or cpu."
+        )
     return name
 
 
@@ -155,9 +159,21 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         if str(self.optimizer).lower() not in OPTIMIZERS:
             raise LabError(f"unknown optimizer '{self.optimizer}'; choose one of {', '.join(OPTIMIZERS)}.")
         if int(self.batch_size) < 1 or int(self.epochs) < 0:
-            raise LabError("network batch_size must be at least 1 and epochs at least 0; correct them in lab.yaml.")
+            raise LabError(
+                "network batch_size must be at least 1 and epochs at least 0; correct them in lab.yaml."
+            )
+        self._hidden_sizes()
         if not 0.0 <= float(self.dropout) < 1.0:
             raise LabError(f"network dropout must lie in [0, 1), not {self.dropout}; correct it in lab.yaml.")
+
+    def _hidden_sizes(self):
+        sizes = [self.hidden] if isinstance(self.hidden, int) else list(self.hidden)
+        if not all(isinstance(s, int | np.integer) and s > 0 for s in sizes):
+            raise LabError(
+                f"network hidden must list positive layer widths such as [64, 64], not {self.hidden!r}; "
+                "correct it in lab.yaml."
+            )
+        return tuple(int(s) for s in sizes)
 
     def _train(self, features, codes):
         binary = len(self.classes_) == 2
@@ -166,7 +182,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         y_t = torch.as_tensor(codes, device=device)
         y_t = y_t.to(torch.float32).unsqueeze(1) if binary else y_t.to(torch.long)
         self.module_ = MLP(
-            features.shape[1], tuple(self.hidden), 1 if binary else len(self.classes_), float(self.dropout)
+            features.shape[1], self._hidden_sizes(), 1 if binary else len(self.classes_), float(self.dropout)
         ).to(device)
         self.n_parameters_ = count_parameters(self.module_)
         loss_fn = nn.BCEWithLogitsLoss() if binary else nn.CrossEntropyLoss()
@@ -200,9 +216,10 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _make_optimizer(self):
         params = self.module_.parameters()
+        lr, decay = float(self.lr), float(self.weight_decay)
         if str(self.optimizer).lower() == "sgd":
-            return torch.optim.SGD(params, lr=float(self.lr), momentum=0.9, weight_decay=float(self.weight_decay))
-        return torch.optim.Adam(params, lr=float(self.lr), weight_decay=float(self.weight_decay))
+            return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=decay)
+        return torch.optim.Adam(params, lr=lr, weight_decay=decay)
 
     def _logits(self, X_t):
         self.module_.eval()
@@ -212,7 +229,9 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
                 self.module_(X_t[i : i + _PREDICT_CHUNK].to(device)).cpu()
                 for i in range(0, len(X_t), _PREDICT_CHUNK)
             ]
-        return torch.cat(chunks) if chunks else torch.empty((0, 1 if len(self.classes_) == 2 else len(self.classes_)))
+        if not chunks:
+            return torch.empty((0, 1 if len(self.classes_) == 2 else len(self.classes_)))
+        return torch.cat(chunks)
 
     def _probabilities(self, logits):
         if len(self.classes_) == 2:
@@ -231,7 +250,8 @@ def make_network(X, params=None, seed=0):
     unknown = sorted(k for k in params if k not in valid)
     if unknown:
         raise LabError(
-            f"the network has no parameter {', '.join(map(repr, unknown))}; use one of {', '.join(sorted(valid))}."
+            f"the network has no parameter {', '.join(map(repr, unknown))}; "
+            f"use one of {', '.join(sorted(valid))}."
         )
     network = TorchMLPClassifier(**{"seed": seed, **params})
     return Pipeline([("prep", make_preprocessor(X)), ("model", network)])
@@ -242,13 +262,15 @@ def _as_matrix(X):
         matrix = np.asarray(X, dtype=np.float32)
     except (TypeError, ValueError) as error:
         raise LabError(
-            f"the network needs numeric input ({error}); fit it inside make_network's pipeline so columns are encoded."
+            f"the network needs numeric input ({error}); "
+            "fit it inside make_network's pipeline so columns are encoded."
         ) from None
     if matrix.ndim != 2:
         raise LabError(f"the network needs a 2-D table of features, not an array of shape {matrix.shape}.")
     if not np.isfinite(matrix).all():
         raise LabError(
-            "the network input contains missing or infinite values; fit it inside make_network's pipeline so they are imputed."
+            "the network input contains missing or infinite values; "
+            "fit it inside make_network's pipeline so they are imputed."
         )
     return np.ascontiguousarray(matrix)
 

@@ -39,8 +39,29 @@ def class_balance_bar(counts, floor=None):
     return fig
 
 
-def score_bars(table, score_col, err_col=None, label_col="model", reference=None):
-    """One bar per model (rows of table), with optional error bars and a reference line.
+def split_composition(counts):
+    """Stacked bars of each class's share in the train, tune and test parts, sizes on top.
+
+    Equal shares across parts show the split is stratified; counts is classes x parts.
+    """
+    fig, ax = _new_figure()
+    parts = [str(p) for p in counts.columns]
+    totals = counts.sum(axis=0).to_numpy(dtype=float)
+    bottom = np.zeros(len(parts))
+    for label, row in counts.iterrows():
+        share = row.to_numpy(dtype=float) / np.where(totals > 0, totals, 1.0)
+        ax.bar(parts, share, bottom=bottom, label=str(label))
+        bottom += share
+    for x, total in enumerate(totals):
+        ax.annotate(f"n={int(total)}", (x, 1.0), ha="center", va="bottom")
+    ax.set_ylim(0, 1.12)
+    ax.legend(title="class", loc="lower right")
+    ax.set(xlabel="part of the split", ylabel="share of samples", title="Class composition of each split")
+    return fig
+
+
+def score_bars(table, score_col, err_col=None, label_col="model", reference=None, title=None):
+    """One bar per model (rows of table, or its index), with optional error bars and reference line.
 
     Compares models on one score; the reference (e.g. the prior model) marks chance level.
     """
@@ -51,7 +72,7 @@ def score_bars(table, score_col, err_col=None, label_col="model", reference=None
     if reference is not None:
         ax.axhline(reference, color=_GREY, linestyle="--", label=f"reference {reference:.3f}")
         ax.legend()
-    ax.set(xlabel="model", ylabel=_pretty(score_col), title=f"{_pretty(score_col)} by model")
+    ax.set(xlabel="model", ylabel=_pretty(score_col), title=title or f"{_pretty(score_col)} by model")
     ax.tick_params(axis="x", labelrotation=30)
     return fig
 
@@ -103,7 +124,7 @@ def train_tune_bars(gaps):
     ax.bar(x - 0.2, [gaps[n]["train"] for n in names], width=0.4, label="training split", color=_BLUE)
     ax.bar(x + 0.2, [gaps[n]["tune"] for n in names], width=0.4, label="tuning split", color=_ORANGE)
     ax.set_xticks(x, [f"{n}\n(overfit)" if gaps[n].get("flagged") else n for n in names], rotation=30)
-    for tick, name in zip(ax.get_xticklabels(), names):
+    for tick, name in zip(ax.get_xticklabels(), names, strict=True):
         if gaps[name].get("flagged"):
             tick.set_color(_RED)
     ax.legend()
@@ -123,7 +144,11 @@ def optimisation_history(trials_by_family):
         best = np.maximum.accumulate([t["score"] for t in ordered]) if ordered else []
         ax.plot(range(1, len(ordered) + 1), best, marker="o", label=family)
     ax.legend()
-    ax.set(xlabel="trial", ylabel="best tuning score so far (ROC-AUC)", title="Hyperparameter search, equal budget per family")
+    ax.set(
+        xlabel="trial",
+        ylabel="best tuning score so far (ROC-AUC)",
+        title="Hyperparameter search, equal budget per family",
+    )
     return fig
 
 
@@ -146,4 +171,8 @@ def _loss_keys(history):
 
 
 def _pretty(name):
-    return {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "mcc": "MCC"}.get(name, name.replace("_", " "))
+    for key, pretty in {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "mcc": "MCC"}.items():
+        if name.endswith(key):
+            prefix = name[: -len(key)].strip("_").replace("_", " ")
+            return f"{pretty} ({prefix})" if prefix else pretty
+    return name.replace("_", " ")

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import LabError
+from .files import write_atomic
 
 MANIFEST = Path("data") / "manifest.yaml"
 PERSON_MUST_ANSWER = "AUTHOR MUST ANSWER"
@@ -103,13 +102,9 @@ def verify_inputs(root: Path, relpaths: list[str], command: str) -> dict[str, st
 
 def _write_manifest(root: Path, raw: dict) -> None:
     """Replace the manifest atomically so an interrupted write never leaves half a file."""
-    path = root / MANIFEST
     text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, width=100)
     header = "# data/manifest.yaml — provenance of every input file (Tip 4).\n"
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".manifest-", suffix=".yaml")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(header + text)
-    os.replace(tmp, path)
+    write_atomic(root / MANIFEST, (header + text).encode("utf-8"))
 
 
 def _read_raw(root: Path) -> dict:

@@ -33,7 +33,10 @@ def assess_suitability(y, n_features, modality, floor=100, plentiful=PLENTIFUL_P
     """
     counts = class_balance(y)
     if len(counts) < 2:
-        raise LabError(f"the target holds only one class ({', '.join(counts)}); a classifier needs at least two.")
+        raise LabError(
+            f"the target holds only one class ({', '.join(counts)}); "
+            "a classifier needs at least two."
+        )
     if int(n_features) < 1:
         raise LabError(f"n_features must be at least 1, not {n_features}; check the feature columns.")
     n_samples = int(sum(counts.values()))
@@ -73,8 +76,9 @@ def _reasons(counts, below, per_feature, ratio, modality, floor, plentiful):
     ]
     if below:
         reasons.append(
-            f"{len(below)} class(es) ({', '.join(below)}) fall below the rough floor of {floor} samples "
-            "per class at which Tip 1 says deep learning can first be considered."
+            f"{len(below)} class(es) fall below the rough floor of {floor} samples per class at which "
+            f"Tip 1 says deep learning can first be considered: "
+            f"{', '.join(f'{label} ({counts[label]})' for label in below)}."
         )
     elif counts[smallest_label] < plentiful:
         reasons.append(
@@ -82,9 +86,12 @@ def _reasons(counts, below, per_feature, ratio, modality, floor, plentiful):
             f"orders of magnitude more; below about {plentiful} per class, classical models come first."
         )
     else:
-        reasons.append(f"Every class has at least {plentiful} samples, enough to make a network worth trying.")
+        reasons.append(
+            f"Every class has at least {plentiful} samples, "
+            "enough to make a network worth trying."
+        )
     reasons.append(
-        f"There are {per_feature:g} samples per feature"
+        f"There are {per_feature:.1f} samples per feature"
         + (
             f", fewer than {MIN_SAMPLES_PER_FEATURE}, so a flexible model can fit noise easily (Tip 7)."
             if per_feature < MIN_SAMPLES_PER_FEATURE
@@ -93,9 +100,10 @@ def _reasons(counts, below, per_feature, ratio, modality, floor, plentiful):
     )
     if ratio > 3:
         reasons.append(
-            f"The largest class is {ratio:g} times the smallest; judge models by PR-AUC, MCC and "
+            f"The largest class is {ratio:.1f} times the smallest; judge models by PR-AUC, MCC and "
             "balanced accuracy, not accuracy alone (Tip 7)."
         )
-    reasons.append(_MODALITY_NOTES.get(modality, f"Modality '{modality}': weigh how easily more data can be collected."))
+    fallback = f"Modality '{modality}': weigh how easily more data of this kind can be collected."
+    reasons.append(_MODALITY_NOTES.get(modality, fallback))
     return reasons
 

@@ -23,7 +23,7 @@ from .config import Config, load_config, project_root
 from .data import load_dataset
 from .errors import LabError, NotebookFailed
 from .provenance import sha256_file, verify_inputs
-from .runs import read_json, write_json
+from .files import read_json, write_json
 
 RUNS = Path("reports") / "runs"
 NOTEBOOKS = "notebooks"
@@ -212,6 +212,11 @@ class KernelPool:
             km.start_kernel(cwd=str(self.cwd), env=kernel_env(), stdout=log, stderr=log)
         return km
 
+    def prestart(self, label: str) -> None:
+        """Start the first notebook's kernel early, so it boots while papermill is imported."""
+        if self._next is None:
+            self._next = self._spawn(label)
+
     def take(self, label: str, next_label: str | None):
         """A started kernel for this notebook; start the next notebook's kernel meanwhile."""
         km = self._next or self._spawn(label)
@@ -297,22 +302,22 @@ def _fmt(seconds: float) -> str:
 
 def execute(plan: Plan, echo: Callable[[str], None] = print, cell_progress: bool = False) -> dict:
     """Run the planned notebooks; raise NotebookFailed on the first failing cell."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
-    engine = _register_engine()
-
     notebook_dir = plan.root / NOTEBOOKS
-    out_dir = plan.run_dir / NOTEBOOKS
-    out_dir.mkdir(parents=True, exist_ok=True)
-    manifest = start_manifest(plan)
-    manifest_path = plan.run_dir / MANIFEST_NAME
-    parameters = notebook_parameters(plan, notebook_dir)
-    pool = KernelPool(plan.kernel, notebook_dir, plan.run_dir / "logs")
-    total = len(plan.notebooks)
     started = time.perf_counter()
-    echo(f"{plan.command} run · profile {plan.cfg.profile} · {os.path.relpath(plan.run_dir, plan.root)}")
+    pool = KernelPool(plan.kernel, notebook_dir, plan.run_dir / "logs")
+    pool.prestart(plan.notebooks[0].stem)
     try:
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
+        engine = _register_engine()
+        out_dir = plan.run_dir / NOTEBOOKS
+        out_dir.mkdir(parents=True, exist_ok=True)
+        manifest = start_manifest(plan)
+        manifest_path = plan.run_dir / MANIFEST_NAME
+        parameters = notebook_parameters(plan, notebook_dir)
+        total = len(plan.notebooks)
+        echo(f"{plan.command} run · profile {plan.cfg.profile} · {os.path.relpath(plan.run_dir, plan.root)}")
         for i, nb in enumerate(plan.notebooks, start=1):
             output = out_dir / nb.name
             echo(f"[{i}/{total}] {nb.stem} …")
@@ -334,15 +339,15 @@ def execute(plan: Plan, echo: Callable[[str], None] = print, cell_progress: bool
                     log_output=False,
                     request_save_on_cell_execute=True,
                 )
-            except PapermillExecutionError as exc:
-                record.update(status="failed", seconds=round(time.perf_counter() - t0, 2), error=f"{exc.ename}: {exc.evalue}")
-                manifest["status"] = "failed"
+            except (Exception, KeyboardInterrupt) as exc:  # a failing cell, a dead kernel, Ctrl-C
+                failed = not isinstance(exc, KeyboardInterrupt)
+                detail = f"{exc.ename}: {exc.evalue}" if isinstance(exc, PapermillExecutionError) else repr(exc)
+                record.update(status="failed" if failed else "interrupted", error=detail,
+                              seconds=round(time.perf_counter() - t0, 2))
+                manifest["status"] = record["status"]
                 write_json(manifest_path, manifest)
-                raise NotebookFailed(failure_message(nb, output, exc, plan.command, plan.root)) from None
-            except Exception as exc:  # kernel died, timeout, unreadable notebook
-                record.update(status="failed", seconds=round(time.perf_counter() - t0, 2), error=repr(exc))
-                manifest["status"] = "failed"
-                write_json(manifest_path, manifest)
+                if not failed:
+                    raise
                 raise NotebookFailed(failure_message(nb, output, exc, plan.command, plan.root)) from None
             finally:
                 pool.stop(km)

@@ -104,7 +104,10 @@ def tune_family(
     if family not in SEARCH_SPACES:
         raise LabError(f"no search space for model family '{family}'; choose one of {', '.join(TUNABLE)}.")
     if int(n_trials) < 1:
-        raise LabError(f"the tuning budget must be at least 1 trial, not {n_trials}; correct n_trials in lab.yaml.")
+        raise LabError(
+            "the tuning budget must be at least 1 trial, "
+            f"not {n_trials}; correct n_trials in lab.yaml."
+        )
     space, fixed = SEARCH_SPACES[family], dict(fixed or {})
 
     def objective(trial):
@@ -144,7 +147,10 @@ def tune_all(
     fixed = dict(fixed or {})
     unknown = sorted(set(fixed) - set(SEARCH_SPACES))
     if unknown:
-        raise LabError(f"fixed params name unknown families {', '.join(unknown)}; use one of {', '.join(TUNABLE)}.")
+        raise LabError(
+            f"fixed params name unknown families {', '.join(unknown)}; use one of "
+            f"{', '.join(TUNABLE)}."
+        )
     return {
         family: tune_family(
             family,
@@ -162,6 +168,17 @@ def tune_all(
     }
 
 
+def best_family(results):
+    """Family with the highest best tune score; ties go to the simpler, earlier-listed family.
+
+    Tip 2: a network must beat the classical models outright, not merely match them.
+    """
+    if not results:
+        raise LabError("there are no tuning results to choose from; run notebook 04 first.")
+    order = {family: rank for rank, family in enumerate(TUNABLE)}
+    return max(results, key=lambda f: (results[f]["best_score"], -order.get(f, len(order))))
+
+
 def tuning_table(results):
     """One row per family: trials spent and best tune score, best first.
 
@@ -172,7 +189,8 @@ def tuning_table(results):
         for r in results.values()
     ]
     table = pd.DataFrame(rows, columns=["family", "n_trials", "best_score"])
-    return table.sort_values(["best_score", "family"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    ordered = table.sort_values(["best_score", "family"], ascending=[False, True], kind="mergesort")
+    return ordered.reset_index(drop=True)
 
 
 def _study_result(family, study):

@@ -1,0 +1,102 @@
+import pandas as pd
+from matplotlib.figure import Figure
+
+from {{ cookiecutter.module_name }}.plots import (
+    class_balance_bar,
+    importance_bar,
+    loss_curve,
+    optimisation_history,
+    score_bars,
+    split_composition,
+    train_tune_bars,
+)
+
+
+def _bars(fig):
+    return fig.axes[0].patches
+
+
+def test_class_balance_bar_draws_one_bar_per_class_and_the_floor(tmp_path):
+    fig = class_balance_bar({"benign": 357, "malignant": 212}, floor=100)
+    assert isinstance(fig, Figure)
+    assert [bar.get_height() for bar in _bars(fig)] == [357, 212]
+    assert fig.axes[0].get_ylabel() == "number of samples"
+    assert len(fig.axes[0].lines) == 1
+    fig.savefig(tmp_path / "balance.png")
+    assert (tmp_path / "balance.png").stat().st_size > 1000
+
+
+def test_figures_render_as_png_for_notebooks():
+    png = class_balance_bar({"a": 1, "b": 2})._repr_png_()
+    assert png.startswith(b"\x89PNG")
+
+
+def test_score_bars_one_bar_per_model_with_error_bars():
+    table = pd.DataFrame(
+        {"model": ["prior", "svm", "network"], "roc_auc": [0.5, 0.97, 0.95], "sd": [0, 0.01, 0.02]}
+    )
+    fig = score_bars(table, "roc_auc", "sd", reference=0.5)
+    assert [round(bar.get_height(), 2) for bar in _bars(fig)] == [0.5, 0.97, 0.95]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["prior", "svm", "network"]
+    assert fig.axes[0].get_ylabel() == "ROC-AUC"
+
+
+def test_score_bars_reads_model_names_from_the_index_and_takes_a_title():
+    table = pd.DataFrame({"tune_roc_auc": [0.9, 0.8]}, index=["svm", "prior"], dtype=object)
+    ax = score_bars(table, "tune_roc_auc", title="Baselines").axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["svm", "prior"]
+    assert ax.get_title() == "Baselines" and ax.get_ylabel() == "ROC-AUC (tune)"
+
+
+def test_split_composition_stacks_class_shares_per_part():
+    counts = pd.DataFrame({"train": [60, 40], "tune": [15, 5], "test": [12, 8]}, index=["benign", "malignant"])
+    fig = split_composition(counts)
+    heights = [round(bar.get_height(), 3) for bar in _bars(fig)]
+    assert heights == [0.6, 0.75, 0.6, 0.4, 0.25, 0.4]
+    assert [t.get_text() for t in fig.axes[0].texts] == ["n=100", "n=20", "n=20"]
+
+
+def test_loss_curve_plots_each_loss_series():
+    history = [{"epoch": e, "train_loss": 1 / e, "tune_loss": 1.2 / e} for e in range(1, 6)]
+    fig = loss_curve(history, reference=0.69)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 3
+    assert list(ax.lines[0].get_ydata()) == [1 / e for e in range(1, 6)]
+    assert ax.get_xlabel() == "epoch"
+
+
+def test_importance_bar_keeps_the_top_features_with_the_largest_on_top():
+    table = pd.DataFrame(
+        {
+            "feature": [f"gene_{i}" for i in range(20)],
+            "importance_mean": [0.2 - 0.01 * i for i in range(20)],
+            "ci_low": [0.19 - 0.01 * i for i in range(20)],
+            "ci_high": [0.21 - 0.01 * i for i in range(20)],
+        }
+    )
+    fig = importance_bar(table, top=5)
+    assert len(_bars(fig)) == 5
+    assert fig.axes[0].get_yticklabels()[-1].get_text() == "gene_0"
+
+
+def test_train_tune_bars_marks_flagged_models():
+    gaps = {
+        "svm": {"train": 0.99, "tune": 0.97, "flagged": False},
+        "network": {"train": 1.0, "tune": 0.8, "flagged": True},
+    }
+    fig = train_tune_bars(gaps)
+    assert len(_bars(fig)) == 4
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == ["svm", "network\n(overfit)"]
+
+
+def test_optimisation_history_shows_best_so_far_per_family():
+    trials = {
+        "svm": {"trials": [{"number": n, "score": s} for n, s in enumerate([0.8, 0.7, 0.9])]},
+        "network": [{"number": 0, "score": 0.6}, {"number": 1, "score": 0.85}, {"number": 2, "score": 0.8}],
+    }
+    fig = optimisation_history(trials)
+    lines = fig.axes[0].lines
+    assert len(lines) == 2
+    assert list(lines[0].get_ydata()) == [0.8, 0.8, 0.9]
+    assert list(lines[1].get_ydata()) == [0.6, 0.85, 0.85]

@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from {{ cookiecutter.module_name }}.errors import LabError
+from {{ cookiecutter.module_name }}.question import (
+    CLASSICAL_FIRST,
+    COLLECT_MORE,
+    DEEP_PLAUSIBLE,
+    assess_suitability,
+)
+
+
+def _labels(**counts):
+    return np.concatenate([np.full(n, label, dtype=object) for label, n in counts.items()])
+
+
+def test_a_class_below_the_floor_asks_for_more_data():
+    result = assess_suitability(_labels(healthy=300, rare=40), n_features=20, modality="tabular")
+    assert result["recommendation"] == COLLECT_MORE
+    assert result["classes_below_floor"] == ["rare"]
+    assert result["samples_per_class"] == {"healthy": 300, "rare": 40}
+    assert result["imbalance_ratio"] == 7.5
+    assert any("40" in reason and "100" in reason for reason in result["reasons"])
+
+
+def test_enough_for_the_floor_but_not_plenty_starts_classical():
+    result = assess_suitability(_labels(benign=357, malignant=212), n_features=30, modality="tabular")
+    assert result["recommendation"] == CLASSICAL_FIRST
+    assert result["n_samples"] == 569 and result["n_classes"] == 2
+    assert result["samples_per_feature"] == pytest.approx(569 / 30, abs=1e-6)
+    assert result["classes_below_floor"] == []
+
+
+def test_plenty_of_samples_per_class_and_feature_makes_deep_learning_plausible():
+    y = _labels(a=2000, b=1500)
+    assert assess_suitability(y, n_features=50, modality="sequence")["recommendation"] == DEEP_PLAUSIBLE
+    wide = assess_suitability(y, n_features=1000, modality="sequence")
+    assert wide["recommendation"] == CLASSICAL_FIRST
+    assert any("3.5 samples per feature" in reason for reason in wide["reasons"])
+
+
+def test_floor_is_adjustable_and_integer_labels_become_text():
+    y = np.repeat([0, 1], [150, 60])
+    strict = assess_suitability(y, n_features=5, modality="tabular", floor=200)
+    assert strict["classes_below_floor"] == ["0", "1"]
+    loose = assess_suitability(y, n_features=5, modality="tabular", floor=50)
+    assert loose["classes_below_floor"] == [] and loose["floor"] == 50
+
+
+def test_impossible_inputs_are_lab_errors():
+    with pytest.raises(LabError, match="one class"):
+        assess_suitability(_labels(only=500), n_features=3, modality="tabular")
+    with pytest.raises(LabError, match="n_features"):
+        assess_suitability(_labels(a=200, b=200), n_features=0, modality="tabular")
