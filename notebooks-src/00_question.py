@@ -47,15 +47,11 @@ pd.DataFrame(
 ).rename_axis("class")
 
 # %%
-figure = plots.class_balance_bar(assessment["samples_per_class"])
+figure = plots.class_balance_bar(assessment["samples_per_class"], floor=run.cfg.thresholds.samples_per_class)
 run.save_figure(figure, "00_class_balance")
 figure
 
 # %%
-print(f"Recommendation: {assessment['recommendation']}")
-for reason in assessment["reasons"]:
-    print(f"  - {reason}")
-
 run.save_artifact(
     "00_question",
     {
@@ -65,6 +61,9 @@ run.save_artifact(
         "assessment": assessment,
     },
 )
+print(f"Recommendation: {assessment['recommendation']}")
+for reason in assessment["reasons"]:
+    print(f"  - {reason}")
 
 # %% [markdown]
 # ## Your conclusion

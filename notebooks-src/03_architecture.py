@@ -64,7 +64,7 @@ for key, value in checks.items():
     print(f"{key:>24}: {value:.4g}" if isinstance(value, float) else f"{key:>24}: {value}")
 
 # %%
-figure = plots.loss_curve(net.history_)
+figure = plots.loss_curve(net.history_, reference=checks["expected_initial_loss"])
 run.save_figure(figure, "03_loss_curve")
 run.save_artifact("03_architecture", {"params": params, "checks": checks, "history": net.history_})
 figure

@@ -30,11 +30,6 @@ table
 # %%
 still_open = open_entries(register)
 blocking = blocking_entries(register)
-print(f"{len(register)} entries; {len(still_open)} open; {len(blocking)} blocking release")
-for entry in blocking:
-    print(f"  blocks release: {entry.id} — {entry.title} (owner: {entry.owner})")
-if run.cfg.data.sensitive:
-    print("data.sensitive is true: trained weights must not leave the lab without a resolved entry allowing it")
 run.save_artifact(
     "07_ethics_register",
     {
@@ -44,6 +39,11 @@ run.save_artifact(
         "blocking": [entry.id for entry in blocking],
     },
 )
+print(f"{len(register)} entries; {len(still_open)} open; {len(blocking)} blocking release")
+for entry in blocking:
+    print(f"  blocks release: {entry.id} — {entry.title} (owner: {entry.owner})")
+if run.cfg.data.sensitive:
+    print("data.sensitive is true: trained weights must not leave the lab without a resolved entry allowing it")
 
 # %% [markdown]
 # ## Your conclusion

@@ -84,10 +84,14 @@ def test_train_tune_bars_marks_flagged_models():
         "svm": {"train": 0.99, "tune": 0.97, "flagged": False},
         "network": {"train": 1.0, "tune": 0.8, "flagged": True},
     }
+    gaps["svm"]["threshold"] = gaps["network"]["threshold"] = 0.05
     fig = train_tune_bars(gaps)
     assert len(_bars(fig)) == 4
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
     assert labels == ["svm", "network\n(overfit)"]
+    gap_panel = fig.axes[1]
+    assert [round(bar.get_width(), 6) for bar in gap_panel.patches] == [0.02, 0.2]
+    assert any(list(line.get_xdata()) == [0.05, 0.05] for line in gap_panel.get_lines())
 
 
 def test_optimisation_history_shows_best_so_far_per_family():

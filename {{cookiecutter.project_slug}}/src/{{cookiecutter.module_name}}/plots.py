@@ -8,6 +8,7 @@ import io
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 _BLUE, _ORANGE, _GREY, _RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
 
@@ -105,6 +106,7 @@ def importance_bar(table, top=15):
     half = (rows["ci_high"] - rows["importance_mean"]).to_numpy(dtype=float)
     ax.barh(rows["feature"].astype(str).tolist(), mean, xerr=half, capsize=3, color=_BLUE)
     ax.axvline(0, color=_GREY, linewidth=1)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
     ax.set(
         xlabel="drop in ROC-AUC when the column is shuffled",
         ylabel="feature",
@@ -114,21 +116,37 @@ def importance_bar(table, top=15):
 
 
 def train_tune_bars(gaps):
-    """Paired bars of training and tuning score per model; flagged models are marked in red.
+    """Training and tuning score per model (left) and their gap against the threshold (right).
 
-    A large train-over-tune gap is the first sign of overfitting (Tip 7).
+    A large train-over-tune gap is the first sign of overfitting (Tip 7); gaps of a few
+    thousandths are invisible on a 0-1 score axis, so they get their own panel.
     """
     names = list(gaps)
-    fig, ax = _new_figure(width=max(5.0, 1.1 * len(names) + 2))
+    fig = LabFigure(figsize=(max(8.0, 1.6 * len(names) + 3), 4.0), layout="constrained")
+    scores, gap_ax = fig.subplots(1, 2, width_ratios=[3, 2])
     x = np.arange(len(names))
-    ax.bar(x - 0.2, [gaps[n]["train"] for n in names], width=0.4, label="training split", color=_BLUE)
-    ax.bar(x + 0.2, [gaps[n]["tune"] for n in names], width=0.4, label="tuning split", color=_ORANGE)
-    ax.set_xticks(x, [f"{n}\n(overfit)" if gaps[n].get("flagged") else n for n in names], rotation=30)
-    for tick, name in zip(ax.get_xticklabels(), names, strict=True):
+    train = np.array([gaps[n]["train"] for n in names], dtype=float)
+    tune = np.array([gaps[n]["tune"] for n in names], dtype=float)
+    scores.bar(x - 0.2, train, width=0.4, label="training split", color=_BLUE)
+    scores.bar(x + 0.2, tune, width=0.4, label="tuning split", color=_ORANGE)
+    low = float(np.nanmin(np.concatenate([train, tune])))
+    scores.set_ylim(max(0.0, low - 0.1 * (1 - low) - 0.02), 1.0)
+    labels = [f"{n}\n(overfit)" if gaps[n].get("flagged") else n for n in names]
+    scores.set_xticks(x, labels, rotation=30, ha="right")
+    for tick, name in zip(scores.get_xticklabels(), names, strict=True):
         if gaps[name].get("flagged"):
             tick.set_color(_RED)
-    ax.legend()
-    ax.set(xlabel="model", ylabel="score (ROC-AUC)", title="Training versus tuning score")
+    scores.legend(loc="lower left")
+    scores.set(xlabel="model", ylabel="score (ROC-AUC)", title="Training versus tuning score")
+    colours = [_RED if gaps[n].get("flagged") else _GREY for n in names]
+    gap_ax.barh(names, [gaps[n]["train"] - gaps[n]["tune"] for n in names], color=colours)
+    threshold = next((gaps[n]["threshold"] for n in names if "threshold" in gaps[n]), None)
+    if threshold is not None:
+        gap_ax.axvline(threshold, color=_RED, linestyle="--", label=f"threshold {threshold:g}")
+        gap_ax.legend(loc="lower right")
+    gap_ax.axvline(0, color="black", linewidth=0.8)
+    gap_ax.invert_yaxis()
+    gap_ax.set(xlabel="train − tune score", title="Gap (flagged beyond the dashed line)")
     return fig
 
 
