@@ -3,6 +3,8 @@
 import itertools
 import json
 import re
+import subprocess
+import sys
 import tomllib
 
 import nbformat
@@ -284,3 +286,25 @@ def test_dev_requirements_cover_project_dependencies(bake_once):
     installed = {distribution_name(line) for line in requirements}
     missing = sorted({distribution_name(req) for req in needed} - installed)
     assert missing == [], f"add {missing} to requirements-dev.txt"
+
+
+@pytest.mark.parametrize("name", ALL_NOTEBOOKS)
+def test_papermill_reads_every_parameter(bake_once, name):
+    # A parameter line papermill cannot parse (e.g. '=' inside its comment) is silently not
+    # overridable from the command line, so every line of the cell must come back as a parameter.
+    from papermill.translators import PythonTranslator
+
+    nb = nbformat.read(assert_baked(bake_once()) / "notebooks" / name, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    names = [p.name for p in PythonTranslator.inspect(cell)]
+    assert names == ["run_dir", "config", "profile", "overrides"]
+
+
+def test_baked_module_and_tests_pass_ruff(bake_once):
+    # The project's .pre-commit-config.yaml runs ruff; a fresh project must already pass it.
+    project = assert_baked(bake_once())
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "src", "tests"],
+        cwd=project, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

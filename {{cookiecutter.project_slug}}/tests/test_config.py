@@ -1,9 +1,8 @@
 import pytest
+from conftest import edit_yaml
 
 from {{ cookiecutter.module_name }}.config import load_config, parse_override
 from {{ cookiecutter.module_name }}.errors import LabError
-
-from conftest import edit_yaml
 
 
 def test_shipped_lab_yaml_is_valid(project):
@@ -59,8 +58,14 @@ def test_missing_file(tmp_path):
         load_config(tmp_path / "lab.yaml")
 
 
-@pytest.mark.parametrize(("text", "pair"), [("seed=7", ("seed", 7)), ("network.hidden=[8, 8]", ("network.hidden", [8, 8])),
-                                             ("data.group_column=null", ("data.group_column", None))])
+@pytest.mark.parametrize(
+    ("text", "pair"),
+    [
+        ("seed=7", ("seed", 7)),
+        ("network.hidden=[8, 8]", ("network.hidden", [8, 8])),
+        ("data.group_column=null", ("data.group_column", None)),
+    ],
+)
 def test_parse_override_reads_yaml_values(text, pair):
     assert parse_override(text) == pair
 

@@ -1,12 +1,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import edit_yaml
 
 from {{ cookiecutter.module_name }}.config import load_config
 from {{ cookiecutter.module_name }}.data import class_order, load_dataset, read_table
 from {{ cookiecutter.module_name }}.errors import LabError
-
-from conftest import edit_yaml
 
 
 def _use_table(project, frame, name="mine.csv", sep=",", **changes):
@@ -31,8 +30,9 @@ def test_user_tsv_with_categorical_missing_and_three_classes(project):
         "label": ["x", "y", "z", "x", "y", "z"],
         "patient": ["p1", "p1", "p2", "p2", "p3", "p3"],
     })
-    cfg = _use_table(project, frame, "mine.tsv", sep="\t", **{"data.target": "label", "data.id_column": None,
-                                                             "data.group_column": "patient", "data.positive_class": None})
+    changes = {"data.target": "label", "data.id_column": None, "data.group_column": "patient",
+               "data.positive_class": None}
+    cfg = _use_table(project, frame, "mine.tsv", sep="\t", **changes)
     data = load_dataset(cfg, project)
     assert list(data.X.columns) == ["gene_a", "tissue"]
     assert data.classes == ("x", "y", "z")

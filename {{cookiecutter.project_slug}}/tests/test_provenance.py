@@ -5,7 +5,12 @@ import yaml
 
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.provenance import (
-    PERSON_MUST_ANSWER, accept_source, add_source, load_manifest, sha256_file, verify_inputs,
+    PERSON_MUST_ANSWER,
+    accept_source,
+    add_source,
+    load_manifest,
+    sha256_file,
+    verify_inputs,
 )
 
 DATA = "data/external/breast_cancer_wisconsin.csv"

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from {{ cookiecutter.module_name }}.errors import LabError, NotebookFailed
-from {{ cookiecutter.module_name }}.runner import latest_run_dir, plan_run, execute, select_notebooks
+from {{ cookiecutter.module_name }}.runner import execute, latest_run_dir, plan_run, select_notebooks
 
 
 def _notebook(path, body):

@@ -53,18 +53,10 @@ def _overrides(params: list[str]) -> dict:
 
 
 def _cmd_run(args) -> int:
-    from .runner import run
+    from .runner import execute, plan_run
 
-    plan, manifest = run(
-        args.config,
-        overrides=_overrides(args.params),
-        profile=args.profile,
-        only=args.only,
-        start=args.start,
-        run_dir=args.run_dir,
-        echo=lambda line: print(line, flush=True),
-        cell_progress=args.cell_progress,
-    )
+    plan = plan_run(args.config, _overrides(args.params), args.profile, args.only, args.start, args.run_dir)
+    manifest = execute(plan, echo=lambda line: print(line, flush=True), cell_progress=args.cell_progress)
     where = Path(plan.run_dir).relative_to(plan.root) if plan.run_dir.is_relative_to(plan.root) else plan.run_dir
     print(f"done in {manifest['seconds']:.1f} s — results in {where}/ (manifest: {where}/run.json)")
     return 0
@@ -89,7 +81,8 @@ def _cmd_data(args) -> int:
     if args.data_command == "add":
         fields = {k: getattr(args, k) for k in ("source", "accession", "version", "licence", "retrieved")}
         entry = add_source(root, relpath, fields)
-        print(f"recorded {entry.path} (sha256 {entry.sha256}) in data/manifest.yaml; fill in any 'AUTHOR MUST ANSWER' fields")
+        print(f"recorded {entry.path} (sha256 {entry.sha256}) in data/manifest.yaml; "
+              "fill in any 'AUTHOR MUST ANSWER' fields")
     else:
         old, new = accept_source(root, relpath)
         if old == new:

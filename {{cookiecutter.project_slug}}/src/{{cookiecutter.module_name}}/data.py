@@ -50,7 +50,9 @@ def read_table(path: Path, label: str) -> pd.DataFrame:
         frame = pd.read_csv(path, sep=READERS[suffix])
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         reason = str(exc).splitlines()[0][:120]
-        raise LabError(f"{label} could not be read as {suffix[1:].upper()} ({reason}); check its delimiter and encoding") from None
+        raise LabError(
+            f"{label} could not be read as {suffix[1:].upper()} ({reason}); check its delimiter and encoding"
+        ) from None
     if frame.empty or frame.shape[1] < 2:
         raise LabError(f"{label} holds no rows or only one column; check the file and its delimiter")
     return frame

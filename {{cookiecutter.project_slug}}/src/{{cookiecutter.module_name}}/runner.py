@@ -14,16 +14,17 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .config import Config, load_config, project_root
 from .data import load_dataset
 from .errors import LabError, NotebookFailed
-from .provenance import sha256_file, verify_inputs
 from .files import read_json, write_json
+from .provenance import sha256_file, verify_inputs
 
 RUNS = Path("reports") / "runs"
 NOTEBOOKS = "notebooks"
@@ -363,17 +364,3 @@ def execute(plan: Plan, echo: Callable[[str], None] = print, cell_progress: bool
     write_json(manifest_path, manifest)
     return manifest
 
-
-def run(
-    config_path: str | Path = "lab.yaml",
-    overrides: dict[str, Any] | None = None,
-    profile: str | None = None,
-    only: list[str] | None = None,
-    start: str | None = None,
-    run_dir: str | Path | None = None,
-    echo: Callable[[str], None] = print,
-    cell_progress: bool = False,
-) -> tuple[Plan, dict]:
-    """Validate, then execute: the whole of `<module> run`."""
-    plan = plan_run(config_path, overrides, profile, only, start, run_dir)
-    return plan, execute(plan, echo=echo, cell_progress=cell_progress)

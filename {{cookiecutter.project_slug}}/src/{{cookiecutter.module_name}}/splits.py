@@ -46,7 +46,7 @@ def _check_class_sizes(y: np.ndarray, test: float, tune: float) -> None:
     labels, counts = np.unique(y, return_counts=True)
     smallest = float(min(test, tune))
     need = int(np.ceil(1 / smallest)) if smallest > 0 else 1
-    small = [f"'{label}' ({count})" for label, count in zip(labels, counts) if count < max(3, need)]
+    small = [f"'{label}' ({count})" for label, count in zip(labels, counts, strict=False) if count < max(3, need)]
     if small:
         raise LabError(
             f"class(es) {', '.join(small)} have too few samples to appear in train, tune and test "
