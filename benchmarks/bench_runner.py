@@ -37,7 +37,6 @@ from pathlib import Path
 import nbformat
 
 TEMPLATE_ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE_DIR = TEMPLATE_ROOT / "{{cookiecutter.project_slug}}"
 BIN = Path(sys.executable).parent  # the venv's bin/: papermill, jupyter, cookiecutter
 
 N_NOTEBOOKS = 8
@@ -57,46 +56,15 @@ def progress(message: str) -> None:
 
 # baking --------------------------------------------------------------------------------
 def bake(out_dir: Path) -> Path:
-    """Bake the template with its defaults; fall back to a plain copy if the bake fails."""
+    """Bake the template with its defaults, as a user would."""
     out_dir.mkdir(parents=True)
     command = [str(BIN / "cookiecutter"), "--no-input", str(TEMPLATE_ROOT), "-o", str(out_dir)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=TRIVIAL_TIMEOUT)
     baked = [p for p in out_dir.iterdir() if p.is_dir()]
-    if result.returncode == 0 and len(baked) == 1:
-        return baked[0]
-    tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-5:])
-    progress(f"cookiecutter failed (exit {result.returncode}):\n{tail}\n  baking by copy instead")
-    return bake_by_copy(out_dir / "fallback")
-
-
-def default_names() -> dict[str, str]:
-    """The default answers the benchmark needs, derived as cookiecutter.json derives them."""
-    answers = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
-    slug = answers["project_name"].lower().strip().replace(" ", "-").replace("_", "-")
-    return {"project_slug": slug, "module_name": slug.replace("-", "_"), "modality": answers["modality"][0]}
-
-
-def bake_by_copy(out_dir: Path) -> Path:
-    """Copy just what a run needs (src, notebooks, data, lab.yaml) and fill in the few names."""
-    names = default_names()
-    project = out_dir / names["project_slug"]
-    for part in ("src", "notebooks", "data"):
-        shutil.copytree(TEMPLATE_DIR / part, project / part, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy2(TEMPLATE_DIR / "lab.yaml", project / "lab.yaml")
-    (project / "src" / "{{cookiecutter.module_name}}").rename(project / "src" / names["module_name"])
-    replacements = {
-        "{{ cookiecutter.module_name }}": names["module_name"],
-        "{{ cookiecutter.modality }}": names["modality"],
-        '{{ "true" if cookiecutter.sensitive_data else "false" }}': "false",
-    }
-    for path in [project / "lab.yaml", *project.glob("src/**/*.py"), *project.glob("notebooks/*.ipynb")]:
-        text = path.read_text()
-        for old, new in replacements.items():
-            text = text.replace(old, new)
-        if "{{ cookiecutter." in text or "{%" in text:
-            raise SystemExit(f"bake-by-copy cannot render {path.relative_to(project)}; fix the bake instead")
-        path.write_text(text)
-    return project
+    if result.returncode != 0 or len(baked) != 1:
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-5:])
+        raise SystemExit(f"cookiecutter failed (exit {result.returncode}):\n{tail}")
+    return baked[0]
 
 
 def module_name(project: Path) -> str:
@@ -111,18 +79,22 @@ def environment(project: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(project / "src"), "PYTHONHASHSEED": "0"}
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> tuple[float, subprocess.CompletedProcess]:
+Timed = tuple[float, subprocess.CompletedProcess]
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> Timed:
     """Run a command, capturing its output; return (wall seconds, result)."""
     t0 = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     return time.perf_counter() - t0, result
 
 
-def timed_streaming(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> tuple[float, subprocess.CompletedProcess]:
+def timed_streaming(command: list[str], cwd: Path, env: dict[str, str], timeout: float) -> Timed:
     """Like `timed`, but echo the command's output lines as progress while it runs."""
     t0 = time.perf_counter()
     lines = []
-    with subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+    pipe = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
+    with subprocess.Popen(command, cwd=cwd, env=env, **pipe) as proc:
         for line in proc.stdout:
             lines.append(line)
             progress(f"  {line.rstrip()}")
@@ -139,7 +111,9 @@ def check_ok(result: subprocess.CompletedProcess, what: str) -> None:
         raise RuntimeError(f"{what} exited with {result.returncode}:\n{tail}")
 
 
-def run_module(project: Path, module: str, timeout: float, stream: bool = False) -> tuple[float, dict, subprocess.CompletedProcess]:
+def run_module(
+    project: Path, module: str, timeout: float, stream: bool = False
+) -> tuple[float, dict, subprocess.CompletedProcess]:
     """`python -m <module> run` in the project; return (wall, run.json or {}, result)."""
     runs = project / "reports" / "runs"
     before = set(runs.glob("*")) if runs.is_dir() else set()
@@ -267,7 +241,9 @@ def print_trivial_table(results: dict, repeats: int, warmup: bool) -> dict:
         "papermill": sum(results["papermill"]) / repeats,
         "nbconvert": sum(results["nbconvert"]) / repeats,
     }
-    per_nb_overhead = {"runner": overhead, "papermill": stats["papermill"]["mean"], "nbconvert": stats["nbconvert"]["mean"]}
+    per_nb_overhead = {
+        "runner": overhead, "papermill": stats["papermill"]["mean"], "nbconvert": stats["nbconvert"]["mean"]
+    }
     columns = ("runner", "papermill", "nbconvert")
     note = ", after an untimed warm-up pass" if warmup else ", cold (no warm-up)"
     header = ("a. module run", "b. papermill CLI", "c. nbconvert")

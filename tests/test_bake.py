@@ -5,13 +5,11 @@ import json
 import re
 import subprocess
 import sys
-import tomllib
 
 import nbformat
 import pytest
+import tomllib
 import yaml
-from cookiecutter.hooks import run_script_with_context
-
 from conftest import (
     ALL_NOTEBOOKS,
     DEFAULT_MODULE,
@@ -22,6 +20,7 @@ from conftest import (
     expected_paths,
     read_text_or_none,
 )
+from cookiecutter.hooks import run_script_with_context
 
 LICENSES = ("MIT", "BSD-3-Clause", "Apache-2.0", "none")
 LICENSE_TITLES = {
@@ -308,3 +307,11 @@ def test_baked_module_and_tests_pass_ruff(bake_once):
         cwd=project, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_generated_makefile_documents_its_targets(bake_once):
+    project = assert_baked(bake_once())
+    result = subprocess.run(["make", "help"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    listed = {line.split()[1] for line in result.stdout.splitlines() if line.strip().startswith("make ")}
+    assert {"setup", "run", "test", "lab", "clean", "lock"} <= listed

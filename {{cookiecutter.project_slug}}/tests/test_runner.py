@@ -73,3 +73,20 @@ def test_bad_config_stops_before_any_run_folder(tiny):
     with pytest.raises(LabError):
         plan_run(tiny / "lab.yaml", {"data.target": "nope"})
     assert latest_run_dir(tiny) is None
+
+
+def test_git_state_records_commit_and_uncommitted_changes(tmp_path):
+    import subprocess
+
+    from {{ cookiecutter.module_name }}.runner import git_state
+
+    assert git_state(tmp_path) is None
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "a.txt").write_text("a")
+    subprocess.run([*git, "add", "a.txt"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "a"], cwd=tmp_path, check=True)
+    state = git_state(tmp_path)
+    assert len(state["commit"]) == 40 and state["dirty"] is False
+    (tmp_path / "a.txt").write_text("b")
+    assert git_state(tmp_path)["dirty"] is True
