@@ -1,0 +1,22 @@
+"""Checks on the template repository itself, not on a baked project."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_notebooks_match_their_sources():
+    # The .ipynb files are built from notebooks-src/; an edit to one side only is caught here.
+    result = subprocess.run(
+        [sys.executable, "tools/build_notebooks.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_template_code_passes_ruff():
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
