@@ -90,3 +90,17 @@ def test_git_state_records_commit_and_uncommitted_changes(tmp_path):
     assert len(state["commit"]) == 40 and state["dirty"] is False
     (tmp_path / "a.txt").write_text("b")
     assert git_state(tmp_path)["dirty"] is True
+
+
+def test_resume_with_other_settings_is_refused(tiny):
+    execute(plan_run(tiny / "lab.yaml"), echo=lambda _: None)
+    with pytest.raises(LabError, match=r"other settings \(seed differ"):
+        plan_run(tiny / "lab.yaml", {"seed": 7}, start="01")
+    assert plan_run(tiny / "lab.yaml", start="01").resumed
+
+
+def test_bad_config_with_run_dir_creates_nothing(tiny):
+    target = tiny / "elsewhere"
+    with pytest.raises(LabError):
+        plan_run(tiny / "lab.yaml", {"seed": -1}, run_dir=target)
+    assert not target.exists()

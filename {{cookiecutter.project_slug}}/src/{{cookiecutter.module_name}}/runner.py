@@ -111,21 +111,32 @@ def plan_run(
     cfg = load_config(config_path, overrides)
     root = project_root(config_path)
     notebooks = select_notebooks(discover_notebooks(root), only, start)
-    resumed = bool(only or start)
-    if run_dir is not None:
-        directory = Path(run_dir).resolve()
-        directory.mkdir(parents=True, exist_ok=True)
-    elif resumed and latest_run_dir(root) is not None:
+    directory = Path(run_dir).resolve() if run_dir is not None else None
+    if directory is None and (only or start):
         directory = latest_run_dir(root)
-    else:
-        directory = None
-        resumed = False
+    resumed = directory is not None and (directory / MANIFEST_NAME).is_file()
     plan = Plan(root, config_path, cfg, overrides, directory, notebooks, resumed)
     verify_inputs(root, [cfg.data.path], plan.command)
     load_dataset(cfg, root)  # a missing column or a one-class target stops here, before any notebook
+    if resumed:
+        check_same_parameters(plan)
     if plan.run_dir is None:
         plan.run_dir = new_run_dir(root, cfg.profile)
+    plan.run_dir.mkdir(parents=True, exist_ok=True)
     return plan
+
+
+def check_same_parameters(plan: Plan) -> None:
+    """Refuse to resume a run with other settings: its earlier notebooks would not match the later ones."""
+    recorded = read_json(plan.run_dir / MANIFEST_NAME).get("parameters", {})
+    current = plan.cfg.model_dump(mode="json")
+    changed = sorted(key for key in current.keys() | recorded.keys() if current.get(key) != recorded.get(key))
+    if changed:
+        where = os.path.relpath(plan.run_dir, plan.root)
+        raise LabError(
+            f"{where} was run with other settings ({', '.join(changed)} differ from lab.yaml and the -p options "
+            "given now); resume it with the same settings, or start a new run without --only/--from"
+        )
 
 
 # manifest ------------------------------------------------------------------------------
