@@ -31,7 +31,7 @@ from {{ cookiecutter.module_name }}.splits import groups_crossing, make_split
 run = Run.open(run_dir, config, profile, overrides)
 hashes = run.input_hashes()  # stops here, naming the file, if an input changed
 manifest = pd.DataFrame([s.model_dump() for s in load_manifest(run.root)])
-manifest[["path", "source", "version", "retrieved", "licence", "sha256"]]
+manifest.set_index("path")[["source", "accession", "version", "retrieved", "licence", "sha256"]].T  # one field per row
 
 # %% [markdown]
 # ## What is in the table
@@ -44,7 +44,9 @@ for warning in summary["warnings"]:
 print(f"{summary['n_rows']} samples × {summary['n_columns']} features; "
       f"{len(summary['columns_with_missing'])} column(s) with missing values; "
       f"{summary['n_duplicate_groups']} group(s) of duplicate rows")
-explore.missingness(data.X).head(10)
+missing = explore.missingness(data.X)
+missing = missing[missing["n_missing"] > 0]
+missing if len(missing) else print("No missing values in any column.")
 
 # %% [markdown]
 # ## The split (made once, recorded with the data's hash)

@@ -6,6 +6,11 @@
 # how much the score drops. It works the same way for every model, network included.
 # Importances describe what the model uses; they are associations, not causes (Tip 9).
 #
+# Correlated inputs share their importance: when several columns carry the same signal
+# (radius, perimeter and area of a nucleus, say), shuffling one leaves the others to stand in,
+# so each looks unimportant on its own. Small values therefore do not mean the biology is
+# irrelevant — check correlated groups together before drawing conclusions.
+#
 # **Checklist**
 # - [ ] the most important inputs make biological sense to a domain expert
 # - [ ] no identifier, batch or site column among the top inputs (a shortcut)

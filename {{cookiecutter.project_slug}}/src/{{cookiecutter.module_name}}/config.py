@@ -12,7 +12,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import LabError
+from .errors import LabError, explain_field_error
 
 CONFIG_NAME = "lab.yaml"
 
@@ -159,22 +159,11 @@ def read_yaml(path: Path) -> dict:
 
 
 def describe_error(error: dict, source: str, overrides: dict[str, Any]) -> str:
-    """Turn one pydantic error into a sentence naming the field and the fix."""
+    """One validation error of lab.yaml, pointing at the -p option when that is where the value came from."""
     field = ".".join(str(part) for part in error["loc"])
-    message = error["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    if error["type"] == "extra_forbidden":
-        return f"{source}: '{field}' is not a known field; remove it or correct its spelling"
-    if error["type"] == "missing":
-        return f"{source}: field '{field}' is missing; add it (see the comments in lab.yaml)"
-    got = error.get("input")
-    shown = "" if isinstance(got, dict) else f" (got {got!r})"
-    overridden = [key for key in overrides if key == field or key.startswith(field + ".")]
+    overridden = [key for key in overrides if field and (key == field or key.startswith(field + "."))]
     where = f"the option -p {overridden[0]}" if overridden else source
-    if isinstance(got, dict):  # a whole-section check, e.g. split fractions together
-        return f"{source}: section '{field}': {message}; fix it in {where}"
-    return f"{source}: field '{field}' {message[0].lower()}{message[1:]}{shown}; fix it in {where}"
+    return f"{source}: {explain_field_error(error, where)}"
 
 
 def load_config(path: str | Path = CONFIG_NAME, overrides: dict[str, Any] | None = None) -> Config:

@@ -12,7 +12,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import LabError
+from .errors import LabError, explain_field_error
 
 DEFAULT_PATH = "ethics/register.yaml"
 STATUSES = ("open", "mitigated", "accepted", "resolved")
@@ -113,37 +113,11 @@ def _parse_entry(path, index, item):
     try:
         entry = Entry.model_validate(item)
     except ValidationError as error:
-        raise LabError(f"{label} {_describe(error.errors()[0])}") from None
+        raise LabError(f"{label} {explain_field_error(error.errors()[0], 'the register')}.") from None
     problem = _consistency_problem(entry)
     if problem:
         raise LabError(f"{label} {problem}")
     return entry
-
-
-def _describe(error):
-    field = ".".join(str(part) for part in error["loc"]) or "?"
-    kind, value = error["type"], error.get("input")
-    if kind == "missing":
-        return f"field '{field}' is missing; add it to the entry."
-    if kind == "extra_forbidden":
-        return f"field '{field}' is not a register field; remove it or use one of {', '.join(FIELDS)}."
-    if kind == "literal_error":
-        return (
-            f"field '{field}' must be one of {', '.join(STATUSES)}, "
-            f"not {value!r}; correct it in the register."
-        )
-    if kind.startswith("bool"):
-        return f"field '{field}' must be true or false, not {value!r}; correct it in the register."
-    if kind.startswith("date") or kind.startswith("datetime"):
-        return (
-            f"field '{field}' must be a date written YYYY-MM-DD, "
-            f"not {value!r}; correct it in the register."
-        )
-    if kind == "string_too_short":
-        return f"field '{field}' must not be empty; fill it in."
-    if kind == "string_type":
-        return f"field '{field}' must be text, not {value!r}; put it in quotes in the register."
-    return f"field '{field}' is invalid ({error['msg']}); correct it in the register."
 
 
 def _consistency_problem(entry):

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import LabError
+from .errors import LabError, explain_field_error
 from .files import write_atomic
 
 MANIFEST = Path("data") / "manifest.yaml"
@@ -61,12 +61,7 @@ def load_manifest(root: Path) -> list[Source]:
         try:
             sources.append(Source.model_validate(entry))
         except ValidationError as exc:
-            error = exc.errors()[0]
-            field = ".".join(str(part) for part in error["loc"]) or "entry"
-            raise LabError(
-                f"{MANIFEST}: entry {index} field '{field}' {error['msg'].lower()}; "
-                "fill it in (source, accession, version, retrieved, licence, sha256 are required)"
-            ) from None
+            raise LabError(f"{MANIFEST}: entry {index} {explain_field_error(exc.errors()[0], str(MANIFEST))}") from None
     return sources
 
 
