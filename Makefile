@@ -6,9 +6,12 @@ TEMPLATE    := {{cookiecutter.project_slug}}
 CONSTRAINTS := $(TEMPLATE)/constraints.txt
 DEMO        ?= demo
 PYTEST_ARGS ?=
+# Debian packages the tests drive for real: a throwaway PostgreSQL server, a headless browser.
+DEBIAN_PKGS := postgresql chromium chromium-driver
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv demo test test-fast notebooks bench clean
+.PHONY: help venv system demo test test-fast notebooks bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -20,6 +23,13 @@ $(VENV)/.installed: requirements-dev.txt $(CONSTRAINTS)
 
 venv: $(VENV)/.installed ## create .venv with the template's tools and the project's pinned packages
 
+system: ## install the Debian packages the tests need (PostgreSQL, Chromium and its driver)
+	@missing=$$(for p in $(DEBIAN_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
+	fi
+
 demo: venv ## bake a project with defaults, install it, run all eight notebooks on the built-in data
 	rm -rf '$(DEMO)' && mkdir -p '$(DEMO)'
 	$(BIN)/cookiecutter --no-input . -o '$(DEMO)'
@@ -28,10 +38,10 @@ demo: venv ## bake a project with defaults, install it, run all eight notebooks 
 	@echo "Report: the executed notebooks, figures, artifacts and run.json are in"
 	@echo "  $$(ls -d $(CURDIR)/$(DEMO)/my-lab-project/reports/runs/*/ | tail -n 1)"
 
-test: venv ## run the template's tests (bakes projects, runs their tests and pipeline)
+test: venv system ## run the template's tests (bakes projects, runs their tests and pipeline)
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
-test-fast: venv ## the tests without the slow end-to-end ones
+test-fast: venv system ## the tests without the slow end-to-end ones
 	$(BIN)/python -m pytest tests -m "not slow" $(PYTEST_ARGS)
 
 notebooks: venv ## rebuild the template's notebooks from notebooks-src/
