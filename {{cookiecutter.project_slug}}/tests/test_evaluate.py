@@ -16,10 +16,10 @@ from {{ cookiecutter.module_name }}.evaluate import (
     learning_curve,
     metric_panel,
     paired_bootstrap,
-    shuffled_label_control,
-    stratified_resamples,
     primary_score,
     score_model,
+    shuffled_label_control,
+    stratified_resamples,
     train_tune_gap,
 )
 

@@ -129,3 +129,11 @@ def test_leakage_report_names_groups_duplicates_and_near_duplicates():
     with pytest.raises(LabError, match=r"duplicates s2, s5; near duplicates s2, s3.*data.group_column"):
         check_leakage(report, "data/x.csv", "lab")
     check_leakage({"groups": [], "duplicates": [], "near_duplicates": []}, "data/x.csv", "lab")
+
+
+def test_the_split_folder_ships_and_is_kept_under_version_control():
+    from conftest import PROJECT
+
+    assert (PROJECT / "data/splits/README.md").is_file()
+    ignored = [line.strip().rstrip("/") for line in (PROJECT / ".gitignore").read_text().splitlines()]
+    assert not {"data", "data/splits", "splits", "*.jsonl"} & set(ignored)
