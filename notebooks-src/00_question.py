@@ -11,7 +11,8 @@
 # **Checklist**
 # - [ ] `study.question` and `study.hypothesis` in `lab.yaml` say what you want to learn
 # - [ ] samples per class compared with the ~100-per-class floor
-# - [ ] samples compared with the number of features
+# - [ ] samples compared with the number of features, and the class imbalance ratio
+# - [ ] independent samples counted (groups, if `data.group_column` is set)
 # - [ ] the recommendation below read and your decision written down
 
 # %% tags=["parameters"]
@@ -36,9 +37,11 @@ print(f"Hypothesis: {run.cfg.study.hypothesis or '(not stated — add study.hypo
 # ## What the data allow
 
 # %%
+n_groups = None if data.groups is None else len(set(data.groups))
 assessment = assess_suitability(
-    data.y, data.X.shape[1], run.cfg.modality, floor=run.cfg.thresholds.samples_per_class
+    data.y, data.X.shape[1], run.cfg.modality, floor=run.cfg.thresholds.samples_per_class, n_groups=n_groups
 )
+print(assessment["summary"])
 pd.DataFrame(
     {
         "samples": pd.Series(assessment["samples_per_class"]),
@@ -58,6 +61,9 @@ run.save_artifact(
         "question": run.cfg.study.question,
         "hypothesis": run.cfg.study.hypothesis,
         "data": run.cfg.data.path,
+        "modality": run.cfg.modality,
+        "recommendation": assessment["recommendation"],
+        "summary": assessment["summary"],
         "assessment": assessment,
     },
 )

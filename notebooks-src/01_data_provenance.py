@@ -5,14 +5,18 @@
 #
 # Every input file is checked against `data/manifest.yaml` (source, version, licence,
 # sha256) before it is used. The table is then explored for problems that would mislead a
-# model, and split once into train, tune and test sets, stratified by class and kept whole
-# by group.
+# model — rare classes, gaps, duplicated or nearly duplicated samples, subjects measured more
+# than once, batches that predict the label — and split once into train, tune and test sets,
+# stratified by class and kept whole by group. The split is stored in `data/splits/` with the
+# data's hash and reused by every later run; anything that crosses it stops the run.
 #
 # **Checklist**
 # - [ ] every input is listed in `data/manifest.yaml` and its hash matches
-# - [ ] class balance, missing values and duplicate rows looked at
+# - [ ] class balance, missing values, exact and near-duplicate rows looked at
+# - [ ] repeated subjects and batch structure (PCA by group, group → label check) looked at
 # - [ ] the split respects groups (patients, sites, batches) if `data.group_column` is set
-# - [ ] the test set is left alone until notebook 05
+# - [ ] the leakage report is empty and the test set is left alone until notebook 05
+# - [ ] the datasheet's "by person" answers filled in for the report
 
 # %% tags=["parameters"]
 run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
@@ -24,13 +28,14 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 import pandas as pd
 
 from {{ cookiecutter.module_name }} import explore, plots
-from {{ cookiecutter.module_name }}.provenance import load_manifest
+from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source, load_manifest
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.splits import groups_crossing, make_split
+from {{ cookiecutter.module_name }}.splits import check_leakage, leakage_report, load_or_make_split, save_split_record
 
 run = Run.open(run_dir, config, profile, overrides)
-hashes = run.input_hashes()  # stops here, naming the file, if an input changed
-manifest = pd.DataFrame([s.model_dump() for s in load_manifest(run.root)])
+hashes = run.input_hashes()  # stops here, naming the file and both hashes, if an input changed
+sources = load_manifest(run.root)
+manifest = pd.DataFrame([s.model_dump() for s in sources])
 manifest.set_index("path")[["source", "accession", "version", "retrieved", "licence", "sha256"]].T  # one field per row
 
 # %% [markdown]
@@ -39,47 +44,101 @@ manifest.set_index("path")[["source", "accession", "version", "retrieved", "lice
 # %%
 data = run.data
 summary = explore.summarize(data.X, data.y)
-for warning in summary["warnings"]:
-    print(f"warning: {warning}")
+duplicates = explore.duplicate_rows(data.X)
 print(f"{summary['n_rows']} samples × {summary['n_columns']} features; "
       f"{len(summary['columns_with_missing'])} column(s) with missing values; "
-      f"{summary['n_duplicate_groups']} group(s) of duplicate rows")
+      f"{summary['n_duplicate_groups']} group(s) of identical rows")
 missing = explore.missingness(data.X)
 missing = missing[missing["n_missing"] > 0]
 missing if len(missing) else print("No missing values in any column.")
 
 # %% [markdown]
-# ## The split (made once, recorded with the data's hash)
+# ## The split (made once, kept in `data/splits/` with the data's hash)
 
 # %%
-split = make_split(data.y, data.groups, run.cfg.split.train, run.cfg.split.tune, run.seed)
-crossing = groups_crossing(split, data.groups)
+split, record, is_new = load_or_make_split(run.cfg, run.root, data, hashes[run.cfg.data.path], run.command)
+print(f"{'made a new' if is_new else 'reusing the recorded'} split {record['file']}: {split.sizes()}")
 by_part = pd.DataFrame(
     {part: pd.Series(data.y[getattr(split, part)]).value_counts() for part in ("train", "tune", "test")}
 ).fillna(0).astype(int)
 by_part.index.name = "class"
 figure = plots.split_composition(by_part)
 run.save_figure(figure, "01_split_composition")
-by_part
+figure
+
+# %% [markdown]
+# ## Near duplicates, repeated subjects and batch structure
+# Distances and the PCA use the features as the models see them, scaled on the training part only.
+# Two rows are near duplicates when every standardised feature differs by at most
+# `thresholds.near_duplicate_sd` standard deviations and every category is equal.
 
 # %%
-run.save_artifact(
-    "split",
-    {"data_sha256": hashes[run.cfg.data.path], "seed": run.seed, "parts": split.to_dict(data.ids)},
+tolerance = run.cfg.thresholds.near_duplicate_sd
+Z = explore.standardised(data.X, split.train)
+near = explore.near_duplicate_pairs(Z, tolerance, duplicates)
+subjects = explore.repeated_subjects(data.groups)
+confounding = explore.group_predicts_label(data.groups, data.y, run.cfg.thresholds.confounding, run.seed)
+coords, explained = explore.pca_projection(Z, run.seed)
+print(f"near-duplicate pairs: {len(near)}; repeated subjects: {subjects or 'no group column set'}; "
+      f"group → label: {confounding or 'no group column set'}")
+figure = plots.pca_scatter(coords, data.y, data.groups, explained)
+run.save_figure(figure, "01_pca")
+figure
+
+# %% [markdown]
+# ## Leakage report — nothing may cross the split
+# A group, an exact duplicate or a near duplicate found in two parts lets a model score by
+# recognising training rows; the run stops here, naming the samples.
+
+# %%
+leakage = leakage_report(split, data.ids, data.groups, duplicates, near)
+check_leakage(leakage, run.cfg.data.path, run.command)
+if is_new:
+    save_split_record(run.root, record)
+warnings = summary["warnings"] + explore.structure_warnings(near, subjects, confounding, tolerance)
+for item in warnings:
+    print(f"warning ({item['check']}): {item['message']}")
+print(f"leakage: none; {len(warnings)} warning(s)")
+
+# %% [markdown]
+# ## Datasheet draft
+# Filled in from what the run knows; entries marked **by person** are for the study's authors.
+
+# %%
+datasheet = datasheet_draft(
+    run.cfg, find_source(sources, run.cfg.data.path), summary, record, subjects, len(near)
 )
+pd.DataFrame(
+    [
+        {"section": section, "question": field.replace("_", " "),
+         "answer": entry["value"] if entry["by"] == "run" else "— by person —"}
+        for section, fields in datasheet.items()
+        for field, entry in fields.items()
+    ]
+).set_index(["section", "question"])
+
+# %%
+run.save_artifact("split", {**record, "leakage": leakage})
 run.save_artifact(
     "01_data_provenance",
     {
         "inputs": hashes,
         "manifest": manifest.to_dict(orient="records"),
         "summary": summary,
+        "warnings": warnings,
+        "near_duplicates": {"rule": f"every standardised feature within {tolerance:g} SD, categories equal",
+                            "pairs": [[str(data.ids[i]), str(data.ids[j])] for i, j in near]},
+        "repeated_subjects": subjects,
+        "confounding": confounding,
+        "pca_explained_variance": explained,
+        "split_file": record["file"],
         "split_sizes": split.sizes(),
         "split_classes": {part: by_part[part].to_dict() for part in by_part.columns},
-        "groups_crossing_splits": crossing,
+        "groups_crossing_splits": leakage["groups"],
+        "leakage": leakage,
+        "datasheet": datasheet,
     },
 )
-print(f"split sizes: {split.sizes()}; groups crossing splits: {crossing or 'none'}")
-figure
 
 # %% [markdown]
 # ## Your conclusion

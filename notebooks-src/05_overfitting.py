@@ -1,15 +1,23 @@
 # %% [markdown]
-# # 05 · Overfitting — compare training and tuning scores
+# # 05 · Overfitting — detect it, then look at the test set once
 # **Tip 7** of Lee et al. (2022), PLoS Comput Biol 18(3): e1009803.
 #
-# A model that scores much better on the data it was trained on than on held-out data has
-# memorised rather than learned. Each tuned model is refitted on the training split with its
-# best hyperparameters and scored on both splits; a gap above `thresholds.overfit_gap` in
-# `lab.yaml` is flagged.
+# A model that scores much better on the rows it was trained on than on held-out rows has
+# memorised rather than learned. This notebook looks for that in four ways before the test
+# set is touched: the train-versus-tune gap of every tuned model (flagged beyond
+# `thresholds.overfit_gap`), learning curves over the size of the training set, the
+# network's loss by epoch, and a shuffled-label control (Chuang & Keiser): the same model
+# refitted on permuted labels shows what it scores with no real signal at all.
+#
+# Only then are the tuned network and the best tuned classical model evaluated on the test
+# split — once, through a gate that logs the opening — with a metric panel chosen for
+# imbalance, 95% bootstrap intervals, and a paired comparison of the two.
 #
 # **Checklist**
-# - [ ] train and tune scores compared for every tuned model
-# - [ ] flagged models examined (regularise, shrink, or collect more data)
+# - [ ] train and tune scores compared for every tuned model; flagged models examined
+# - [ ] learning curves: would more data help? does the gap close?
+# - [ ] each finalist beats every one of its shuffled-label refits
+# - [ ] the test set opened exactly once; metrics read with their intervals, PR-AUC against prevalence
 
 # %% tags=["parameters"]
 run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
@@ -20,38 +28,170 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import pandas as pd
 
-from {{ cookiecutter.module_name }} import plots
-from {{ cookiecutter.module_name }}.evaluate import train_tune_gap
+from {{ cookiecutter.module_name }} import evaluate, plots
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.tuning import build_model
+from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
+classes = list(run.data.classes)
 tuned = run.load_artifact("04_tuning")["results"]
+
+
+def builder(family):
+    """A function returning a fresh, unfitted copy of the tuned model of one family."""
+    return lambda: build_model(family, X_train, tuned[family]["best_params"], seed=run.seed)
+
+
+# %% [markdown]
+# ## Training versus tuning score
 
 # %%
 threshold = run.cfg.thresholds.overfit_gap
-gaps = {}
-for family, result in tuned.items():
-    model = build_model(family, X_train, result["best_params"], seed=run.seed).fit(X_train, y_train)
-    gaps[family] = train_tune_gap(model, X_train, y_train, X_tune, y_tune, threshold)
-table = pd.DataFrame(gaps).T.sort_values("gap", ascending=False)
-table
-
-# %%
+models, gaps, tune_panel = {}, {}, {}
+for family in tuned:
+    models[family] = builder(family)().fit(X_train, y_train)
+    gaps[family] = evaluate.train_tune_gap(models[family], X_train, y_train, X_tune, y_tune, threshold)
+    tune_panel[family] = evaluate.metric_panel(y_tune, evaluate.aligned_proba(models[family], X_tune, classes), classes)
+flagged = sorted(family for family, g in gaps.items() if g["flagged"])
 figure = plots.train_tune_bars(gaps)
 run.save_figure(figure, "05_train_tune_gap")
-flagged = sorted(family for family, g in gaps.items() if g["flagged"])
 print(f"gap threshold {threshold}: flagged {', '.join(flagged) if flagged else 'none'}")
-run.save_artifact("05_overfitting", {"threshold": threshold, "gaps": gaps, "flagged": flagged, "score": "roc_auc"})
+figure
+
+# %%
+pd.DataFrame(tune_panel).T.drop(columns=["n_samples"]).round(3)  # every tuned model on the tune split
+
+# %% [markdown]
+# ## The finalists: the tuned network and the best tuned classical model
+# Learning curves refit each on 25 %, 50 %, 75 % and all of the training split (stratified).
+
+# %%
+baseline = best_family({family: r for family, r in tuned.items() if family != NETWORK})
+finalists = [family for family in (NETWORK, baseline) if family in tuned]
+curves = {
+    family: evaluate.learning_curve(builder(family), X_train, y_train, X_tune, y_tune, run.seed)
+    for family in finalists
+}
+figure = plots.learning_curves(curves)
+run.save_figure(figure, "05_learning_curves")
+figure
+
+# %%
+history = models[NETWORK].named_steps["model"].history_ if NETWORK in models else []
+if history:
+    figure = plots.loss_curve(history)
+    run.save_figure(figure, "05_loss_curve")
 figure
 
 # %% [markdown]
+# ## Shuffled-label control
+# Each finalist is refitted on randomly permuted training labels and scored on the real tune
+# labels. The p-value is (k + 1) / (n + 1), with k the refits scoring at least as well as the
+# real model; with n refits it cannot fall below 1 / (n + 1). A finalist not above every
+# shuffled refit is flagged.
+
+# %%
+runs_for = {NETWORK: run.budget.shuffled_label_runs_network}
+controls = {
+    family: evaluate.shuffled_label_control(
+        builder(family), X_train, y_train, X_tune, y_tune, observed=gaps[family]["tune"],
+        n_runs=runs_for.get(family, run.budget.shuffled_label_runs), seed=run.seed,
+    )
+    for family in finalists
+}
+no_better_than_null = sorted(family for family, c in controls.items() if c["flagged"])
+figure = plots.null_distributions(controls)
+run.save_figure(figure, "05_shuffled_labels")
+print(f"no better than shuffled labels: {', '.join(no_better_than_null) if no_better_than_null else 'none'}")
+figure
+
+# %% [markdown]
+# ## The single look at the test set
+# `run.open_test` logs the opening in this run's `test_audit.jsonl` and in the project's
+# ledger next to the split file. A second opening in this run is refused unless
+# `test_set.reopen_reason` in `lab.yaml` says why.
+
+# %%
+X_test, y_test = run.open_test(
+    model=" and ".join(finalists),
+    reason="final evaluation of the tuned network and the best tuned classical model",
+    force_reason=run.cfg.test_set.reopen_reason,
+)
+proba = {family: evaluate.aligned_proba(models[family], X_test, classes) for family in finalists}
+test = {
+    family: evaluate.bootstrap_panel(y_test, proba[family], classes, run.budget.bootstrap, run.seed)
+    for family in finalists
+}
+paired = (
+    {"model_a": finalists[0], "model_b": finalists[1],
+     **evaluate.paired_bootstrap(y_test, proba[finalists[0]], proba[finalists[1]], classes,
+                                 run.budget.bootstrap, run.seed)}
+    if len(finalists) == 2 else None
+)
+prevalence = test[finalists[0]]["prevalence"]
+figure = plots.metric_intervals({family: test[family]["metrics"] for family in finalists}, prevalence)
+run.save_figure(figure, "05_test_metrics")
+pd.DataFrame(
+    {family: {m: f"{v['value']:.3f} [{v['low']:.3f}, {v['high']:.3f}]" for m, v in test[family]["metrics"].items()}
+     for family in finalists}
+)
+
+# %%
+figure = plots.roc_pr_curves({family: evaluate.curve_points(y_test, proba[family], classes) for family in finalists})
+run.save_figure(figure, "05_roc_pr")
+figure
+
+# %%
+figure = plots.calibration({family: evaluate.calibration_points(y_test, proba[family], classes)
+                            for family in finalists})
+run.save_figure(figure, "05_calibration")
+if paired:
+    print(f"ROC-AUC {paired['model_a']} − {paired['model_b']}: {paired['difference']:+.3f} "
+          f"(95% paired bootstrap interval {paired['low']:+.3f} to {paired['high']:+.3f})")
+figure
+
+# %%
+run.save_models({family: (models[family], tuned[family]["best_params"]) for family in finalists})
+ledger = run.ledger_summary()
+openings = run.test_openings()
+print(f"this split's test set has been opened {ledger['openings']} time(s) in the project, in {ledger['runs']} "
+      f"run(s), under {ledger['distinct_settings']} distinct setting(s); see {ledger['file']}")
+run.save_artifact(
+    "05_overfitting",
+    {
+        "score": "roc_auc",
+        "threshold": threshold,
+        "gaps": gaps,
+        "flagged": flagged,
+        "tune_panel": tune_panel,
+        "finalists": {"network": NETWORK if NETWORK in finalists else None, "baseline": baseline},
+        "learning_curves": curves,
+        "network_loss": {"epochs": len(history), "final_train_loss": history[-1]["train_loss"] if history else None},
+        "shuffled_labels": controls,
+        "no_better_than_shuffled": no_better_than_null,
+        "test": {
+            "n": int(len(y_test)),
+            "prevalence": prevalence,
+            "n_resamples": run.budget.bootstrap,
+            "models": {family: {"metrics": test[family]["metrics"]} for family in finalists},
+            "paired": paired,
+        },
+        "test_openings": len(openings),
+        "test_reopened": len(openings) > 1,
+        "ledger": {"file": ledger["file"], "distinct_settings": ledger["distinct_settings"]},
+        "models": {family: {"file": f"models/{family}.joblib", "params": tuned[family]["best_params"]}
+                   for family in finalists},
+    },
+)
+
+# %% [markdown]
 # ## Your conclusion
-# *Which models memorise the training data? Is the gap large enough to change which model
-# you would trust?*
+# *Which models memorise the training data? Would more data help (learning curves)? Does each
+# finalist clearly beat its shuffled-label refits? On the test set, is the difference between
+# the network and the classical model larger than its interval — or is the simpler model enough?*
 #
 # …

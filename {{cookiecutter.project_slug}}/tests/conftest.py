@@ -10,11 +10,11 @@ PROJECT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A copy of the project's lab.yaml, data, manifest, register and notebooks to modify freely."""
+    """A copy of the project's lab.yaml, data (without recorded splits), manifest, register and notebooks."""
     root = tmp_path / "study"
     root.mkdir()
     shutil.copy(PROJECT / "lab.yaml", root / "lab.yaml")
-    shutil.copytree(PROJECT / "data", root / "data", ignore=shutil.ignore_patterns("raw", "interim"))
+    shutil.copytree(PROJECT / "data", root / "data", ignore=shutil.ignore_patterns("raw", "interim", "splits"))
     shutil.copytree(PROJECT / "ethics", root / "ethics")
     shutil.copytree(PROJECT / "notebooks", root / "notebooks")
     return root

@@ -31,3 +31,19 @@ def test_module_entry_point_runs(project):
     result = subprocess.run([sys.executable, "-m", "{{ cookiecutter.module_name }}", "--help"],
                             capture_output=True, text=True)
     assert result.returncode == 0 and "run" in result.stdout
+
+
+def test_split_command_shows_makes_and_guards_the_recorded_split(project, capsys):
+    config = str(project / "lab.yaml")
+    assert main(["--config", config, "split"]) == 0
+    assert "no split recorded yet" in capsys.readouterr().out
+    assert main(["--config", config, "split", "--new"]) == 0
+    assert "the test set has changed" in capsys.readouterr().out
+    assert (project / "data/splits/breast_cancer_wisconsin.json").is_file()
+    assert main(["--config", config, "split"]) == 0
+    assert "matches data/external/breast_cancer_wisconsin.csv" in capsys.readouterr().out
+    text = (project / "lab.yaml").read_text().replace("  tune: 0.2\n", "  tune: 0.3\n")
+    (project / "lab.yaml").write_text(text)
+    assert main(["--config", config, "check"]) == 2
+    err = capsys.readouterr().err
+    assert "other settings" in err and "split --new" in err and err.count("\n") == 1

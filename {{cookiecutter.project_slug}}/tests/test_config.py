@@ -36,7 +36,7 @@ def test_bad_field_names_the_field_and_the_file(project, changes, expected):
 
 
 def test_unknown_field_is_refused(project):
-    text = (project / "lab.yaml").read_text().replace("seed: 42", "seeed: 42")
+    text = (project / "lab.yaml").read_text().replace("seed: 42", "seeed: 42", 1)
     (project / "lab.yaml").write_text(text)
     with pytest.raises(LabError, match="'seeed' is not a known field"):
         load_config(project / "lab.yaml")
@@ -73,3 +73,20 @@ def test_parse_override_reads_yaml_values(text, pair):
 def test_parse_override_needs_equals():
     with pytest.raises(LabError, match="key=value"):
         parse_override("seed")
+
+
+def test_new_sections_have_defaults_for_older_lab_files(project):
+    import yaml
+
+    raw = yaml.safe_load((project / "lab.yaml").read_text())
+    raw.pop("test_set")
+    del raw["split"]["seed"]
+    for budget in raw["profiles"].values():
+        for key in ("shuffled_label_runs", "shuffled_label_runs_network", "bootstrap"):
+            budget.pop(key)
+    (project / "lab.yaml").write_text(yaml.safe_dump(raw))
+    cfg = load_config(project / "lab.yaml")
+    assert cfg.test_set.reopen_reason is None and cfg.split_seed == cfg.seed
+    assert (cfg.budget.shuffled_label_runs, cfg.budget.bootstrap) == (10, 200)
+    with pytest.raises(LabError, match="bootstrap"):
+        load_config(project / "lab.yaml", {"profiles.quick.bootstrap": 5})

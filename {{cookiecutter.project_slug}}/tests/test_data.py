@@ -73,3 +73,27 @@ def test_class_order_rejects_unknown_positive():
     assert class_order(np.array(["b", "a", "c"]), "a", "f") == ("b", "c", "a")
     with pytest.raises(LabError, match="positive_class"):
         class_order(np.array(["b", "a"]), "z", "f")
+
+
+def test_parquet_with_categories_missing_values_and_string_labels(project):
+    frame = pd.DataFrame({
+        "sample": ["s1", "s2", "s3", "s4"],
+        "gene_a": [1.0, np.nan, 3.0, 4.0],
+        "tissue": ["liver", None, "lung", "liver"],
+        "label": ["x", "y", "z", "x"],
+    })
+    frame.to_parquet(project / "data/mine.parquet", index=False)
+    edit_yaml(project / "lab.yaml", **{"data.path": "data/mine.parquet", "data.target": "label",
+                                       "data.id_column": "sample", "data.positive_class": None})
+    data = load_dataset(load_config(project / "lab.yaml"), project)
+    assert list(data.X.columns) == ["gene_a", "tissue"] and data.classes == ("x", "y", "z")
+    assert list(data.ids) == ["s1", "s2", "s3", "s4"] and data.X["gene_a"].isna().sum() == 1
+
+
+def test_unreadable_files_name_the_format_and_the_fix(project):
+    (project / "broken.parquet").write_bytes(b"not parquet at all")
+    with pytest.raises(LabError, match="broken.parquet could not be read as Parquet.*save it as .csv"):
+        read_table(project / "broken.parquet", "broken.parquet")
+    (project / "binary.csv").write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(LabError, match="binary.csv could not be read as CSV.*delimiter and encoding"):
+        read_table(project / "binary.csv", "binary.csv")

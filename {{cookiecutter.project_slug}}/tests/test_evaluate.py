@@ -9,9 +9,17 @@ from sklearn.metrics import roc_auc_score
 from {{ cookiecutter.module_name }}.baselines import make_model
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.evaluate import (
+    aligned_proba,
+    bootstrap_panel,
+    calibration_points,
+    curve_points,
+    learning_curve,
     metric_panel,
+    paired_bootstrap,
     primary_score,
     score_model,
+    shuffled_label_control,
+    stratified_resamples,
     train_tune_gap,
 )
 
@@ -91,3 +99,76 @@ def test_train_tune_gap_flags_a_memorising_model():
     lenient = train_tune_gap(model, X.iloc[:100], y[:100], X.iloc[100:], y[100:], threshold=1.0)
     assert lenient["flagged"] is False
     json.dumps(result)
+
+
+# notebook 05: bootstrap panel, paired comparison, shuffled labels, learning curves ---------
+
+
+def _fitted(n=200):
+    X, y = make_classification(n_samples=n, n_features=6, n_informative=3, class_sep=1.5, random_state=0)
+    X, y = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)]), CLASSES[y]
+    return X, y, make_model("logistic_regression", X).fit(X.iloc[:120], y[:120])
+
+
+def test_stratified_resamples_keep_every_class_and_are_seeded():
+    y = np.array(["a"] * 20 + ["b"] * 3)
+    draws = stratified_resamples(y, 30, seed=4)
+    assert all(np.sum(y[d] == "b") == 3 and len(d) == 23 for d in draws)
+    assert all(np.array_equal(a, b) for a, b in zip(draws, stratified_resamples(y, 30, seed=4), strict=True))
+
+
+def test_bootstrap_panel_brackets_the_point_value_binary_and_multiclass():
+    X, y, model = _fitted()
+    proba = model.predict_proba(X.iloc[120:])
+    result = bootstrap_panel(y[120:], proba, CLASSES, n_resamples=50, seed=0)
+    assert set(result["metrics"]) == {"roc_auc", "pr_auc", "mcc", "balanced_accuracy", "f1_macro", "brier"}
+    assert all(m["low"] <= m["value"] <= m["high"] for m in result["metrics"].values())
+    assert result["prevalence"] == pytest.approx(np.mean(y[120:] == "malignant"), abs=1e-6)
+    assert result == bootstrap_panel(y[120:], proba, CLASSES, n_resamples=50, seed=0)
+    labels = np.array(["a", "b", "c"] * 20, dtype=object)
+    multi = bootstrap_panel(labels, np.random.default_rng(0).dirichlet([1, 1, 1], 60), ["a", "b", "c"], 30, seed=0)
+    assert "brier" not in multi["metrics"] and multi["prevalence"] == pytest.approx(1 / 3, abs=1e-6)
+
+
+def test_paired_bootstrap_difference_of_a_model_with_itself_is_zero_and_a_real_gap_excludes_zero():
+    X, y, model = _fitted()
+    proba = model.predict_proba(X.iloc[120:])
+    same = paired_bootstrap(y[120:], proba, proba, CLASSES, 50, seed=0)
+    assert same["difference"] == same["low"] == same["high"] == 0.0 and same["excludes_zero"] is False
+    blind = np.full_like(proba, 0.5)
+    better = paired_bootstrap(y[120:], proba, blind, CLASSES, 50, seed=0)
+    assert better["difference"] > 0.2 and better["excludes_zero"] is True and better["score_b"] == 0.5
+
+
+def test_shuffled_label_control_separates_signal_from_none():
+    X, y, model = _fitted()
+    build = lambda: make_model("logistic_regression", X)  # noqa: E731
+    observed = score_model(model, X.iloc[120:], y[120:])
+    control = shuffled_label_control(build, X.iloc[:120], y[:120], X.iloc[120:], y[120:], observed, 9, seed=0)
+    assert control["flagged"] is False and control["p_value"] == pytest.approx(0.1) == control["smallest_possible_p"]
+    assert len(control["null"]) == 9 and max(control["null"]) < observed
+    noise = np.random.default_rng(0).permutation(y[120:])
+    chance = shuffled_label_control(build, X.iloc[:120], y[:120], X.iloc[120:], noise, 0.5, 9, seed=0)
+    assert chance["flagged"] is True and chance["p_value"] > 0.1
+
+
+def test_learning_curve_grows_the_training_share_deterministically():
+    X, y, _ = _fitted()
+    build = lambda: make_model("logistic_regression", X)  # noqa: E731
+    rows = learning_curve(build, X.iloc[:120], y[:120], X.iloc[120:], y[120:], seed=0)
+    assert [r["n"] for r in rows] == [30, 60, 90, 120]
+    assert rows == learning_curve(build, X.iloc[:120], y[:120], X.iloc[120:], y[120:], seed=0)
+    assert all(0 <= r["tune"] <= 1 for r in rows)
+
+
+def test_curves_calibration_and_class_order():
+    X, y, model = _fitted()
+    proba = aligned_proba(model, X.iloc[120:], ["malignant", "benign"])  # columns follow the study's order
+    assert np.allclose(proba[:, 0], model.predict_proba(X.iloc[120:])[:, 1])
+    points = curve_points(y[120:], model.predict_proba(X.iloc[120:]), CLASSES)
+    assert points["tpr"][-1] == 1.0 and points["averaging"] == "positive class"
+    assert points["prevalence"] == pytest.approx(np.mean(y[120:] == "malignant"))
+    calib = calibration_points(y[120:], model.predict_proba(X.iloc[120:]), CLASSES, n_bins=5)
+    assert len(calib["predicted"]) == len(calib["observed"]) <= 5
+    multi = curve_points(np.array(["a", "b", "c"] * 5), np.full((15, 3), 1 / 3), ["a", "b", "c"])
+    assert multi["averaging"] == "micro" and multi["prevalence"] == pytest.approx(1 / 3)

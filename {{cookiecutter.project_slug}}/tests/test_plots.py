@@ -104,3 +104,29 @@ def test_optimisation_history_shows_best_so_far_per_family():
     assert len(lines) == 2
     assert list(lines[0].get_ydata()) == [0.8, 0.8, 0.9]
     assert list(lines[1].get_ydata()) == [0.6, 0.85, 0.85]
+
+
+def test_notebook_05_and_01_figures_draw_their_parts():
+    import numpy as np
+
+    from {{ cookiecutter.module_name }} import plots
+
+    coords = np.random.default_rng(0).normal(size=(30, 2))
+    labels = np.array(["a", "b", "c"] * 10)
+    pca = plots.pca_scatter(coords, labels, np.array(["g1", "g2"] * 15), [0.5, 0.2])
+    assert len(pca.axes) == 2 and "50%" in pca.axes[0].get_xlabel()
+    rows = [{"n": 10, "train": 1.0, "tune": 0.8}, {"n": 20, "train": 0.95, "tune": 0.85}]
+    assert len(plots.learning_curves({"net": rows, "lr": rows}).axes[0].lines) == 4
+    control = {"null": [0.5, 0.52, 0.48], "observed": 0.9, "p_value": 0.25, "n_runs": 3}
+    null = plots.null_distributions({"net": control})
+    assert null.axes[0].lines[0].get_xdata()[0] == 0.9
+    curve = {"fpr": [0, 1], "tpr": [0, 1], "precision": [1, 0.4], "recall": [0, 1], "prevalence": 0.4,
+             "averaging": "positive class"}
+    roc_pr = plots.roc_pr_curves({"net": curve})
+    assert any(line.get_ydata()[0] == 0.4 for line in roc_pr.axes[1].lines)
+    assert len(plots.calibration({"net": {"predicted": [0.2, 0.8], "observed": [0.1, 0.9]}}).axes[0].lines) == 2
+    panel = {"roc_auc": {"value": 0.9, "low": 0.8, "high": 0.95}, "pr_auc": {"value": 0.7, "low": 0.6, "high": 0.8}}
+    intervals = plots.metric_intervals({"net": panel, "lr": panel}, prevalence=0.3)
+    assert [t.get_text() for t in intervals.axes[0].get_yticklabels()] == ["ROC-AUC", "PR-AUC"]
+    for figure in (pca, null, roc_pr, intervals):
+        assert figure._repr_png_().startswith(b"\x89PNG")

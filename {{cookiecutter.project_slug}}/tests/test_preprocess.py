@@ -76,3 +76,17 @@ def test_bad_tables_raise_one_sentence_lab_errors():
     dated = pd.DataFrame({"when": pd.to_datetime(["2024-01-01", "2024-02-01"])})
     with pytest.raises(LabError, match="when"):
         make_preprocessor(dated)
+
+
+def test_tune_and_test_rows_never_change_what_is_fitted():
+    frame = _mixed(60)
+    train = list(range(40))
+    reference = make_preprocessor(frame).fit(frame.iloc[train])
+    altered = frame.copy()
+    altered.loc[40:, "expression"] = 1e6  # held-out rows changed beyond recognition
+    altered.loc[40:, "tissue"] = "brain"
+    altered.loc[40:, "count"] = np.nan
+    refit = make_preprocessor(altered).fit(altered.iloc[train])
+    assert np.array_equal(reference.transform(frame.iloc[train]), refit.transform(altered.iloc[train]))
+    categories = refit.named_transformers_["categorical"]["encode"].categories_[0]
+    assert "brain" not in set(categories)

@@ -63,3 +63,22 @@ def test_manifest_entry_missing_a_field(project):
     (project / "data/manifest.yaml").write_text(yaml.safe_dump(raw))
     with pytest.raises(LabError, match="entry 1 field 'licence'"):
         load_manifest(project)
+
+
+def test_datasheet_draft_fills_what_the_run_knows_and_marks_the_rest(project):
+    from {{ cookiecutter.module_name }}.config import load_config
+    from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source
+
+    cfg = load_config(project / "lab.yaml")
+    summary = {"n_rows": 569, "n_columns": 30, "class_balance": {"benign": 357, "malignant": 212},
+               "columns_with_missing": [], "n_duplicate_groups": 0}
+    record = {"file": "data/splits/x.json", "sizes": {"train": 341}, "settings": {"seed": 42}}
+    sheet = datasheet_draft(cfg, find_source(load_manifest(project), DATA), summary, record, None, 0)
+    assert list(sheet) == ["Motivation", "Composition", "Collection process", "Preprocessing/cleaning/labeling",
+                           "Uses", "Distribution", "Maintenance"]
+    assert sheet["Composition"]["count"] == {"value": 569, "by": "run"}
+    assert sheet["Distribution"]["licence"] == {"value": "CC BY 4.0", "by": "run"}
+    assert sheet["Motivation"]["funding"] == {"value": None, "by": "person"}
+    assert all(e["value"] is None for s in sheet.values() for e in s.values() if e["by"] == "person")
+    unknown = datasheet_draft(cfg, None, summary, record, None, 0)
+    assert unknown["Distribution"]["licence"] == {"value": None, "by": "person"}

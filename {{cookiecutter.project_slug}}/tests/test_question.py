@@ -52,3 +52,18 @@ def test_impossible_inputs_are_lab_errors():
         assess_suitability(_labels(only=500), n_features=3, modality="tabular")
     with pytest.raises(LabError, match="n_features"):
         assess_suitability(_labels(a=200, b=200), n_features=0, modality="tabular")
+
+
+def test_summary_states_the_recommendation_with_its_numbers():
+    result = assess_suitability(_labels(benign=357, malignant=212), n_features=30, modality="tabular")
+    assert result["summary"] == (
+        "Start with classical models: 569 samples, smallest class 'malignant' with 212 (floor 100), "
+        "19.0 samples per feature, largest-to-smallest class ratio 1.7."
+    )
+
+
+def test_groups_lower_the_effective_sample_size():
+    result = assess_suitability(_labels(a=300, b=300), n_features=5, modality="tabular", n_groups=40)
+    assert result["n_groups"] == 40
+    assert "600 samples come from 40 groups" in result["reasons"][1]
+    assert assess_suitability(_labels(a=300, b=300), n_features=5, modality="tabular")["n_groups"] is None

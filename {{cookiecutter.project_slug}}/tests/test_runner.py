@@ -104,3 +104,17 @@ def test_bad_config_with_run_dir_creates_nothing(tiny):
     with pytest.raises(LabError):
         plan_run(tiny / "lab.yaml", {"seed": -1}, run_dir=target)
     assert not target.exists()
+
+
+def test_run_refuses_split_settings_other_than_the_recorded_ones(tiny):
+    from {{ cookiecutter.module_name }}.config import load_config
+    from {{ cookiecutter.module_name }}.data import load_dataset
+    from {{ cookiecutter.module_name }}.provenance import sha256_file
+    from {{ cookiecutter.module_name }}.splits import new_split
+
+    cfg = load_config(tiny / "lab.yaml")
+    new_split(cfg, tiny, load_dataset(cfg, tiny), sha256_file(tiny / cfg.data.path))
+    with pytest.raises(LabError, match=r"other settings.*seed 42 → 3.*split --new"):
+        plan_run(tiny / "lab.yaml", {"split.seed": 3})
+    assert not (tiny / "reports/runs").exists()
+    plan_run(tiny / "lab.yaml", {"seed": 3})  # the models' seed may change; the split stays

@@ -1,8 +1,23 @@
 import numpy as np
 import pytest
+from conftest import edit_yaml
 
+from {{ cookiecutter.module_name }}.config import load_config
+from {{ cookiecutter.module_name }}.data import load_dataset
 from {{ cookiecutter.module_name }}.errors import LabError
-from {{ cookiecutter.module_name }}.splits import Split, groups_crossing, make_split
+from {{ cookiecutter.module_name }}.provenance import sha256_file
+from {{ cookiecutter.module_name }}.splits import (
+    Split,
+    check_leakage,
+    groups_crossing,
+    leakage_report,
+    load_or_make_split,
+    make_split,
+    new_split,
+    read_split_record,
+    save_split_record,
+    split_settings,
+)
 
 
 def _labels(n=300, seed=0):
@@ -48,3 +63,77 @@ def test_round_trip_by_ids_and_refusal_when_samples_vanish():
     assert np.array_equal(back.test, split.test)
     with pytest.raises(LabError, match="data changed"):
         Split.from_dict(split.to_dict(ids), ids[:10])
+
+
+# the persisted split and the leakage report ------------------------------------------------
+DATA = "data/external/breast_cancer_wisconsin.csv"
+
+
+def _open(project, overrides=None):
+    cfg = load_config(project / "lab.yaml", overrides)
+    return cfg, load_dataset(cfg, project), sha256_file(project / DATA)
+
+
+def test_split_is_made_once_then_reused_from_data_splits(project):
+    cfg, data, sha = _open(project)
+    split, record, is_new = load_or_make_split(cfg, project, data, sha, "lab")
+    assert is_new and read_split_record(project, cfg) is None  # nothing written before the leakage check
+    path = save_split_record(project, record)
+    assert path == project / "data/splits/breast_cancer_wisconsin.json"
+    assert record["data_sha256"] == sha and record["settings"]["seed"] == cfg.split_seed
+    again, _, is_new = load_or_make_split(cfg, project, data, sha, "lab")
+    assert not is_new and np.array_equal(again.test, split.test)
+
+
+def test_model_seed_changes_keep_the_recorded_split(project):
+    cfg, data, sha = _open(project)
+    save_split_record(project, load_or_make_split(cfg, project, data, sha, "lab")[1])
+    cfg7 = load_config(project / "lab.yaml", {"seed": 7})
+    assert split_settings(cfg7) == split_settings(cfg)
+    load_or_make_split(cfg7, project, data, sha, "lab")  # accepted: split.seed is its own field
+
+
+def test_split_seed_defaults_to_the_study_seed(project):
+    edit_yaml(project / "lab.yaml", **{"split.seed": None, "seed": 11})
+    assert load_config(project / "lab.yaml").split_seed == 11
+
+
+def test_changed_settings_or_data_are_refused_with_the_fix(project):
+    cfg, data, sha = _open(project)
+    save_split_record(project, load_or_make_split(cfg, project, data, sha, "lab")[1])
+    other = load_config(project / "lab.yaml", {"split.tune": 0.25})
+    with pytest.raises(LabError, match=r"other settings.*tune 0\.2 → 0\.25.*lab split --new"):
+        load_or_make_split(other, project, data, sha, "lab")
+    with pytest.raises(LabError, match=r"another version of data/external.*split --new.*changes the test set"):
+        load_or_make_split(cfg, project, data, "f" * 64, "lab")
+
+
+def test_new_split_keeps_the_previous_one_in_its_history(project):
+    cfg, data, sha = _open(project)
+    first = load_or_make_split(cfg, project, data, sha, "lab")[1]
+    save_split_record(project, first)
+    edit_yaml(project / "lab.yaml", **{"split.seed": 5})
+    cfg5 = load_config(project / "lab.yaml")
+    record = new_split(cfg5, project, data, sha)
+    assert record["previous"][0]["test_sha256"] == first["test_sha256"]
+    assert record["test_sha256"] != first["test_sha256"]
+    load_or_make_split(cfg5, project, data, sha, "lab")  # the new one is now the recorded one
+
+
+def test_leakage_report_names_groups_duplicates_and_near_duplicates():
+    split = Split(np.array([0, 1, 2]), np.array([3]), np.array([4, 5]))
+    ids = np.array(["s0", "s1", "s2", "s3", "s4", "s5"])
+    groups = np.array(["p1", "p2", "p3", "p4", "p1", "p5"])
+    report = leakage_report(split, ids, groups, duplicate_groups=[[1, 2], [2, 5]], near_pairs=[(0, 1), (2, 3)])
+    assert report == {"groups": ["p1"], "duplicates": ["s2", "s5"], "near_duplicates": ["s2", "s3"]}
+    with pytest.raises(LabError, match=r"duplicates s2, s5; near duplicates s2, s3.*data.group_column"):
+        check_leakage(report, "data/x.csv", "lab")
+    check_leakage({"groups": [], "duplicates": [], "near_duplicates": []}, "data/x.csv", "lab")
+
+
+def test_the_split_folder_ships_and_is_kept_under_version_control():
+    from conftest import PROJECT
+
+    assert (PROJECT / "data/splits/README.md").is_file()
+    ignored = [line.strip().rstrip("/") for line in (PROJECT / ".gitignore").read_text().splitlines()]
+    assert not {"data", "data/splits", "splits", "*.jsonl"} & set(ignored)

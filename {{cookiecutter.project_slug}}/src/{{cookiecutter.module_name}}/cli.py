@@ -29,7 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     pick.add_argument("--only", nargs="+", metavar="NN", help="run just these notebooks, e.g. --only 02 03")
     pick.add_argument("--from", dest="start", metavar="NN", help="resume the latest run from notebook NN on")
     run.add_argument("-p", dest="params", action="append", default=[], metavar="KEY=VALUE",
-                     help="override a lab.yaml field for this run, e.g. -p seed=7 -p split.tune=0.25")
+                     help="override a lab.yaml field for this run, e.g. -p seed=7 -p profile=full")
     run.add_argument("--run-dir", type=Path, help="run into this folder instead of a new one")
     run.add_argument("--cell-progress", action="store_true", help="also show a per-cell progress bar")
 
@@ -43,6 +43,10 @@ def _parser() -> argparse.ArgumentParser:
         add.add_argument(f"--{name}", default=None)
     accept = data_cmds.add_parser("accept", help="accept a changed input file (records the new hash and date)")
     accept.add_argument("path")
+
+    split = commands.add_parser("split", help="show the recorded train/tune/test split, or make a new one")
+    split.add_argument("--new", action="store_true",
+                       help="make a new split from lab.yaml's settings (this changes the test set)")
     return parser
 
 
@@ -65,9 +69,12 @@ def _cmd_run(args) -> int:
 def _cmd_check(args) -> int:
     from .config import load_config, project_root
     from .provenance import verify_inputs
+    from .splits import check_split_record, read_split_record
 
     cfg = load_config(args.config)
-    verify_inputs(project_root(args.config), [cfg.data.path], COMMAND)
+    root = project_root(args.config)
+    sha = verify_inputs(root, [cfg.data.path], COMMAND)[cfg.data.path]
+    check_split_record(read_split_record(root, cfg), cfg, sha, COMMAND)
     print(f"{args.config} is valid and {cfg.data.path} matches data/manifest.yaml")
     return 0
 
@@ -92,9 +99,33 @@ def _cmd_data(args) -> int:
     return 0
 
 
+def _cmd_split(args) -> int:
+    from .config import load_config, project_root
+    from .data import load_dataset
+    from .provenance import verify_inputs
+    from .splits import check_split_record, new_split, read_split_record, split_file
+
+    cfg = load_config(args.config)
+    root = project_root(args.config)
+    sha = verify_inputs(root, [cfg.data.path], COMMAND)[cfg.data.path]
+    where = split_file(cfg.data.path).as_posix()
+    if not args.new:
+        record = read_split_record(root, cfg)
+        if record is None:
+            print(f"no split recorded yet; the next run makes {where}")
+            return 0
+        check_split_record(record, cfg, sha, COMMAND)
+        print(f"{where}: {record['sizes']} made with {record['settings']}; matches {cfg.data.path}")
+        return 0
+    record = new_split(cfg, root, load_dataset(cfg, root), sha)
+    print(f"made a new split in {where} ({record['sizes']}); the test set has changed, so scores from "
+          "earlier splits are not comparable with new ones")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"run": _cmd_run, "check": _cmd_check, "data": _cmd_data}
+    handlers = {"run": _cmd_run, "check": _cmd_check, "data": _cmd_data, "split": _cmd_split}
     try:
         return handlers[args.command](args)
     except LabError as exc:

@@ -38,6 +38,7 @@ class DataSpec(_Strict):
 class SplitSpec(_Strict):
     train: float = Field(gt=0, lt=1)
     tune: float = Field(gt=0, lt=1)
+    seed: int | None = Field(default=None, ge=0)  # the split's own seed; null = the study's `seed`
 
     @model_validator(mode="after")
     def _leaves_a_test_set(self) -> SplitSpec:
@@ -70,12 +71,23 @@ class NetworkSpec(_Strict):
 class Thresholds(_Strict):
     overfit_gap: float = Field(ge=0, le=1)
     samples_per_class: int = Field(gt=0)
+    near_duplicate_sd: float = Field(default=0.01, ge=0)  # rows closer than this in every standardised feature
+    confounding: float = Field(default=0.5, ge=0, le=1)  # chance-adjusted balanced accuracy of group → label
 
 
 class Budget(_Strict):
     epochs: int = Field(gt=0)
     n_trials: int = Field(gt=0)
     permutation_repeats: int = Field(gt=0)
+    shuffled_label_runs: int = Field(default=10, gt=0)  # label-permutation refits of the best baseline (notebook 05)
+    shuffled_label_runs_network: int = Field(default=3, gt=0)  # the same for the network, which is slower
+    bootstrap: int = Field(default=200, ge=20)  # resamples behind every 95% interval
+
+
+class HeldOutSpec(_Strict):
+    """The held-out test split is opened once per run; a second look needs a recorded reason (Tip 7)."""
+
+    reopen_reason: str | None = None
 
 
 class Config(_Strict):
@@ -89,6 +101,7 @@ class Config(_Strict):
     thresholds: Thresholds
     profile: Literal["quick", "full"]
     profiles: dict[Literal["quick", "full"], Budget]
+    test_set: HeldOutSpec = HeldOutSpec()
 
     @model_validator(mode="after")
     def _profile_defined(self) -> Config:
@@ -100,6 +113,11 @@ class Config(_Strict):
     def budget(self) -> Budget:
         """The budgets of the active profile."""
         return self.profiles[self.profile]
+
+    @property
+    def split_seed(self) -> int:
+        """The seed the split is made with: `split.seed`, or the study's `seed` when that is null."""
+        return self.seed if self.split.seed is None else self.split.seed
 
 
 def parse_override(text: str) -> tuple[str, Any]:

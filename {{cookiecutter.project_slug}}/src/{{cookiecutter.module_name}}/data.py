@@ -16,6 +16,7 @@ from .config import Config
 from .errors import LabError
 
 READERS = {".csv": ",", ".tsv": "\t", ".tab": "\t", ".txt": "\t"}
+PARQUET = (".parquet", ".pq")
 
 
 @dataclass(frozen=True)
@@ -35,27 +36,41 @@ class Dataset:
 
 
 def read_table(path: Path, label: str) -> pd.DataFrame:
-    """Read a CSV or TSV file; `label` is how the file is named in messages."""
+    """Read a CSV, TSV or Parquet file; `label` is how the file is named in messages."""
     suffix = path.suffix.lower()
-    if suffix not in READERS:
+    if suffix not in READERS and suffix not in PARQUET:
         raise LabError(
             f"{label} has extension '{suffix}', which is not a table format this study reads; "
-            "save it as .csv or .tsv and update data.path in lab.yaml"
+            "save it as .csv, .tsv or .parquet and update data.path in lab.yaml"
         )
     if not path.is_file():
         raise LabError(f"{label} (lab.yaml field 'data.path') does not exist; put the file there or fix the path")
     if path.stat().st_size == 0:
         raise LabError(f"{label} is empty; replace it with the full table")
-    try:
-        frame = pd.read_csv(path, sep=READERS[suffix])
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        reason = str(exc).splitlines()[0][:120]
-        raise LabError(
-            f"{label} could not be read as {suffix[1:].upper()} ({reason}); check its delimiter and encoding"
-        ) from None
+    frame = _read_parquet(path, label) if suffix in PARQUET else _read_delimited(path, label, suffix)
     if frame.empty or frame.shape[1] < 2:
         raise LabError(f"{label} holds no rows or only one column; check the file and its delimiter")
     return frame
+
+
+def _read_delimited(path: Path, label: str, suffix: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, sep=READERS[suffix])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+        raise LabError(
+            f"{label} could not be read as {suffix[1:].upper()} ({reason}); check its delimiter and encoding"
+        ) from None
+
+
+def _read_parquet(path: Path, label: str) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises its own error types for corrupt files
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+        raise LabError(
+            f"{label} could not be read as Parquet ({reason}); export the table again or save it as .csv"
+        ) from None
 
 
 def _require_column(frame: pd.DataFrame, column: str, field: str, label: str) -> None:

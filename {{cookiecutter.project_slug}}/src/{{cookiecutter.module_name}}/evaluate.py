@@ -7,6 +7,7 @@ balanced accuracy and calibration so no single flattering number goes unchalleng
 import warnings
 
 import numpy as np
+from sklearn.calibration import calibration_curve
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import (
     accuracy_score,
@@ -15,8 +16,11 @@ from sklearn.metrics import (
     brier_score_loss,
     f1_score,
     matthews_corrcoef,
+    precision_recall_curve,
     roc_auc_score,
+    roc_curve,
 )
+from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import label_binarize
 
 from .errors import LabError
@@ -125,3 +129,142 @@ def _check_inputs(y_true, proba, classes):
 
 def _round(value):
     return round(float(value), DECIMALS)
+
+
+# overfitting checks and the final evaluation (notebook 05) --------------------------------
+PANEL = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy", "f1_macro", "brier")
+LEARNING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+
+
+def stratified_resamples(y, n_resamples, seed):
+    """Bootstrap index sets drawn within each class, so every resample holds every class."""
+    y = np.asarray(y)
+    rng = np.random.default_rng(seed)
+    by_class = [np.flatnonzero(y == label) for label in np.unique(y)]
+    return [np.sort(np.concatenate([rng.choice(rows, len(rows)) for rows in by_class])) for _ in range(n_resamples)]
+
+
+def bootstrap_panel(y_true, proba, classes, n_resamples, seed):
+    """The imbalance panel (ROC-AUC, PR-AUC, MCC, balanced accuracy, F1, Brier) with 95% bootstrap intervals.
+
+    Intervals are percentiles of stratified resamples of the evaluated rows; the prevalence
+    (binary) is the PR-AUC of a model that knows nothing.
+    """
+    y_true, proba = np.asarray(y_true), np.asarray(proba, dtype=float)
+    point = metric_panel(y_true, proba, classes)
+    draws = [metric_panel(y_true[idx], proba[idx], classes) for idx in stratified_resamples(y_true, n_resamples, seed)]
+    panel = {}
+    for metric in PANEL:
+        if point[metric] is None:
+            continue
+        values = np.array([d[metric] for d in draws], dtype=float)
+        low, high = np.nanpercentile(values, [2.5, 97.5])
+        panel[metric] = {"value": point[metric], "low": _round(low), "high": _round(high)}
+    return {"metrics": panel, "prevalence": _prevalence(y_true, classes), "n": int(len(y_true)),
+            "n_resamples": int(n_resamples)}
+
+
+def paired_bootstrap(y_true, proba_a, proba_b, classes, n_resamples, seed):
+    """Primary-score difference of two models on the same rows, with a 95% paired bootstrap interval.
+
+    Both models are scored on each resample, so the interval reflects their difference, not
+    the spread of each score alone; an interval containing 0 means no demonstrated difference.
+    """
+    y_true = np.asarray(y_true)
+    proba_a, proba_b = np.asarray(proba_a, dtype=float), np.asarray(proba_b, dtype=float)
+    diffs = [primary_score(y_true[i], proba_a[i], classes) - primary_score(y_true[i], proba_b[i], classes)
+             for i in stratified_resamples(y_true, n_resamples, seed)]
+    a, b = primary_score(y_true, proba_a, classes), primary_score(y_true, proba_b, classes)
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return {"metric": "roc_auc", "score_a": a, "score_b": b, "difference": _round(a - b), "low": _round(low),
+            "high": _round(high), "n_resamples": int(n_resamples), "excludes_zero": bool(low > 0 or high < 0)}
+
+
+def shuffled_label_control(build, X_train, y_train, X_tune, y_tune, observed, n_runs, seed):
+    """Refit on permuted training labels `n_runs` times and score on the real tune labels (Chuang & Keiser).
+
+    The permuted-label scores are what the model reaches without any real signal. The
+    empirical p-value is (k + 1) / (n_runs + 1), k = null scores at least `observed`; a model
+    not above every null score is flagged. `build()` returns a fresh unfitted model.
+    """
+    y_train = np.asarray(y_train)
+    rng = np.random.default_rng(seed)
+    null, memorised = [], []
+    for _ in range(int(n_runs)):
+        permuted = rng.permutation(y_train)
+        model = build().fit(X_train, permuted)
+        null.append(score_model(model, X_tune, y_tune))
+        memorised.append(score_model(model, X_train, permuted))
+    k = int(sum(score >= observed for score in null))
+    return {
+        "observed": _round(observed),
+        "null": [_round(v) for v in null],
+        "null_mean": _round(np.mean(null)),
+        "null_train_mean": _round(np.mean(memorised)),
+        "n_runs": int(n_runs),
+        "p_value": _round((k + 1) / (int(n_runs) + 1)),
+        "smallest_possible_p": _round(1 / (int(n_runs) + 1)),
+        "flagged": bool(k > 0),
+    }
+
+
+def learning_curve(build, X_train, y_train, X_tune, y_tune, seed, fractions=LEARNING_FRACTIONS):
+    """Train and tune score after fitting on growing, stratified shares of the training split.
+
+    Tune scores still rising at the full training set mean more data would help; a wide,
+    steady gap means the model memorises (Tip 7). Shares too small to hold every class are skipped.
+    """
+    y_train = np.asarray(y_train)
+    rows = []
+    for fraction in fractions:
+        positions = np.arange(len(y_train))
+        if fraction < 1:
+            try:
+                positions, _ = train_test_split(positions, train_size=fraction, stratify=y_train, random_state=seed)
+            except ValueError:
+                continue
+            positions = np.sort(positions)
+        X_part, y_part = X_train.iloc[positions], y_train[positions]
+        model = build().fit(X_part, y_part)
+        rows.append({"fraction": float(fraction), "n": int(len(positions)),
+                     "train": score_model(model, X_part, y_part), "tune": score_model(model, X_tune, y_tune)})
+    return rows
+
+
+def curve_points(y_true, proba, classes):
+    """ROC and precision-recall curves plus the prevalence line for a figure.
+
+    Binary: for the positive class (classes[-1]); multiclass: micro-averaged one-vs-rest.
+    """
+    indicator, scores = _one_vs_rest(y_true, proba, classes)
+    fpr, tpr, _ = roc_curve(indicator, scores)
+    precision, recall, _ = precision_recall_curve(indicator, scores)
+    return {"fpr": fpr, "tpr": tpr, "precision": precision, "recall": recall,
+            "prevalence": float(np.mean(indicator)), "averaging": "positive class" if len(classes) == 2 else "micro"}
+
+
+def calibration_points(y_true, proba, classes, n_bins=10):
+    """Mean predicted probability against observed frequency per bin (binary: positive class; else one-vs-rest)."""
+    indicator, scores = _one_vs_rest(y_true, proba, classes)
+    observed, predicted = calibration_curve(indicator, scores, n_bins=n_bins, strategy="uniform")
+    return {"predicted": predicted, "observed": observed}
+
+
+def aligned_proba(model, X, classes):
+    """predict_proba with its columns in the study's class order (positive class last)."""
+    order = [list(model.classes_).index(label) for label in classes]
+    return np.asarray(model.predict_proba(X), dtype=float)[:, order]
+
+
+def _one_vs_rest(y_true, proba, classes):
+    y_true, proba, classes = _check_inputs(y_true, proba, classes)
+    if len(classes) == 2:
+        return (y_true == classes[1]).astype(int), proba[:, 1]
+    return label_binarize(y_true, classes=classes).ravel(), proba.ravel()
+
+
+def _prevalence(y_true, classes):
+    classes = np.asarray(classes)
+    if len(classes) == 2:
+        return _round(np.mean(np.asarray(y_true) == classes[1]))
+    return _round(1 / len(classes))

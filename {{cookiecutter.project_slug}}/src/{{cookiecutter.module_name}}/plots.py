@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 _BLUE, _ORANGE, _GREY, _RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
+_CYCLE = (_BLUE, _ORANGE, "#55A868", "#8172B3", "#937860", "#DA8BC3")
 
 
 class LabFigure(Figure):
@@ -167,6 +168,121 @@ def optimisation_history(trials_by_family):
         ylabel="best tuning score so far (ROC-AUC)",
         title="Hyperparameter search, equal budget per family",
     )
+    return fig
+
+
+def pca_scatter(coords, labels, groups=None, explained=None):
+    """The first two principal components coloured by label and, when set, by group (Tip 4).
+
+    Clusters that follow the group rather than the label reveal batch structure a model could
+    learn instead of the biology.
+    """
+    panels = [("label", labels)] + ([("group", groups)] if groups is not None else [])
+    fig = LabFigure(figsize=(5.5 * len(panels), 4.5), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(panels)))
+    names = [f"PC{i + 1}" + (f" ({explained[i]:.0%} of variance)" if explained else "") for i in range(2)]
+    for ax, (title, values) in zip(axes, panels, strict=True):
+        values = np.asarray(values, dtype=str)
+        kinds = sorted(set(values))
+        for kind in kinds[:12]:
+            mask = values == kind
+            ax.scatter(coords[mask, 0], coords[mask, 1], s=12, alpha=0.7, label=kind)
+        if len(kinds) > 12:
+            mask = ~np.isin(values, kinds[:12])
+            ax.scatter(coords[mask, 0], coords[mask, 1], s=12, alpha=0.5, color=_GREY, label="other groups")
+        ax.legend(title=title, fontsize="small", markerscale=1.5)
+        ax.set(xlabel=names[0], ylabel=names[1], title=f"Principal components, coloured by {title}")
+    return fig
+
+
+def learning_curves(curves):
+    """Train (dashed) and tune (solid) score against training-set size, one colour per model.
+
+    A tune curve still climbing at the right edge says more data would help; a persistent gap
+    between the two says the model memorises (Tip 7).
+    """
+    fig, ax = _new_figure(width=6.5)
+    for colour, (name, rows) in zip(_CYCLE, curves.items(), strict=False):
+        sizes = [r["n"] for r in rows]
+        ax.plot(sizes, [r["tune"] for r in rows], marker="o", color=colour, label=f"{name} · tune")
+        ax.plot(sizes, [r["train"] for r in rows], marker="o", linestyle="--", color=colour, label=f"{name} · train")
+    ax.legend(fontsize="small")
+    ax.set(xlabel="training samples used", ylabel="score (ROC-AUC)", title="Learning curves")
+    return fig
+
+
+def null_distributions(controls):
+    """Scores of models refitted on shuffled labels (bars) against the real model's score (red line).
+
+    A real score inside the shuffled-label scores means the model finds no signal beyond
+    chance (Chuang & Keiser's control, Tip 7).
+    """
+    fig = LabFigure(figsize=(5.0 * len(controls), 3.8), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(controls)))
+    for ax, (name, control) in zip(axes, controls.items(), strict=True):
+        ax.hist(control["null"], bins=min(20, max(5, len(control["null"]))), color=_GREY, label="shuffled labels")
+        ax.axvline(control["observed"], color=_RED, linewidth=2, label=f"real labels {control['observed']:.3f}")
+        ax.legend(fontsize="small", loc="upper center")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set(xlabel="tune score (ROC-AUC)", ylabel="refits",
+               title=f"{name}: p = {control['p_value']:.3g} (n = {control['n_runs']})")
+    return fig
+
+
+def roc_pr_curves(points):
+    """ROC (left) and precision-recall (right) curves per model; the dashed line on the right is the prevalence.
+
+    A PR curve near the prevalence line is a classifier that has learned little, however good its ROC looks.
+    """
+    fig = LabFigure(figsize=(10.0, 4.2), layout="constrained")
+    roc, pr = fig.subplots(1, 2)
+    for colour, (name, p) in zip(_CYCLE, points.items(), strict=False):
+        roc.plot(p["fpr"], p["tpr"], color=colour, label=name)
+        pr.plot(p["recall"], p["precision"], color=colour, label=name)
+    roc.plot([0, 1], [0, 1], color=_GREY, linestyle=":", label="chance")
+    prevalence = next(iter(points.values()))["prevalence"]
+    pr.axhline(prevalence, color=_GREY, linestyle="--", label=f"prevalence {prevalence:.2f}")
+    averaging = next(iter(points.values()))["averaging"]
+    roc.set(xlabel="false positive rate", ylabel="true positive rate", title=f"ROC on the test split ({averaging})")
+    pr.set(xlabel="recall", ylabel="precision", ylim=(0, 1.02), title=f"Precision-recall ({averaging})")
+    roc.legend(fontsize="small")
+    pr.legend(fontsize="small", loc="lower left")
+    return fig
+
+
+def calibration(points):
+    """Observed frequency against predicted probability per model; the diagonal is perfect calibration."""
+    fig, ax = _new_figure(width=5.0, height=4.5)
+    ax.plot([0, 1], [0, 1], color=_GREY, linestyle=":", label="perfectly calibrated")
+    for colour, (name, p) in zip(_CYCLE, points.items(), strict=False):
+        ax.plot(p["predicted"], p["observed"], marker="o", color=colour, label=name)
+    ax.legend(fontsize="small")
+    ax.set(xlabel="predicted probability", ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1),
+           title="Calibration on the test split")
+    return fig
+
+
+def metric_intervals(panels, prevalence=None):
+    """Each metric with its 95% bootstrap interval, one marker per model.
+
+    Overlapping intervals mean the test split cannot tell the models apart on that metric.
+    """
+    metrics = list(dict.fromkeys(m for panel in panels.values() for m in panel))
+    fig, ax = _new_figure(width=7.5, height=0.3 * len(metrics) * len(panels) + 1.5)
+    offsets = np.linspace(-0.2, 0.2, len(panels)) if len(panels) > 1 else [0.0]
+    for colour, offset, (name, panel) in zip(_CYCLE, offsets, panels.items(), strict=False):
+        y = [i + offset for i, m in enumerate(metrics) if m in panel]
+        values = [panel[m]["value"] for m in metrics if m in panel]
+        low = [panel[m]["value"] - panel[m]["low"] for m in metrics if m in panel]
+        high = [panel[m]["high"] - panel[m]["value"] for m in metrics if m in panel]
+        ax.errorbar(values, y, xerr=[low, high], fmt="o", capsize=3, color=colour, label=name)
+    if prevalence is not None and "pr_auc" in metrics:
+        row = metrics.index("pr_auc")
+        ax.vlines(prevalence, row - 0.35, row + 0.35, color=_GREY, linestyle="--", label="PR-AUC of chance")
+    ax.set_yticks(range(len(metrics)), [_pretty(m) for m in metrics])
+    ax.invert_yaxis()
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.set(xlabel="value on the test split (95% bootstrap interval)", title="Test metrics (Brier: lower is better)")
     return fig
 
 

@@ -25,7 +25,7 @@ _MODALITY_NOTES = {
 }
 
 
-def assess_suitability(y, n_features, modality, floor=100, plentiful=PLENTIFUL_PER_CLASS):
+def assess_suitability(y, n_features, modality, floor=100, plentiful=PLENTIFUL_PER_CLASS, n_groups=None):
     """Summarise class sizes and samples per feature, and recommend a starting point.
 
     Tip 1: networks can sometimes work from about `floor` samples per class but usually need
@@ -45,6 +45,12 @@ def assess_suitability(y, n_features, modality, floor=100, plentiful=PLENTIFUL_P
     smallest = min(counts.values())
     ratio = round(max(counts.values()) / smallest, 6)
     recommendation = _recommend(below, smallest, per_feature, plentiful)
+    reasons = _reasons(counts, below, per_feature, ratio, str(modality), floor, plentiful)
+    if n_groups is not None and int(n_groups) < n_samples:
+        reasons.insert(1, (
+            f"The {n_samples} samples come from {int(n_groups)} groups (subjects, sites or batches); "
+            "samples of one group are not independent, so the effective sample size is nearer the number of groups."
+        ))
     return {
         "n_samples": n_samples,
         "n_features": int(n_features),
@@ -55,9 +61,21 @@ def assess_suitability(y, n_features, modality, floor=100, plentiful=PLENTIFUL_P
         "imbalance_ratio": ratio,
         "modality": str(modality),
         "floor": int(floor),
+        "n_groups": None if n_groups is None else int(n_groups),
         "recommendation": recommendation,
-        "reasons": _reasons(counts, below, per_feature, ratio, str(modality), floor, plentiful),
+        "summary": _summary(recommendation, n_samples, counts, per_feature, ratio, floor),
+        "reasons": reasons,
     }
+
+
+def _summary(recommendation, n_samples, counts, per_feature, ratio, floor):
+    """The recommendation with the numbers behind it, in one line."""
+    smallest = min(counts, key=counts.get)
+    return (
+        f"{recommendation[0].upper()}{recommendation[1:]}: {n_samples} samples, smallest class '{smallest}' "
+        f"with {counts[smallest]} (floor {floor}), {per_feature:.1f} samples per feature, "
+        f"largest-to-smallest class ratio {ratio:.1f}."
+    )
 
 
 def _recommend(below, smallest, per_feature, plentiful):

@@ -25,6 +25,7 @@ from .data import load_dataset
 from .errors import LabError, NotebookFailed
 from .files import read_json, write_json
 from .provenance import sha256_file, verify_inputs
+from .splits import check_split_record, read_split_record
 
 RUNS = Path("reports") / "runs"
 NOTEBOOKS = "notebooks"
@@ -116,8 +117,9 @@ def plan_run(
         directory = latest_run_dir(root)
     resumed = directory is not None and (directory / MANIFEST_NAME).is_file()
     plan = Plan(root, config_path, cfg, overrides, directory, notebooks, resumed)
-    verify_inputs(root, [cfg.data.path], plan.command)
+    hashes = verify_inputs(root, [cfg.data.path], plan.command)
     load_dataset(cfg, root)  # a missing column or a one-class target stops here, before any notebook
+    check_split_record(read_split_record(root, cfg), cfg, hashes[cfg.data.path], plan.command)
     if resumed:
         check_same_parameters(plan)
     if plan.run_dir is None:
@@ -130,6 +132,8 @@ def check_same_parameters(plan: Plan) -> None:
     """Refuse to resume a run with other settings: its earlier notebooks would not match the later ones."""
     recorded = read_json(plan.run_dir / MANIFEST_NAME).get("parameters", {})
     current = plan.cfg.model_dump(mode="json")
+    for settings in (recorded, current):  # a reason to reopen the test set is allowed to differ
+        settings.pop("test_set", None)
     changed = sorted(key for key in current.keys() | recorded.keys() if current.get(key) != recorded.get(key))
     if changed:
         where = os.path.relpath(plan.run_dir, plan.root)

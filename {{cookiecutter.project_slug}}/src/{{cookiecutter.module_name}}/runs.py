@@ -7,6 +7,10 @@ half-written artifact behind.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
+import json
 import os
 import tempfile
 from functools import cached_property
@@ -16,12 +20,14 @@ from typing import Any
 from .config import Config, load_config, project_root
 from .data import Dataset, load_dataset
 from .errors import LabError
-from .files import read_json, write_json
+from .files import read_json, sha256_bytes, write_atomic, write_json
 from .provenance import verify_inputs
-from .splits import Split
+from .splits import Split, split_file
 
 ARTIFACTS = "artifacts"
 FIGURES = "figures"
+MODELS = "models"
+TEST_AUDIT = "test_audit.jsonl"
 
 
 class Run:
@@ -115,3 +121,95 @@ class Run:
             raise LabError("the test split is not opened here; only notebook 05 evaluates on it, once")
         rows = getattr(self.split(), name)
         return self.data.X.iloc[rows].reset_index(drop=True), self.data.y[rows]
+
+    # the test gate ---------------------------------------------------------------------------
+    def test_openings(self) -> list[dict]:
+        """Every opening of the test split recorded in this run's audit log."""
+        return read_jsonl(self.dir / TEST_AUDIT)
+
+    def ledger_path(self) -> Path:
+        """The project-wide record of test openings, kept next to the split file."""
+        return self.root / split_file(self.cfg.data.path).with_suffix(".audit.jsonl")
+
+    def settings_digest(self) -> str:
+        """Short hash of every lab.yaml setting but the reopen reason: same digest = a reproduction."""
+        settings = self.cfg.model_dump(mode="json")
+        settings.pop("test_set", None)
+        return hashlib.sha256(json.dumps(settings, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+    def open_test(self, model: str, reason: str, force_reason: str | None = None, notebook: str = "05_overfitting"):
+        """Features and labels of the test split, through the one logged gate (Tip 7).
+
+        The first opening in a run is allowed; a second one is refused unless `force_reason`
+        says why. Each opening is appended to `<run>/test_audit.jsonl` and to the project's
+        ledger next to the split file, so looks across runs stay visible.
+        """
+        if not str(reason or "").strip():
+            raise LabError("open_test needs a reason (what is evaluated and why now); pass reason='…'")
+        earlier = self.test_openings()
+        if earlier and not (force_reason or "").strip():
+            first = earlier[0]
+            raise LabError(
+                f"the test split of this run was already opened {len(earlier)} time(s) (first by {first['notebook']} "
+                f"for {first['model']}, see {TEST_AUDIT}); to look again, give the reason in lab.yaml field "
+                "'test_set.reopen_reason' (or force_reason=…) and it will be recorded"
+            )
+        rows = self.split().test
+        record = self.load_artifact("split")
+        X_test, y_test = self.data.X.iloc[rows].reset_index(drop=True), self.data.y[rows]
+        entry = {
+            "time": dt.datetime.now().isoformat(timespec="seconds"),
+            "notebook": notebook,
+            "model": model,
+            "reason": reason,
+            "forced": bool(earlier),
+            "force_reason": force_reason if earlier else None,
+        }
+        append_jsonl(self.dir / TEST_AUDIT, entry)
+        ledger = {**entry, "run": self.dir.name, "settings": self.settings_digest(),
+                  "test_sha256": record.get("test_sha256")}
+        append_jsonl(self.ledger_path(), ledger)
+        return X_test, y_test
+
+    def ledger_summary(self) -> dict:
+        """Openings of this split's test set across the project, and under how many distinct settings.
+
+        Identical settings are reproductions; each further distinct setting is one more look.
+        """
+        test = self.load_artifact("split").get("test_sha256")
+        rows = [r for r in read_jsonl(self.ledger_path()) if r.get("test_sha256") == test]
+        return {
+            "file": self.ledger_path().relative_to(self.root).as_posix(),
+            "openings": len(rows),
+            "runs": len({r["run"] for r in rows}),
+            "distinct_settings": len({r["settings"] for r in rows}),
+        }
+
+    # fitted models ---------------------------------------------------------------------------
+    def save_models(self, models: dict[str, tuple[Any, dict]]) -> Path:
+        """Write fitted models as `<run>/models/<family>.joblib` and list them in models/index.json."""
+        import joblib
+
+        index = {}
+        for family, (model, params) in models.items():
+            buffer = io.BytesIO()
+            joblib.dump(model, buffer)
+            data = buffer.getvalue()
+            relpath = f"{MODELS}/{family}.joblib"
+            write_atomic(self.dir / relpath, data)
+            index[family] = {"file": relpath, "sha256": sha256_bytes(data), "params": params}
+        return write_json(self.dir / MODELS / "index.json", {"models": index})
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """The records of a JSON-lines log; an absent file is an empty log."""
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def append_jsonl(path: Path, record: dict) -> None:
+    """Append one record as one line in one write, so a log never holds half a record."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n")

@@ -1,19 +1,25 @@
 """Train / tune / test split, stratified by class and kept whole by group (Tip 7).
 
-The split is a pure function of the labels, groups, fractions and seed, so a re-run gives
-the same partition; it is recorded with the hash of the data it was made from.
+The split is made once and kept under `data/splits/<data file>.json` with the sha256 of the
+data it was made from and the settings it was made with. Later runs reuse it and refuse to
+go on if the data or the settings changed: a new test set is made only on purpose
+(`split --new`). A leakage report lists groups and duplicates that cross the parts.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import StratifiedGroupKFold, train_test_split
 
 from .errors import LabError
+from .files import read_json, write_json
 
 PARTS = ("train", "tune", "test")
+SPLITS_DIR = Path("data") / "splits"
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ class Split:
         if missing:
             raise LabError(
                 f"the recorded split names samples {missing} that the data no longer holds; "
-                "the data changed since the split was made, so start a fresh run"
+                "the data changed since the split was made, so make a new split with `split --new`"
             )
         return cls(**{part: np.array(sorted(position[s] for s in parts[part]), dtype=int) for part in PARTS})
 
@@ -96,3 +102,132 @@ def groups_crossing(split: Split, groups: np.ndarray | None) -> list[str]:
         return []
     seen = [set(groups[getattr(split, part)]) for part in PARTS]
     return sorted((seen[0] & seen[1]) | (seen[0] & seen[2]) | (seen[1] & seen[2]))
+
+
+# the persisted split ---------------------------------------------------------------------
+def split_file(data_path: str) -> Path:
+    """Where the split of one data file is kept, relative to the project folder."""
+    return SPLITS_DIR / f"{Path(data_path).stem}.json"
+
+
+def split_settings(cfg) -> dict:
+    """The lab.yaml settings a split depends on; any change to them means another test set."""
+    return {
+        "target": cfg.data.target,
+        "id_column": cfg.data.id_column,
+        "group_column": cfg.data.group_column,
+        "train": cfg.split.train,
+        "tune": cfg.split.tune,
+        "test": cfg.split.test,
+        "seed": cfg.split_seed,
+    }
+
+
+def ids_digest(ids) -> str:
+    """sha256 of a set of sample ids: names one test set in the project's audit ledger."""
+    return hashlib.sha256("\n".join(sorted(map(str, ids))).encode("utf-8")).hexdigest()
+
+
+def read_split_record(root: Path, cfg) -> dict | None:
+    """The persisted split of `data.path`, or None when none has been made yet."""
+    path = root / split_file(cfg.data.path)
+    return read_json(path) if path.is_file() else None
+
+
+def check_split_record(record: dict | None, cfg, data_sha256: str, command: str) -> None:
+    """Refuse a persisted split made from other data or with other settings, in one sentence."""
+    if record is None:
+        return
+    where, fix = split_file(cfg.data.path).as_posix(), f"`{command} split --new` (this changes the test set)"
+    if record["data_sha256"] != data_sha256:
+        raise LabError(
+            f"{where} was made from another version of {cfg.data.path} (sha256 {record['data_sha256'][:12]}…, "
+            f"now {data_sha256[:12]}…); restore that version, or make a new split deliberately with {fix}"
+        )
+    now = split_settings(cfg)
+    changed = [f"{key} {record['settings'].get(key)!r} → {now[key]!r}" for key in now
+               if record["settings"].get(key) != now[key]]
+    if changed:
+        raise LabError(
+            f"{where} was made with other settings than lab.yaml now gives ({'; '.join(changed)}); set them "
+            f"back in lab.yaml, or make a new split deliberately with {fix}"
+        )
+
+
+def make_record(split: Split, ids, cfg, data_sha256: str, previous: dict | None = None) -> dict:
+    """The persisted form of a split: data hash, settings, sizes, test-set digest and parts by id."""
+    history = list((previous or {}).get("previous", []))
+    if previous:
+        history.append({key: previous[key] for key in ("data_sha256", "settings", "test_sha256")})
+    return {
+        "file": split_file(cfg.data.path).as_posix(),
+        "data_file": cfg.data.path,
+        "data_sha256": data_sha256,
+        "settings": split_settings(cfg),
+        "seed": cfg.split_seed,
+        "sizes": split.sizes(),
+        "test_sha256": ids_digest(np.asarray(ids)[split.test]),
+        "parts": split.to_dict(np.asarray(ids)),
+        "previous": history,
+    }
+
+
+def load_or_make_split(cfg, root: Path, data, data_sha256: str, command: str) -> tuple[Split, dict, bool]:
+    """The project's split of this data: reused when recorded, else made now (not yet saved).
+
+    Returns (split, record, is_new); save a new record with `save_split_record` once it passed
+    the leakage check, so a leaking split is never kept.
+    """
+    record = read_split_record(root, cfg)
+    check_split_record(record, cfg, data_sha256, command)
+    if record is not None:
+        return Split.from_dict(record["parts"], data.ids), record, False
+    split = make_split(data.y, data.groups, cfg.split.train, cfg.split.tune, cfg.split_seed)
+    return split, make_record(split, data.ids, cfg, data_sha256), True
+
+
+def save_split_record(root: Path, record: dict) -> Path:
+    """Write the split file atomically under data/splits/."""
+    return write_json(root / record["file"], record)
+
+
+def new_split(cfg, root: Path, data, data_sha256: str) -> dict:
+    """Make and save a new split on purpose, keeping the old one's hash and settings under 'previous'."""
+    split = make_split(data.y, data.groups, cfg.split.train, cfg.split.tune, cfg.split_seed)
+    record = make_record(split, data.ids, cfg, data_sha256, previous=read_split_record(root, cfg))
+    save_split_record(root, record)
+    return record
+
+
+# leakage -----------------------------------------------------------------------------------
+def part_of(split: Split, n_rows: int) -> np.ndarray:
+    """The part name of every row."""
+    labels = np.empty(n_rows, dtype=object)
+    for part in PARTS:
+        labels[getattr(split, part)] = part
+    return labels
+
+
+def leakage_report(split: Split, ids, groups=None, duplicate_groups=(), near_pairs=()) -> dict:
+    """Ids that tie one part of the split to another: shared groups, exact and near duplicates.
+
+    Any entry means the tune or test score partly measures recall of training rows (Tip 7).
+    """
+    ids = np.asarray(ids)
+    where = part_of(split, len(ids))
+    duplicates = sorted({str(ids[i]) for group in duplicate_groups if len({where[i] for i in group}) > 1
+                         for i in group})
+    near = sorted({str(ids[k]) for i, j in near_pairs if where[i] != where[j] for k in (i, j)})
+    return {"groups": groups_crossing(split, groups), "duplicates": duplicates, "near_duplicates": near}
+
+
+def check_leakage(report: dict, data_path: str, command: str) -> None:
+    """Stop the run when anything crosses the split, naming the offending ids and the fix."""
+    found = [f"{kind.replace('_', ' ')} {', '.join(values[:6])}{' …' if len(values) > 6 else ''}"
+             for kind, values in report.items() if values]
+    if found:
+        raise LabError(
+            f"{data_path}: samples cross the train/tune/test split ({'; '.join(found)}); give related rows one "
+            "value in a group column and set data.group_column in lab.yaml, or remove the duplicate rows, "
+            f"then make a new split with `{command} split --new`"
+        )
