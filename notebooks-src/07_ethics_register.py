@@ -46,7 +46,7 @@ from {{ cookiecutter.module_name }}.ethics import (
     register_table,
     sensitive_finding,
     subgroup_findings,
-    test_size_finding,
+    small_test_finding,
 )
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.release import tuned_models
@@ -105,7 +105,7 @@ counts = pd.Series(run.data.y).value_counts().to_dict()
 findings = [
     *sensitive_finding(run.cfg.data.sensitive),
     *subgroup_findings(gaps, settings.subgroup_gap),
-    *test_size_finding(len(split.test), settings.min_test_samples),
+    *small_test_finding(len(split.test), settings.min_test_samples),
     *imbalance_finding(counts, settings.imbalance_ratio),
     *earlier_findings(**read_earlier(run.dir)),
 ]

@@ -207,7 +207,7 @@ def subgroup_findings(gaps_by_model, threshold):
     return findings
 
 
-def test_size_finding(n_test, minimum):
+def small_test_finding(n_test, minimum):
     """A test set below the minimum gives estimates too uncertain to support claims."""
     if n_test is None or n_test >= minimum:
         return []
