@@ -17,6 +17,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
 from sklearn.tree import DecisionTreeClassifier, export_text
+from threadpoolctl import threadpool_limits
 
 from .errors import LabError
 from .evaluate import score_model
@@ -38,15 +39,16 @@ def permutation_importance_table(model, X, y, n_repeats, seed):
             "permutation repeats must be at least 1, not "
             f"{n_repeats}; correct permutation_repeats in lab.yaml."
         )
-    result = permutation_importance(
-        model,
-        X,
-        np.asarray(y),
-        scoring=_primary_scorer,
-        n_repeats=int(n_repeats),
-        random_state=int(seed),
-        n_jobs=1,
-    )
+    with threadpool_limits(limits=1):  # hundreds of small predictions: threads cost more than they give
+        result = permutation_importance(
+            model,
+            X,
+            np.asarray(y),
+            scoring=_primary_scorer,
+            n_repeats=int(n_repeats),
+            random_state=int(seed),
+            n_jobs=1,
+        )
     return _importance_frame([str(c) for c in X.columns], result.importances)
 
 
