@@ -156,8 +156,8 @@ from {{ cookiecutter.module_name }}.ethics import (  # noqa: E402
     raise_entries,
     read_earlier,
     sensitive_finding,
-    subgroup_findings,
     small_test_finding,
+    subgroup_findings,
 )
 
 GAP = Finding("subgroup-gap:sex", "Balanced accuracy differs by 0.3 across sex groups", "bias", True)
@@ -171,7 +171,8 @@ def test_raise_entries_appends_once_keeps_comments_and_person_edits(tmp_path):
     entries = raise_entries(path, [GAP, SMALL], date(2026, 5, 4))
     assert [(e.id, e.auto) for e in entries] == [
         ("E001", None), ("E007", None), ("E008", "subgroup-gap:sex"), ("E009", "small-test-set")]
-    assert entries[2].status == "open" and entries[2].opened == date(2026, 5, 4) and entries[2].owner == "to be assigned"
+    assert entries[2].status == "open" and entries[2].opened == date(2026, 5, 4)
+    assert entries[2].owner == "to be assigned"
     text = path.read_text()
     assert text.startswith(HEADER) and "  # a person's note\n" in text and "(check small-test-set)" in text
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import joblib
 import numpy as np
 import pytest
-
 from conftest import edit_yaml
+
 from {{ cookiecutter.module_name }}.baselines import make_model
 from {{ cookiecutter.module_name }}.cli import main
 from {{ cookiecutter.module_name }}.config import load_config

@@ -1,8 +1,8 @@
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import edit_yaml
+
 from {{ cookiecutter.module_name }}.cli import main
 from {{ cookiecutter.module_name }}.config import load_config
 from {{ cookiecutter.module_name }}.errors import LabError

@@ -115,8 +115,8 @@ def integrated_gradients_table(model, X, X_reference, n_steps=32):
     positive class (binary) or each sample's predicted class; one-hot columns are summed back
     into the column they came from.
     """
-    from captum.attr import IntegratedGradients
     import torch
+    from captum.attr import IntegratedGradients
 
     prep, network = _network_parts(model)
     inputs = torch.as_tensor(np.asarray(prep.transform(X), dtype=np.float32))
@@ -340,7 +340,9 @@ def _importance_frame(features, importances):
 
 def _network_parts(model):
     if not isinstance(model, Pipeline) or not hasattr(model[-1], "module_"):
-        raise LabError("integrated gradients need a fitted network Pipeline (prep + network); build it with make_network.")
+        raise LabError(
+            "integrated gradients need a fitted network Pipeline (prep + network); build it with make_network."
+        )
     return model[:-1], model[-1]
 
 

@@ -59,7 +59,8 @@ def check_run(run_dir, command=__package__):
         raise LabError(f"{run_dir} is not a run folder (it has no run.json); pass --run reports/runs/<run>")
     if not completed(run_dir):
         states = read_json(run_dir / "run.json").get("notebooks") or {}
-        unfinished = sorted(name for name, entry in states.items() if entry.get("status") != "ok") or ["(none recorded)"]
+        unfinished = sorted(name for name, entry in states.items() if entry.get("status") != "ok")
+        unfinished = unfinished or ["(none recorded)"]
         raise LabError(
             f"run {run_dir.name} did not complete (not finished: {', '.join(unfinished)}); resume it with "
             f"`{command} run --from NN` or release another run with --run"
@@ -127,7 +128,8 @@ def gate(entries, sensitive, register_path=REGISTER):
     if blocking:
         named = "; ".join(f"{e.id} ({e.title}, owner {e.owner})" for e in blocking)
         reasons.append(
-            f"{len(blocking)} open entr{'y' if len(blocking) == 1 else 'ies'} in {register_path} block release: {named} — "
+            f"{len(blocking)} open {'entry' if len(blocking) == 1 else 'entries'} in {register_path} "
+            f"block release: {named} — "
             "settle each one, then set its status to resolved, mitigated or accepted with a date and a resolution"
         )
     permit = next((e for e in entries if e.status == "resolved" and e.permits == SHARING), None)
@@ -211,7 +213,9 @@ def _fill(staging, root, run_dir, manifest, models, register_path, entries, sens
             "register": {
                 "file": "register.yaml",
                 "sha256": sha256_file(register_path),
-                "entries_checked": [{"id": e.id, "status": e.status, "blocks_release": e.blocks_release} for e in entries],
+                "entries_checked": [
+                    {"id": e.id, "status": e.status, "blocks_release": e.blocks_release} for e in entries
+                ],
             },
             "sensitive_data": sensitive,
             "sharing_permitted_by": permit.id if permit is not None else None,
