@@ -14,10 +14,11 @@
 #    between networks trained from different seeds. A ranking that moves with the seed alone
 #    describes a training run, not the data.
 # 4. **A readable surrogate**: a shallow decision tree that imitates the network, so a domain
-#    expert can read its rules. Lee et al. recall a pneumonia model that learned asthma
-#    *lowered* the risk of death — true in the records only because asthmatic patients were
-#    sent straight to intensive care. Accurate models can learn rules like that; only a person
-#    who knows the field can spot them.
+#    expert can read its rules. Lee et al. recount a study of pneumonia deaths in which a
+#    rule-based model, fitted to the hospital records, held that asthma *lowers* the risk: the
+#    records said so only because asthmatic patients had been treated more aggressively, and
+#    the most accurate model, a neural network, had learned the same rule. Accurate models can
+#    learn rules like that; only a person who knows the field can spot them.
 # 5. **A shortcut check**: could metadata (batch, site, sex, age…) stand in for the biology?
 #
 # Correlated inputs share their importance: when several columns carry the same signal
