@@ -1,20 +1,36 @@
 # %% [markdown]
-# # 06 · Interpretation — which inputs the model leans on
+# # 06 · Interpretation — which inputs the models lean on, and how far to trust that
 # **Tips 8 and 9** of Lee et al. (2022), PLoS Comput Biol 18(3): e1009803.
 #
-# Permutation importance shuffles one input column at a time on the tune split and measures
-# how much the score drops. It works the same way for every model, network included.
-# Importances describe what the model uses; they are associations, not causes (Tip 9).
+# Interpretation methods are hypotheses about a model, not facts about biology. This notebook
+# asks the same question — which inputs matter? — in several independent ways and keeps only
+# what they agree on:
+#
+# 1. **Permutation importance** on the tune split, for the tuned network and the best tuned
+#    baseline: shuffle one raw column, measure the drop in ROC-AUC, repeat for an interval.
+# 2. **Integrated gradients** for the network: the prediction is traced back to each input
+#    along a path from an average training sample (zero after standardisation) to the sample.
+# 3. **Agreement and stability**: rank correlations between methods, between models and
+#    between networks trained from different seeds. A ranking that moves with the seed alone
+#    describes a training run, not the data.
+# 4. **A readable surrogate**: a shallow decision tree that imitates the network, so a domain
+#    expert can read its rules. Lee et al. recount a study of pneumonia deaths in which a
+#    rule-based model, fitted to the hospital records, held that asthma *lowers* the risk: the
+#    records said so only because asthmatic patients had been treated more aggressively, and
+#    the most accurate model, a neural network, had learned the same rule. Accurate models can
+#    learn rules like that; only a person who knows the field can spot them.
+# 5. **A shortcut check**: could metadata (batch, site, sex, age…) stand in for the biology?
 #
 # Correlated inputs share their importance: when several columns carry the same signal
 # (radius, perimeter and area of a nucleus, say), shuffling one leaves the others to stand in,
 # so each looks unimportant on its own. Small values therefore do not mean the biology is
-# irrelevant — check correlated groups together before drawing conclusions.
+# irrelevant.
 #
 # **Checklist**
 # - [ ] the most important inputs make biological sense to a domain expert
+# - [ ] methods, models and seeds broadly agree on the top inputs
+# - [ ] every surrogate rule read by someone who knows the biology
 # - [ ] no identifier, batch or site column among the top inputs (a shortcut)
-# - [ ] intervals looked at: an importance whose interval crosses zero is noise
 
 # %% tags=["parameters"]
 run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
@@ -23,50 +39,159 @@ profile = "quick"  # quick | full budgets
 overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
+import itertools
+
 from {{ cookiecutter.module_name }} import plots
-from {{ cookiecutter.module_name }}.interpret import permutation_importance_table
+from {{ cookiecutter.module_name }}.interpret import (
+    agreement_matrix,
+    integrated_gradients_table,
+    interpretation_cautions,
+    permutation_importance_table,
+    seed_stability,
+    shortcut_check,
+    surrogate_tree,
+    unsupported_claims,
+)
 from {{ cookiecutter.module_name }}.nets import seed_everything
+from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.tuning import best_family, build_model
+from {{ cookiecutter.module_name }}.subgroups import declared_columns
+from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
 tuned = run.load_artifact("04_tuning")["results"]
-family = best_family(tuned)
-model = build_model(family, X_train, tuned[family]["best_params"], seed=run.seed).fit(X_train, y_train)
-print(f"interpreting the best tuned model: {family}")
+baseline = best_family({family: result for family, result in tuned.items() if family != NETWORK})
+models = tuned_models(run, [NETWORK, baseline])
+repeats = run.budget.permutation_repeats
+print(f"interpreting the tuned network and the best tuned baseline ({baseline}); {repeats} permutation repeats")
+
+# %% [markdown]
+# ## Permutation importance and integrated gradients
+# Each panel is one model and one method, features in the order of the first panel. The units
+# differ (a drop in ROC-AUC, a mean absolute attribution in logits), so compare the order.
 
 # %%
-importance = permutation_importance_table(
-    model, X_tune, y_tune, n_repeats=run.budget.permutation_repeats, seed=run.seed
-)
-importance.head(15).round(4)
-
-# %%
-figure = plots.importance_bar(importance, top=15)
-run.save_figure(figure, "06_permutation_importance")
-noise = importance.loc[importance["ci_low"] <= 0, "feature"].tolist()
-run.save_artifact(
-    "06_interpretation",
-    {
-        "model": family,
-        "method": "permutation importance on the tune split",
-        "repeats": run.budget.permutation_repeats,
-        "importance": importance.to_dict(orient="records"),
-        "indistinguishable_from_zero": noise,
-        "caution": (
-            "Importances show which inputs this model relies on for its predictions on these "
-            "data; they are associations, not evidence that an input causes the outcome."
-        ),
-    },
-)
+tables = {
+    f"{family} · permutation": permutation_importance_table(models[family], X_tune, y_tune, repeats, run.seed)
+    for family in (NETWORK, baseline)
+}
+gradients, convergence = integrated_gradients_table(models[NETWORK], X_tune, X_train)
+tables[f"{NETWORK} · integrated gradients"] = gradients
+print(f"integrated gradients: largest |convergence delta| {convergence['max_abs_delta']:.2g} "
+      f"({convergence['n_steps']} steps; near 0 means the attributions add up to the prediction)")
+figure = plots.importance_comparison(tables)
+run.save_figure(figure, "06_importance_comparison")
 figure
 
 # %% [markdown]
+# ## Agreement between methods and models, stability across seeds
+# The network is refitted with other seeds (`profiles.<profile>.stability_seeds` in
+# `lab.yaml`) and its rankings compared pair by pair (Spearman and Kendall). Rankings over many
+# near-zero importances are noisy by nature; disagreement is recorded as a caution.
+
+# %%
+floor = run.cfg.interpretation.agreement_floor
+spearman, kendall = agreement_matrix(tables, "spearman"), agreement_matrix(tables, "kendall")
+agreement = {f"{a} and {b}": float(spearman.loc[a, b]) for a, b in itertools.combinations(tables, 2)}
+seeds = [run.seed + k for k in range(run.budget.stability_seeds)]
+by_seed = {"permutation": {}, "integrated gradients": {}}
+for seed in seeds:
+    network = models[NETWORK] if seed == run.seed else build_model(
+        NETWORK, X_train, tuned[NETWORK]["best_params"], seed=seed
+    ).fit(X_train, y_train)
+    by_seed["permutation"][seed] = permutation_importance_table(network, X_tune, y_tune, repeats, run.seed)
+    by_seed["integrated gradients"][seed] = integrated_gradients_table(network, X_tune, X_train)[0]
+stability = {method: seed_stability(seed_tables) for method, seed_tables in by_seed.items()}
+figure = plots.agreement_and_stability(spearman, stability, floor)
+run.save_figure(figure, "06_agreement_stability")
+spearman.round(2)
+
+# %%
+figure
+
+# %% [markdown]
+# ## A readable surrogate of the network
+# A decision tree of depth `interpretation.surrogate_depth` is fitted to the network's
+# predictions on the training split; its fidelity is how often it agrees with the network on
+# the tune split. Read each rule: does any contradict what is known about the biology?
+
+# %%
+surrogate = surrogate_tree(models[NETWORK], X_train, X_tune, run.cfg.interpretation.surrogate_depth, run.seed)
+print(f"fidelity: {surrogate.fidelity_tune:.1%} on tune, {surrogate.fidelity_train:.1%} on train\n")
+print(surrogate.rules)
+
+# %%
+figure = plots.surrogate_tree_figure(surrogate)
+run.save_figure(figure, "06_surrogate_tree")
+figure
+
+# %% [markdown]
+# ## Shortcut check
+# Columns that describe how or from whom samples came — batch, site, sex, age — are declared
+# in `lab.yaml` under `data.metadata_columns`. If they alone predict the label, a model can
+# score well by learning the collection process instead of the biology.
+
+# %%
+split = run.split()
+metadata = run.cfg.data.metadata_columns
+meta = declared_columns(run.cfg, run.root, "metadata_columns") if metadata else None
+shortcut = shortcut_check(
+    metadata,
+    meta.iloc[split.train].reset_index(drop=True) if metadata else None,
+    meta.iloc[split.tune].reset_index(drop=True) if metadata else None,
+    models,
+    {family: tuned[family]["best_params"] for family in models},
+    X_train, y_train, X_tune, y_tune, run.seed,
+)  # fmt: skip
+shortcut
+
+# %%
+cautions = interpretation_cautions(agreement, stability, floor, surrogate.summary(), shortcut)
+not_supported = unsupported_claims(shortcut)
+best = best_family(tuned)
+run.save_artifact(
+    "06_interpretation",
+    {
+        "model": best,
+        "models": {"network": NETWORK, "baseline": baseline},
+        "method": "permutation importance on the tune split",
+        "repeats": repeats,
+        "importance": tables[f"{best} · permutation"].to_dict(orient="records"),
+        "permutation": {
+            family: tables[f"{family} · permutation"].to_dict(orient="records") for family in (NETWORK, baseline)
+        },
+        "integrated_gradients": {
+            "importance": gradients.to_dict(orient="records"),
+            "convergence": convergence,
+            "baseline": "training mean of the preprocessed inputs (zero for standardised columns)",
+            "summary": "mean absolute attribution per original column over tune samples",
+        },
+        "indistinguishable_from_zero": {
+            name: table.loc[table["ci_low"] <= 0, "feature"].tolist() for name, table in tables.items()
+        },
+        "agreement": {"spearman": spearman.round(6).to_dict(), "kendall": kendall.round(6).to_dict()},
+        "stability": stability,
+        "surrogate": {**surrogate.summary(), "target": "the network's predictions on the training split"},
+        "shortcut": shortcut,
+        "caution": cautions[0],
+        "cautions": cautions,
+        "not_supported": not_supported,
+    },
+)
+print("Cautions:")
+for sentence in cautions:
+    print(f"  - {sentence}")
+print("This run does not support the claims:")
+for claim in not_supported:
+    print(f"  - {claim}")
+
+# %% [markdown]
 # ## Your conclusion
-# *Do the top inputs agree with what is known about the biology? Which result would you
-# not claim from this analysis?*
+# *Do the top inputs agree across methods, models and seeds, and with what is known about the
+# biology? Does any surrogate rule look like the asthma example? Which claim would you not make
+# from this analysis?*
 #
 # …

@@ -4,13 +4,22 @@
 #
 # The paper suggests keeping an ethics register the way software projects keep an issue
 # tracker: concerns are raised, owned, discussed and closed. This study's register is
-# `ethics/register.yaml`; entries that block release must be resolved before the model is
-# shared.
+# `ethics/register.yaml`. This notebook
+#
+# 1. measures performance per **subgroup** declared in `lab.yaml` (`data.subgroup_columns`);
+# 2. runs **automatic checks** — sensitive data, subgroup gaps, a small test set, strong class
+#    imbalance, a reopened test split, leakage or confounding found earlier — and adds an open
+#    entry to the register for each new finding (a finding already in the register, whatever a
+#    person has since written there, is left alone);
+# 3. lists what still **blocks release**. `{{ cookiecutter.module_name }} release` refuses to
+#    export a model while any blocking entry is open, and never exports weights trained on
+#    sensitive data without a resolved entry that says `permits: model_sharing`.
 #
 # **Checklist**
-# - [ ] every open entry has an owner
+# - [ ] every open entry has an owner (automatic entries start as "to be assigned")
 # - [ ] entries that block release are resolved before the model or its weights leave the lab
 # - [ ] `data.sensitive` in `lab.yaml` is set truthfully
+# - [ ] subgroup columns declared for the people or sources the model will be used on
 
 # %% tags=["parameters"]
 run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
@@ -19,13 +28,90 @@ profile = "quick"  # quick | full budgets
 overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
-from {{ cookiecutter.module_name }}.ethics import blocking_entries, load_register, open_entries, register_table
+from datetime import date
+
+import pandas as pd
+from IPython.display import display
+
+from {{ cookiecutter.module_name }} import plots
+from {{ cookiecutter.module_name }}.ethics import (
+    blocking_entries,
+    check_status,
+    earlier_findings,
+    entry_records,
+    imbalance_finding,
+    open_entries,
+    raise_entries,
+    read_earlier,
+    register_table,
+    sensitive_finding,
+    subgroup_findings,
+    small_test_finding,
+)
+from {{ cookiecutter.module_name }}.nets import seed_everything
+from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.subgroups import declared_columns, subgroup_report
+from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family
 
 run = Run.open(run_dir, config, profile, overrides)
-register = load_register(run.root / "ethics" / "register.yaml")
-table = register_table(register)
-table
+seed_everything(run.seed)
+settings = run.cfg.ethics
+X_tune, y_tune = run.part("tune")
+tuned = run.load_artifact("04_tuning")["results"]
+baseline = best_family({family: result for family, result in tuned.items() if family != NETWORK})
+
+# %% [markdown]
+# ## Performance by subgroup
+# Metrics are computed on the **tune split** for the tuned network and the best tuned
+# baseline: the test split stays closed outside notebook 05. Numeric columns are cut into
+# quantile bins whose edges come from the training split; groups smaller than
+# `ethics.subgroup_min_count` get no metrics, and pairs of columns are shown only where they
+# are large enough. The built-in example data hold no demographic column, so any measured
+# column can be declared to try this out; a real study would declare sex, age band, ancestry,
+# site or scanner here.
+
+# %%
+split = run.split()
+columns = run.cfg.data.subgroup_columns
+subgroups = {"columns": columns, "split": "tune", "metric_for_gaps": "balanced_accuracy"}
+gaps = {}
+if columns:
+    frame = declared_columns(run.cfg, run.root, "subgroup_columns")
+    models = tuned_models(run, [NETWORK, baseline])
+    table, gaps, overall, definitions = subgroup_report(
+        models,
+        frame.iloc[split.train].reset_index(drop=True),
+        frame.iloc[split.tune].reset_index(drop=True),
+        X_tune,
+        y_tune,
+        settings,
+    )
+    subgroups.update(definitions=definitions, table=table.to_dict(orient="records"), gaps=gaps, overall=overall)
+    figure = plots.subgroup_bars(table, overall)
+    run.save_figure(figure, "07_subgroup_metrics")
+    display(table.round(3))
+    display(figure)
+else:
+    print("no subgroup columns declared (data.subgroup_columns in lab.yaml); performance was not compared across groups")
+
+# %% [markdown]
+# ## Automatic checks and the register
+# Each finding has a stable key (the entry's `auto` field), so rerunning never adds it twice and
+# never changes what a person wrote in the entry.
+
+# %%
+counts = pd.Series(run.data.y).value_counts().to_dict()
+findings = [
+    *sensitive_finding(run.cfg.data.sensitive),
+    *subgroup_findings(gaps, settings.subgroup_gap),
+    *small_test_finding(len(split.test), settings.min_test_samples),
+    *imbalance_finding(counts, settings.imbalance_ratio),
+    *earlier_findings(**read_earlier(run.dir)),
+]
+register = raise_entries(run.root / "ethics" / "register.yaml", findings, date.today())
+checks = check_status(findings, register)
+pd.DataFrame(checks, columns=["check", "entry", "status", "blocks_release"])
 
 # %%
 still_open = open_entries(register)
@@ -34,20 +120,25 @@ run.save_artifact(
     "07_ethics_register",
     {
         "sensitive_data": run.cfg.data.sensitive,
-        "entries": len(register),
-        "open": [entry.model_dump(mode="json") for entry in still_open],
+        "entries": entry_records(register),
+        "open": [entry.id for entry in still_open],
         "blocking": [entry.id for entry in blocking],
+        "blocking_open": [entry.id for entry in blocking],
+        "checks": checks,
+        "subgroups": subgroups,
     },
 )
 print(f"{len(register)} entries; {len(still_open)} open; {len(blocking)} blocking release")
 for entry in blocking:
     print(f"  blocks release: {entry.id} — {entry.title} (owner: {entry.owner})")
 if run.cfg.data.sensitive:
-    print("data.sensitive is true: trained weights must not leave the lab without a resolved entry allowing it")
+    print("data.sensitive is true: trained weights must not leave the lab without a resolved entry "
+          "that says 'permits: model_sharing'")
+register_table(register)
 
 # %% [markdown]
 # ## Your conclusion
 # *Who could be harmed if this model is wrong, or used outside the population it was trained
-# on? What must happen before it is shared?*
+# on? Which groups does it serve worst, and what must happen before it is shared?*
 #
 # …

@@ -68,3 +68,123 @@ def test_bad_arguments_are_lab_errors():
         permutation_importance_table(model, frame.to_numpy(), y, n_repeats=2, seed=0)
     with pytest.raises(LabError, match="at least 1"):
         permutation_importance_table(model, frame, y, n_repeats=0, seed=0)
+
+
+# integrated gradients, agreement, stability, surrogate, shortcuts ---------------------------
+from {{ cookiecutter.module_name }}.interpret import (  # noqa: E402
+    agreement_matrix,
+    integrated_gradients_table,
+    interpretation_cautions,
+    metadata_predictability,
+    seed_stability,
+    shortcut_check,
+    surrogate_tree,
+    unsupported_claims,
+)
+
+
+def _network(frame, y, seed=0):
+    return make_network(frame, {"hidden": [16], "epochs": 30, "lr": 1e-2}, seed=seed).fit(frame, y)
+
+
+def test_integrated_gradients_rank_the_signal_first_and_sum_one_hot_columns_back():
+    frame, y = _one_signal()
+    model = _network(frame, y)
+    table, convergence = integrated_gradients_table(model, frame, frame)
+    assert list(table.columns) == COLUMNS
+    assert sorted(table["feature"]) == ["batch", "noise", "signal"]  # batch's three one-hot codes summed
+    assert table.loc[0, "feature"] == "signal"
+    assert table.loc[0, "importance_mean"] > 3 * table.loc[1, "importance_mean"]
+    assert convergence["n_steps"] == 32 and 0 <= convergence["mean_abs_delta"] <= convergence["max_abs_delta"] < 0.5
+    again, _ = integrated_gradients_table(model, frame, frame)
+    pd.testing.assert_frame_equal(table, again)
+
+
+def test_integrated_gradients_work_for_three_classes_and_refuse_other_models():
+    frame, y = _one_signal(classes=("low", "mid", "high"))
+    table, _ = integrated_gradients_table(_network(frame, y), frame, frame)
+    assert table.loc[0, "feature"] == "signal"
+    with pytest.raises(LabError, match="network Pipeline"):
+        integrated_gradients_table(make_model("naive_bayes", frame).fit(frame, y), frame, frame)
+
+
+def test_kendall_agreement_matrix_and_unknown_method():
+    a = pd.DataFrame({"feature": ["x", "y", "z", "w"], "importance_mean": [0.4, 0.3, 0.2, 0.1]})
+    b = a.assign(importance_mean=[0.3, 0.4, 0.2, 0.1])  # one swap
+    assert importance_agreement(a, b, "kendall") == pytest.approx(2 / 3, abs=1e-6)
+    assert importance_agreement(a, b, "spearman") == pytest.approx(0.8, abs=1e-6)
+    matrix = agreement_matrix({"first": a, "second": b}, "spearman")
+    assert matrix.loc["first", "second"] == matrix.loc["second", "first"] == pytest.approx(0.8)
+    assert matrix.loc["first", "first"] == 1.0
+    with pytest.raises(LabError, match="unknown rank correlation 'pearson'"):
+        importance_agreement(a, b, "pearson")
+
+
+def test_seed_stability_summarises_every_pair():
+    a = pd.DataFrame({"feature": ["x", "y", "z"], "importance_mean": [0.3, 0.2, 0.1]})
+    reversed_ = a.assign(importance_mean=[0.1, 0.2, 0.3])
+    summary = seed_stability({1: a, 2: a, 3: reversed_})
+    assert summary["seeds"] == [1, 2, 3] and len(summary["pairs"]) == 3
+    assert summary["spearman_min"] == -1.0 and summary["kendall_min"] == -1.0
+    assert summary["spearman_mean"] == pytest.approx(-1 / 3, abs=1e-6)
+    with pytest.raises(LabError, match="at least two seeds"):
+        seed_stability({1: a})
+
+
+def test_surrogate_tree_imitates_the_model_in_raw_units():
+    frame, y = _one_signal(n=300)
+    model = make_model("logistic_regression", frame).fit(frame, y)
+    surrogate = surrogate_tree(model, frame.iloc[:200], frame.iloc[200:], max_depth=2, seed=0)
+    summary = surrogate.summary()
+    assert summary["depth"] <= 2 and summary["fidelity_tune"] > 0.9
+    assert "signal <=" in summary["rules"] and "class: mutant" in summary["rules"]
+    assert "batch_b1" in surrogate.feature_names  # categories readable as column_value
+    threshold = float(summary["rules"].split("signal <=")[1].split()[0])
+    assert abs(threshold - float(np.median(frame["signal"]))) < 0.5  # raw scale, not standardised
+    with pytest.raises(LabError, match="surrogate_depth"):
+        surrogate_tree(model, frame, frame, max_depth=0, seed=0)
+
+
+def test_metadata_that_encodes_the_label_is_caught():
+    frame, y = _one_signal()
+    leaky = pd.DataFrame({"site": np.where(y == "mutant", "north", "south")})
+    honest = pd.DataFrame({"site": frame["batch"]})
+    assert metadata_predictability(leaky, y, seed=0)["roc_auc_mean"] == 1.0
+    assert abs(metadata_predictability(honest, y, seed=0)["roc_auc_mean"] - 0.5) < 0.15
+    assert metadata_predictability(honest, np.array(["a"] * len(y)), seed=0) is None
+
+
+def test_shortcut_check_refits_without_metadata_inputs_or_checks_predictions():
+    frame, y = _one_signal()
+    train, tune = frame.iloc[:140].reset_index(drop=True), frame.iloc[140:].reset_index(drop=True)
+    y_train, y_tune = y[:140], y[140:]
+    models = {"logistic_regression": make_model("logistic_regression", train).fit(train, y_train)}
+    params = {"logistic_regression": {}}
+    as_input = shortcut_check(["batch"], train[["batch"]], tune[["batch"]], models, params,
+                              train, y_train, tune, y_tune, seed=0)
+    assert as_input["model_inputs"] == ["batch"]
+    drop = as_input["score_drop_without_metadata"]["logistic_regression"]
+    assert drop["drop"] == pytest.approx(drop["with"] - drop["without"]) and abs(drop["drop"]) < 0.05
+    meta_train = pd.DataFrame({"site": np.where(y_train == "mutant", "a", "b")})
+    meta_tune = pd.DataFrame({"site": np.where(y_tune == "mutant", "a", "b")})
+    outside = shortcut_check(["site"], meta_train, meta_tune, models, params, train, y_train, tune, y_tune, seed=0)
+    assert outside["model_inputs"] == [] and "not model inputs" in outside["note"]
+    assert outside["label_from_metadata"]["roc_auc_mean"] == 1.0
+    assert outside["predictions_from_metadata"]["roc_auc_mean"] > 0.9
+    nothing = shortcut_check([], None, None, models, params, train, y_train, tune, y_tune, seed=0)
+    assert "no metadata columns" in nothing["note"]
+
+
+def test_cautions_record_disagreement_instability_and_shortcuts():
+    stable = {"permutation": {"spearman_min": 0.9}}
+    calm = interpretation_cautions({"a and b": 0.8}, stable, floor=0.5)
+    assert len(calm) == 1 and "associations, not evidence" in calm[0]
+    shortcut = {"columns": ["site"], "label_from_metadata": {"roc_auc_mean": 0.95}}
+    worried = interpretation_cautions(
+        {"a and b": 0.2}, {"permutation": {"spearman_min": 0.1}}, 0.5, {"fidelity_tune": 0.7}, shortcut
+    )
+    text = " ".join(worried)
+    assert "a and b disagree (Spearman 0.20" in text and "changes with the network's seed" in text
+    assert "only 70%" in text and "metadata columns alone predict the label" in text
+    assert any("no metadata columns were declared" in c for c in unsupported_claims({"columns": []}))
+    assert not any("metadata" in c for c in unsupported_claims(shortcut))

@@ -130,3 +130,66 @@ def test_notebook_05_and_01_figures_draw_their_parts():
     assert [t.get_text() for t in intervals.axes[0].get_yticklabels()] == ["ROC-AUC", "PR-AUC"]
     for figure in (pca, null, roc_pr, intervals):
         assert figure._repr_png_().startswith(b"\x89PNG")
+# interpretation and subgroup figures -----------------------------------------------------
+import numpy as np  # noqa: E402
+
+from {{ cookiecutter.module_name }}.plots import (  # noqa: E402
+    agreement_and_stability,
+    importance_comparison,
+    subgroup_bars,
+    surrogate_tree_figure,
+)
+
+
+def _importance(values):
+    mean = np.asarray(values, dtype=float)
+    return pd.DataFrame({"feature": ["x", "y", "z"][: len(mean)], "importance_mean": mean,
+                         "ci_low": mean - 0.01, "ci_high": mean + 0.01})
+
+
+def test_importance_comparison_has_one_panel_per_table_in_the_first_tables_order():
+    first = _importance([0.3, 0.2, 0.1])
+    second = _importance([0.1, 0.2, 0.3])
+    fig = importance_comparison({"network · permutation": first, "svm · permutation": second})
+    assert [ax.get_title() for ax in fig.axes] == ["network · permutation", "svm · permutation"]
+    widths = [round(bar.get_width(), 2) for bar in fig.axes[1].patches]
+    assert widths == [0.3, 0.2, 0.1]  # z, y, x from bottom: the first table's order, second table's values
+
+
+def test_agreement_and_stability_shows_matrix_values_and_one_point_per_seed_pair():
+    matrix = pd.DataFrame([[1.0, 0.4], [0.4, 1.0]], index=["a", "b"], columns=["a", "b"])
+    stability = {"permutation": {"pairs": [{"spearman": 0.9}, {"spearman": 0.8}, {"spearman": 0.7}]}}
+    fig = agreement_and_stability(matrix, stability, floor=0.5)
+    heat, seeds = fig.axes[0], fig.axes[1]
+    assert sorted(t.get_text() for t in heat.texts) == ["0.40", "0.40", "1.00", "1.00"]
+    points = [c for c in seeds.collections if type(c).__name__ == "PathCollection"]
+    assert len(points) == 1 and len(points[0].get_offsets()) == 3 and seeds.lines[0].get_ydata()[0] == 0.5
+
+
+def test_surrogate_tree_figure_draws_every_node(tmp_path):
+    from sklearn.tree import DecisionTreeClassifier
+
+    from {{ cookiecutter.module_name }}.interpret import surrogate_tree
+
+    frame = pd.DataFrame({"size": np.arange(40.0), "noise": np.tile([0.0, 1.0], 20)})
+    labels = np.where(frame["size"] > 20, "malignant", "benign")
+    model = DecisionTreeClassifier(random_state=0).fit(frame, labels)
+    surrogate = surrogate_tree(model, frame, frame, max_depth=2, seed=0)
+    fig = surrogate_tree_figure(surrogate)
+    boxes = [t for t in fig.axes[0].texts if "samples" in t.get_text()]
+    assert len(boxes) == surrogate.pipeline[-1].tree_.node_count
+    assert "agrees on 100% of tune samples" in fig.axes[0].get_title()
+    fig.savefig(tmp_path / "tree.png")
+
+
+def test_subgroup_bars_one_bar_per_model_and_group_with_overall_lines():
+    table = pd.DataFrame({
+        "model": ["network", "network", "svm", "svm"],
+        "subgroup": ["sex"] * 4, "group": ["F", "M", "F", "M"],
+        "balanced_accuracy": [0.9, 0.6, 0.8, None],
+    })
+    fig = subgroup_bars(table, {"network": 0.75, "svm": 0.8})
+    ax = fig.axes[0]
+    heights = [round(bar.get_height(), 2) for bar in ax.patches]
+    assert heights[:2] == [0.9, 0.6] and heights[2] == 0.8 and np.isnan(heights[3])
+    assert sorted(line.get_ydata()[0] for line in ax.lines) == [0.75, 0.8]

@@ -1,4 +1,4 @@
-"""Command line: `<module> run`, `<module> check`, `<module> data add|accept`.
+"""Command line: `<module> run`, `<module> check`, `<module> data add|accept`, `<module> release`.
 
 User mistakes print one sentence and exit with status 2; a failing notebook exits with 1.
 Heavy imports (papermill, torch) happen only inside the commands that need them.
@@ -47,7 +47,28 @@ def _parser() -> argparse.ArgumentParser:
     split = commands.add_parser("split", help="show the recorded train/tune/test split, or make a new one")
     split.add_argument("--new", action="store_true",
                        help="make a new split from lab.yaml's settings (this changes the test set)")
+    _add_release(commands)
     return parser
+
+
+def _add_release(commands) -> None:
+    release = commands.add_parser(
+        "release",
+        help="export a completed run's models once the ethics register allows it",
+        description="Export the fitted models of a completed run with release.json and a snapshot of the ethics "
+        "register. Refused while an entry that blocks release is open, or when the data are sensitive and no "
+        "resolved entry says 'permits: model_sharing'.",
+    )
+    release.add_argument("--run", type=Path, help="the run folder to release (default: newest completed run)")
+    release.add_argument("--out", type=Path, help="folder to create (default: reports/releases/<run>/)")
+
+
+def _cmd_release(args) -> int:
+    from .release import release
+
+    out = release(args.config, args.run, args.out, COMMAND)
+    print(f"released into {out} (models, release.json, register snapshot)")
+    return 0
 
 
 def _overrides(params: list[str]) -> dict:
@@ -125,7 +146,7 @@ def _cmd_split(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"run": _cmd_run, "check": _cmd_check, "data": _cmd_data, "split": _cmd_split}
+    handlers = {"run": _cmd_run, "check": _cmd_check, "data": _cmd_data, "split": _cmd_split, "release": _cmd_release}
     try:
         return handlers[args.command](args)
     except LabError as exc:

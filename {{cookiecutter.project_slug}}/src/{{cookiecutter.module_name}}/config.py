@@ -33,6 +33,9 @@ class DataSpec(_Strict):
     id_column: str | None = None
     group_column: str | None = None
     sensitive: bool = False
+    # Tips 9, 10: columns that describe how or from whom a sample came, not the biology.
+    metadata_columns: list[str] = Field(default_factory=list)  # batch, site, sex, age … (shortcut check, 06)
+    subgroup_columns: list[str] = Field(default_factory=list)  # groups whose performance is compared (07)
 
 
 class SplitSpec(_Strict):
@@ -82,12 +85,30 @@ class Budget(_Strict):
     shuffled_label_runs: int = Field(default=10, gt=0)  # label-permutation refits of the best baseline (notebook 05)
     shuffled_label_runs_network: int = Field(default=3, gt=0)  # the same for the network, which is slower
     bootstrap: int = Field(default=200, ge=20)  # resamples behind every 95% interval
+    stability_seeds: int = Field(default=3, ge=2)  # network refits with other seeds (notebook 06)
 
 
 class HeldOutSpec(_Strict):
     """The held-out test split is opened once per run; a second look needs a recorded reason (Tip 7)."""
 
     reopen_reason: str | None = None
+
+
+class Interpretation(_Strict):
+    """Settings of notebook 06: how readable the surrogate is and when rankings 'disagree'."""
+
+    surrogate_depth: int = Field(default=3, ge=1, le=6)
+    agreement_floor: float = Field(default=0.5, ge=-1, le=1)  # rank correlation below this is a caution
+
+
+class Ethics(_Strict):
+    """Thresholds at which notebook 07 raises an entry in the ethics register."""
+
+    subgroup_gap: float = Field(default=0.1, ge=0, le=1)  # largest − smallest balanced accuracy
+    subgroup_min_count: int = Field(default=20, gt=0)  # fewer samples in a group: no metrics
+    subgroup_bins: int = Field(default=3, ge=2, le=10)  # quantile bins for numeric subgroup columns
+    min_test_samples: int = Field(default=100, gt=0)  # a smaller test set is flagged
+    imbalance_ratio: float = Field(default=4.0, gt=1)  # largest / smallest class beyond this is flagged
 
 
 class Config(_Strict):
@@ -102,6 +123,8 @@ class Config(_Strict):
     profile: Literal["quick", "full"]
     profiles: dict[Literal["quick", "full"], Budget]
     test_set: HeldOutSpec = HeldOutSpec()
+    interpretation: Interpretation = Field(default_factory=Interpretation)
+    ethics: Ethics = Field(default_factory=Ethics)
 
     @model_validator(mode="after")
     def _profile_defined(self) -> Config:

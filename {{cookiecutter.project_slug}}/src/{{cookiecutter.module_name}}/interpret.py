@@ -1,15 +1,27 @@
 """Which original columns a fitted model relies on, with uncertainty (Tips 8, 9).
 
 Permutation importance shuffles one raw column at a time through the whole Pipeline and
-measures the drop in the primary score; it shows reliance, not biological cause.
+measures the drop in the primary score; integrated gradients trace the network's output back
+to its inputs. Both show reliance, not biological cause, so they are compared with each other,
+across models and across seeds, and a readable surrogate tree exposes rules an expert can judge.
 """
+
+import itertools
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import kendalltau, spearmanr
+from sklearn.compose import ColumnTransformer
 from sklearn.inspection import permutation_importance
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from sklearn.pipeline import Pipeline
+from sklearn.tree import DecisionTreeClassifier, export_text
+from threadpoolctl import threadpool_limits
 
 from .errors import LabError
 from .evaluate import score_model
+from .preprocess import _categorical_steps, categorical_columns, numeric_columns
 
 COLUMNS = ["feature", "importance_mean", "importance_std", "ci_low", "ci_high"]
 _Z95 = 1.959964
@@ -27,32 +39,278 @@ def permutation_importance_table(model, X, y, n_repeats, seed):
             "permutation repeats must be at least 1, not "
             f"{n_repeats}; correct permutation_repeats in lab.yaml."
         )
-    result = permutation_importance(
-        model,
-        X,
-        np.asarray(y),
-        scoring=_primary_scorer,
-        n_repeats=int(n_repeats),
-        random_state=int(seed),
-        n_jobs=1,
-    )
+    with threadpool_limits(limits=1):  # hundreds of small predictions: threads cost more than they give
+        result = permutation_importance(
+            model,
+            X,
+            np.asarray(y),
+            scoring=_primary_scorer,
+            n_repeats=int(n_repeats),
+            random_state=int(seed),
+            n_jobs=1,
+        )
     return _importance_frame([str(c) for c in X.columns], result.importances)
 
 
-def importance_agreement(table_a, table_b):
-    """Spearman rank correlation of two importance tables over the features they share.
+def importance_agreement(table_a, table_b, method="spearman"):
+    """Rank correlation (Spearman or Kendall) of two importance tables over the features they share.
 
-    Two models that rely on the same columns agree (near 1); disagreement warns against
-    reading either ranking as biology (Tip 9).
+    Two models or methods that rely on the same columns agree (near 1); disagreement warns
+    against reading either ranking as biology (Tip 9).
     """
+    if method not in _CORRELATIONS:
+        raise LabError(f"unknown rank correlation '{method}'; choose one of {', '.join(_CORRELATIONS)}.")
     shared = table_a.merge(table_b, on="feature", suffixes=("_a", "_b"))
     if len(shared) < 2:
         raise LabError("importance agreement needs at least two features shared by both tables.")
-    ranks_a = shared["importance_mean_a"].rank()
-    ranks_b = shared["importance_mean_b"].rank()
-    if ranks_a.nunique() < 2 or ranks_b.nunique() < 2:
+    a, b = shared["importance_mean_a"], shared["importance_mean_b"]
+    if a.nunique() < 2 or b.nunique() < 2:
         return 0.0
-    return round(float(np.corrcoef(ranks_a, ranks_b)[0, 1]), 6)
+    return round(float(_CORRELATIONS[method](a, b)[0]), 6)
+
+
+def agreement_matrix(tables, method="spearman"):
+    """Square DataFrame of rank correlations between every pair of named importance tables."""
+    names = list(tables)
+    matrix = pd.DataFrame(np.eye(len(names)), index=names, columns=names)
+    for first, second in itertools.combinations(names, 2):
+        value = importance_agreement(tables[first], tables[second], method)
+        matrix.loc[first, second] = matrix.loc[second, first] = value
+    return matrix
+
+
+def seed_stability(tables_by_seed):
+    """Pairwise Spearman and Kendall correlations between rankings from networks trained with other seeds.
+
+    A ranking that changes with the seed alone describes the training run, not the data (Tip 9).
+    """
+    seeds = list(tables_by_seed)
+    if len(seeds) < 2:
+        raise LabError("stability across seeds needs at least two seeds; raise stability_seeds in lab.yaml.")
+    pairs = []
+    for first, second in itertools.combinations(seeds, 2):
+        a, b = tables_by_seed[first], tables_by_seed[second]
+        pairs.append(
+            {
+                "seeds": [first, second],
+                "spearman": importance_agreement(a, b, "spearman"),
+                "kendall": importance_agreement(a, b, "kendall"),
+            }
+        )
+    return {
+        "seeds": seeds,
+        "pairs": pairs,
+        "spearman_min": min(p["spearman"] for p in pairs),
+        "spearman_mean": round(float(np.mean([p["spearman"] for p in pairs])), 6),
+        "kendall_min": min(p["kendall"] for p in pairs),
+        "kendall_mean": round(float(np.mean([p["kendall"] for p in pairs])), 6),
+    }
+
+
+def integrated_gradients_table(model, X, X_reference, n_steps=32):
+    """Mean |integrated gradient| per original column of a fitted network Pipeline, and the convergence delta.
+
+    Attributions are computed on the preprocessed inputs through the pipeline's fitted
+    preprocessing, from a baseline at the training mean (zero after standardisation), for the
+    positive class (binary) or each sample's predicted class; one-hot columns are summed back
+    into the column they came from.
+    """
+    import torch
+    from captum.attr import IntegratedGradients
+
+    prep, network = _network_parts(model)
+    inputs = torch.as_tensor(np.asarray(prep.transform(X), dtype=np.float32))
+    reference = np.asarray(prep.transform(X_reference), dtype=np.float32).mean(axis=0, keepdims=True)
+    device = next(network.module_.parameters()).device
+    inputs, baseline = inputs.to(device), torch.as_tensor(reference).to(device).expand_as(inputs)
+    network.module_.eval()
+    with torch.no_grad():
+        logits = network.module_(inputs)
+    target = 0 if logits.shape[1] == 1 else logits.argmax(dim=1)
+    attributions, delta = IntegratedGradients(network.module_).attribute(
+        inputs, baselines=baseline, target=target, n_steps=int(n_steps), return_convergence_delta=True
+    )
+    per_output = np.abs(attributions.detach().cpu().numpy().astype(np.float64))
+    owners = _output_columns(prep)
+    features = [str(c) for c in X.columns if c in set(owners)]
+    per_column = np.stack([per_output[:, [o == f for o in owners]].sum(axis=1) for f in features])
+    deltas = np.abs(delta.detach().cpu().numpy().astype(np.float64))
+    convergence = {
+        "max_abs_delta": round(float(deltas.max()), 6),
+        "mean_abs_delta": round(float(deltas.mean()), 6),
+        "n_steps": int(n_steps),
+    }
+    return _importance_frame(features, per_column), convergence
+
+
+@dataclass(frozen=True)
+class Surrogate:
+    """A shallow decision tree that imitates a model, how faithfully, and its rules as text."""
+
+    pipeline: Pipeline
+    feature_names: list
+    class_names: list
+    fidelity_train: float
+    fidelity_tune: float
+    rules: str
+
+    def summary(self):
+        tree = self.pipeline[-1]
+        return {
+            "depth": int(tree.get_depth()),
+            "leaves": int(tree.get_n_leaves()),
+            "fidelity_train": self.fidelity_train,
+            "fidelity_tune": self.fidelity_tune,
+            "rules": self.rules,
+        }
+
+
+def surrogate_tree(model, X_train, X_tune, max_depth, seed):
+    """Fit a depth-limited decision tree to the model's predictions on training rows.
+
+    Fidelity is the share of tune rows where tree and model agree; the rules use the raw
+    measurements, so a domain expert can spot one that contradicts biology.
+    """
+    if int(max_depth) < 1:
+        raise LabError(f"surrogate depth must be at least 1, not {max_depth}; correct interpretation.surrogate_depth.")
+    mimic_train, mimic_tune = model.predict(X_train), model.predict(X_tune)
+    encoder = _readable_encoder(X_train)
+    tree = Pipeline(
+        [("encode", encoder), ("tree", DecisionTreeClassifier(max_depth=int(max_depth), random_state=int(seed)))]
+    ).fit(X_train, mimic_train)
+    names = [str(n) for n in encoder.get_feature_names_out()]
+    return Surrogate(
+        pipeline=tree,
+        feature_names=names,
+        class_names=[str(c) for c in tree[-1].classes_],
+        fidelity_train=round(float(np.mean(tree.predict(X_train) == mimic_train)), 6),
+        fidelity_tune=round(float(np.mean(tree.predict(X_tune) == mimic_tune)), 6),
+        rules=export_text(tree[-1], feature_names=names, decimals=3),
+    )
+
+
+def metadata_predictability(meta, target, seed, folds=5):
+    """Cross-validated ROC-AUC of a logistic regression that sees only the metadata columns.
+
+    Well above 0.5 means batch, site or similar columns alone carry the target: a shortcut a
+    model can learn instead of the biology (Tip 9). None when the target has a single class.
+    """
+    from .baselines import make_model
+
+    target = np.asarray(target)
+    counts = pd.Series(target).value_counts()
+    if len(counts) < 2 or meta.shape[1] == 0:
+        return None
+    k = int(min(folds, counts.min()))
+    if k < 2:
+        return None
+    scores = cross_val_score(
+        make_model("logistic_regression", meta, seed=seed),
+        meta,
+        target,
+        scoring=_primary_scorer,
+        cv=StratifiedKFold(n_splits=k, shuffle=True, random_state=int(seed)),
+    )
+    return {"roc_auc_mean": round(float(scores.mean()), 6), "roc_auc_std": round(float(scores.std()), 6), "folds": k}
+
+
+def score_without(family, params, columns, X_train, y_train, X_tune, y_tune, seed):
+    """Tune score of a family refitted without some input columns; None if nothing would be left."""
+    from .tuning import build_model
+
+    kept = [c for c in X_train.columns if c not in set(columns)]
+    if not kept:
+        return None
+    model = build_model(family, X_train[kept], params, seed=seed).fit(X_train[kept], y_train)
+    return score_model(model, X_tune[kept], y_tune)
+
+
+def shortcut_check(columns, meta_train, meta_tune, models, params, X_train, y_train, X_tune, y_tune, seed):
+    """How far metadata columns (batch, site, sex…) could stand in for the biology.
+
+    Reports how well they alone predict the label (cross-validated on training rows) and, if
+    they are model inputs, each model's tune score drop when refitted without them; if they are
+    not inputs, how well they predict the network's own predictions instead.
+    """
+    result = {"columns": list(columns)}
+    if not columns:
+        result["note"] = "no metadata columns are declared in lab.yaml (data.metadata_columns); nothing was checked"
+        return result
+    result["label_from_metadata"] = metadata_predictability(meta_train, y_train, seed)
+    inputs = [c for c in columns if c in set(X_train.columns)]
+    result["model_inputs"] = inputs
+    if inputs:
+        result["score_drop_without_metadata"] = {}
+        for family, model in models.items():
+            full = score_model(model, X_tune, y_tune)
+            reduced = score_without(family, params[family], inputs, X_train, y_train, X_tune, y_tune, seed)
+            result["score_drop_without_metadata"][family] = {
+                "with": full,
+                "without": reduced,
+                "drop": None if reduced is None else round(full - reduced, 6),
+            }
+    else:
+        result["note"] = "the metadata columns are not model inputs, so no model was refitted without them"
+        network = models.get("network") or next(iter(models.values()))
+        both = pd.concat([meta_train, meta_tune], ignore_index=True)
+        predicted = np.concatenate([network.predict(X_train), network.predict(X_tune)])
+        result["predictions_from_metadata"] = metadata_predictability(both, predicted, seed)
+    return result
+
+
+def interpretation_cautions(agreement, stability, floor, surrogate=None, shortcut=None):
+    """Sentences recording where the evidence is weak: disagreement, instability, a poor surrogate, shortcuts."""
+    cautions = [
+        "Importances show which inputs these models rely on for their predictions on these data; "
+        "they are associations, not evidence that an input causes the outcome."
+    ]
+    for pair, value in agreement.items():
+        if value < floor:
+            cautions.append(
+                f"The rankings of {pair} disagree (Spearman {value:.2f}, below {floor:g}); "
+                "neither ranking should be read as the biology."
+            )
+    for method, summary in stability.items():
+        if summary["spearman_min"] < floor:
+            cautions.append(
+                f"The {method} ranking changes with the network's seed alone (lowest Spearman "
+                f"{summary['spearman_min']:.2f} between seeds); it describes a training run, not the data."
+            )
+    if surrogate is not None and surrogate["fidelity_tune"] < 0.9:
+        cautions.append(
+            f"The surrogate tree agrees with the network on only {surrogate['fidelity_tune']:.0%} of tune "
+            "samples; its rules are a rough sketch of the network, not a description of it."
+        )
+    if shortcut and shortcut.get("columns"):
+        alone = (shortcut.get("label_from_metadata") or {}).get("roc_auc_mean")
+        if alone is not None and alone >= 0.7:
+            cautions.append(
+                f"The metadata columns alone predict the label (cross-validated ROC-AUC {alone:.2f}); "
+                "the model may be learning how samples were collected rather than the biology."
+            )
+    return cautions
+
+
+NOT_SUPPORTED = (
+    "That any input causes the outcome, or that changing it would change the outcome.",
+    "That inputs with low importance are biologically irrelevant (correlated inputs share importance).",
+    "That the model relies on the same inputs in another population, site or measurement protocol.",
+    "That the importances rank the biology rather than this model's use of these data.",
+)
+
+
+def unsupported_claims(shortcut):
+    """Claims this run does not support, including an absent shortcut check when no metadata was declared."""
+    claims = list(NOT_SUPPORTED)
+    if not (shortcut or {}).get("columns"):
+        claims.append(
+            "That the model does not exploit batch, site or other collection shortcuts: "
+            "no metadata columns were declared, so none were checked."
+        )
+    return claims
+
+
+_CORRELATIONS = {"spearman": spearmanr, "kendall": kendalltau}
 
 
 def _primary_scorer(estimator, X, y):
@@ -78,3 +336,36 @@ def _importance_frame(features, importances):
     return table.sort_values(
         ["importance_mean", "feature"], ascending=[False, True], kind="mergesort"
     ).reset_index(drop=True)
+
+
+def _network_parts(model):
+    if not isinstance(model, Pipeline) or not hasattr(model[-1], "module_"):
+        raise LabError(
+            "integrated gradients need a fitted network Pipeline (prep + network); build it with make_network."
+        )
+    return model[:-1], model[-1]
+
+
+def _output_columns(prep):
+    """The original column behind each output column of a fitted preprocessing step."""
+    transformer = prep[-1] if isinstance(prep, Pipeline) else prep
+    owners = []
+    for name, steps, columns in transformer.transformers_:
+        if name == "remainder" or steps == "drop":
+            continue
+        if name == "categorical":
+            encoder = steps.named_steps["encode"]
+            for column, categories in zip(columns, encoder.categories_, strict=True):
+                owners += [column] * len(categories)
+        else:
+            owners += list(columns)
+    return owners
+
+
+def _readable_encoder(X):
+    steps = []
+    if numeric_columns(X):
+        steps.append(("numbers", "passthrough", numeric_columns(X)))
+    if categorical_columns(X):
+        steps.append(("categories", _categorical_steps(), categorical_columns(X)))
+    return ColumnTransformer(steps, remainder="drop", sparse_threshold=0.0, verbose_feature_names_out=False)

@@ -286,6 +286,99 @@ def metric_intervals(panels, prevalence=None):
     return fig
 
 
+def importance_comparison(tables, top=15):
+    """One panel per importance table (model × method), features in the first table's order.
+
+    Units differ between methods, so each panel has its own axis; read the order, not the size.
+    """
+    names = list(tables)
+    order = tables[names[0]]["feature"].head(top).tolist()[::-1]
+    fig = LabFigure(figsize=(3.2 * len(names) + 1.5, max(3.0, 0.3 * len(order) + 1.5)), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(names), sharey=True))
+    for ax, name in zip(axes, names, strict=True):
+        rows = tables[name].set_index("feature").reindex(order)
+        mean = rows["importance_mean"].to_numpy(dtype=float)
+        half = (rows["ci_high"] - rows["importance_mean"]).to_numpy(dtype=float)
+        ax.barh(order, mean, xerr=half, capsize=2, color=_BLUE if "gradient" not in name else _ORANGE)
+        ax.axvline(0, color=_GREY, linewidth=1)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.set_title(name, fontsize=9)
+    axes[0].set_ylabel("feature")
+    fig.suptitle(f"Importance by model and method (top {len(order)} of the first panel)")
+    return fig
+
+
+def agreement_and_stability(matrix, stability, floor):
+    """Rank correlation between methods and models (left) and between seeds (right), floor dashed.
+
+    Low agreement or unstable rankings mean the importances describe one fit, not the data (Tip 9).
+    """
+    fig = LabFigure(figsize=(10.0, 4.2), layout="constrained")
+    heat, seeds = fig.subplots(1, 2, width_ratios=[3, 2])
+    values = matrix.to_numpy(dtype=float)
+    image = heat.imshow(values, vmin=-1, vmax=1, cmap="RdBu")
+    labels = [str(name).replace(" · ", "\n") for name in matrix.index]
+    heat.set_xticks(range(len(labels)), labels, fontsize=8)
+    heat.set_yticks(range(len(labels)), labels, fontsize=8)
+    for (i, j), value in np.ndenumerate(values):
+        heat.annotate(f"{value:.2f}", (j, i), ha="center", va="center", fontsize=9)
+    fig.colorbar(image, ax=heat, label="Spearman rank correlation")
+    heat.set_title("Agreement between methods and models")
+    methods = list(stability)
+    for x, method in enumerate(methods):
+        rhos = [pair["spearman"] for pair in stability[method]["pairs"]]
+        seeds.scatter(np.full(len(rhos), x), rhos, color=_BLUE, alpha=0.7)
+    seeds.axhline(floor, color=_RED, linestyle="--", label=f"caution below {floor:g}")
+    seeds.set_xticks(range(len(methods)), methods, fontsize=8)
+    seeds.set_xlim(-0.5, len(methods) - 0.5)
+    seeds.set_ylim(min(-0.05, floor - 0.1), 1.05)
+    seeds.legend(loc="lower left")
+    seeds.set(ylabel="Spearman between two seeds", title="Network rankings across seeds")
+    return fig
+
+
+def surrogate_tree_figure(surrogate):
+    """The surrogate decision tree drawn box by box, for a depth a person can read."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from sklearn.tree import plot_tree
+
+    tree = surrogate.pipeline[-1]
+    fig = LabFigure(figsize=(max(8.0, 1.6 * tree.get_n_leaves()), 1.6 * tree.get_depth() + 2.0), layout="constrained")
+    FigureCanvasAgg(fig)  # plot_tree measures its text boxes, which needs a real canvas
+    ax = fig.add_subplot()
+    plot_tree(
+        tree, feature_names=surrogate.feature_names, class_names=surrogate.class_names,
+        filled=True, impurity=False, proportion=True, rounded=True, fontsize=8, ax=ax,
+    )  # fmt: skip
+    ax.set_title(f"Readable surrogate of the network (agrees on {surrogate.fidelity_tune:.0%} of tune samples)")
+    return fig
+
+
+def subgroup_bars(table, overall, metric="balanced_accuracy"):
+    """Metric per subgroup, one colour per model, with each model's overall score as a line.
+
+    Bars well below the line show groups the model serves worse (Tip 10).
+    """
+    scored = table.dropna(subset=[metric])
+    models = list(dict.fromkeys(scored["model"]))
+    groups = list(dict.fromkeys(zip(scored["subgroup"], scored["group"], strict=True)))
+    fig, ax = _new_figure(width=max(6.0, 0.6 * len(groups) * max(1, len(models)) + 2), height=4.5)
+    width = 0.8 / max(1, len(models))
+    colours = [_BLUE, _ORANGE, _GREY, _RED]
+    for m, model in enumerate(models):
+        rows = scored[scored["model"] == model].set_index(["subgroup", "group"])
+        values = [rows[metric].get(key, np.nan) for key in groups]
+        x = np.arange(len(groups)) + (m - (len(models) - 1) / 2) * width
+        ax.bar(x, values, width=width, color=colours[m % len(colours)], label=model)
+        if model in overall:
+            ax.axhline(overall[model], color=colours[m % len(colours)], linestyle="--", linewidth=1)
+    ax.set_xticks(range(len(groups)), [f"{s}\n{g}" for s, g in groups], rotation=30, ha="right", fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.legend(title="model (dashed: all samples)", loc="lower right", fontsize=8)
+    ax.set(xlabel="subgroup", ylabel=_pretty(metric), title=f"{_pretty(metric).capitalize()} by subgroup (tune split)")
+    return fig
+
+
 def _new_figure(width=6.0, height=4.0):
     fig = LabFigure(figsize=(width, height), layout="constrained")
     return fig, fig.add_subplot()

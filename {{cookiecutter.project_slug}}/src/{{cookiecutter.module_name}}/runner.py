@@ -120,6 +120,9 @@ def plan_run(
     hashes = verify_inputs(root, [cfg.data.path], plan.command)
     load_dataset(cfg, root)  # a missing column or a one-class target stops here, before any notebook
     check_split_record(read_split_record(root, cfg), cfg, hashes[cfg.data.path], plan.command)
+    from .subgroups import check_declared_columns
+
+    check_declared_columns(cfg, root)  # so does a subgroup or metadata column the data lack
     if resumed:
         check_same_parameters(plan)
     if plan.run_dir is None:
