@@ -1,4 +1,4 @@
-"""Command line: `<module> run`, `<module> check`, `<module> data add|accept`.
+"""Command line: `<module> run`, `<module> check`, `<module> data add|accept`, `<module> report`.
 
 User mistakes print one sentence and exit with status 2; a failing notebook exits with 1.
 Heavy imports (papermill, torch) happen only inside the commands that need them.
@@ -7,6 +7,7 @@ Heavy imports (papermill, torch) happen only inside the commands that need them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -43,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
         add.add_argument(f"--{name}", default=None)
     accept = data_cmds.add_parser("accept", help="accept a changed input file (records the new hash and date)")
     accept.add_argument("path")
+    report = commands.add_parser("report", help="build the run's report: index.html, model card, DOME, datasheet")
+    report.add_argument("--run", type=Path, metavar="RUN_DIR",
+                        help="the run folder to report on (default: the newest under reports/runs/)")
     return parser
 
 
@@ -59,6 +63,45 @@ def _cmd_run(args) -> int:
     manifest = execute(plan, echo=lambda line: print(line, flush=True), cell_progress=args.cell_progress)
     where = Path(plan.run_dir).relative_to(plan.root) if plan.run_dir.is_relative_to(plan.root) else plan.run_dir
     print(f"done in {manifest['seconds']:.1f} s — results in {where}/ (manifest: {where}/run.json)")
+    _report_after_run(plan.run_dir, plan.root)
+    return 0
+
+
+def _report_after_run(run_dir: Path, root: Path) -> None:
+    """Build the report of a finished run; a failure is reported but never undoes the run."""
+    try:
+        _print_report(_build_report(run_dir, root), root)
+    except Exception as exc:  # noqa: BLE001 - the run's results are safe whatever went wrong here
+        reason = str(exc) if isinstance(exc, LabError) else f"{type(exc).__name__}: {exc}"
+        where = os.path.relpath(run_dir, root)
+        print(f"warning: the run's results are complete, but its report could not be built ({reason}); "
+              f"rebuild it with `{COMMAND} report --run {where}`", file=sys.stderr, flush=True)
+
+
+def _build_report(run_dir: Path, root: Path):
+    from .report import build_report
+
+    return build_report(run_dir, root)
+
+
+def _print_report(summary, root: Path) -> None:
+    where = os.path.relpath(summary.run_dir, root)
+    print(f"report: {where}/index.html (model card, DOME report, datasheet and the notebooks as HTML beside it)")
+    print(f"DOME completeness: {summary.dome_filled} of {summary.dome_total} fields filled from the run "
+          f"(the rest need a person: see {where}/DOME.md)")
+
+
+def _cmd_report(args) -> int:
+    from .config import project_root
+    from .runner import latest_run_dir
+
+    root = project_root(args.config)
+    run_dir = args.run.resolve() if args.run else latest_run_dir(root)
+    if run_dir is None:
+        raise LabError(f"there is no run under {root / 'reports' / 'runs'} to report on; make one with `{COMMAND} run`")
+    if not run_dir.is_dir():
+        raise LabError(f"run folder {args.run} does not exist; pass a folder under reports/runs/ with --run")
+    _print_report(_build_report(run_dir, root), root)
     return 0
 
 
@@ -94,7 +137,7 @@ def _cmd_data(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"run": _cmd_run, "check": _cmd_check, "data": _cmd_data}
+    handlers = {"run": _cmd_run, "check": _cmd_check, "data": _cmd_data, "report": _cmd_report}
     try:
         return handlers[args.command](args)
     except LabError as exc:
