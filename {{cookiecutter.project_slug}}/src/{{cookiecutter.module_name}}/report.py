@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .datasheet import datasheet
-from .documents import PERSON, Document, label, table, to_markdown
+from .documents import PERSON, Document, fmt, label, table, to_markdown
 from .dome import dome_document, dome_json
 from .errors import LabError
 from .files import write_atomic
@@ -142,6 +142,7 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
     return {
         "f": facts,
         "label": label,
+        "fmt": fmt,
         "figs": shown,
         "other_figures": [f for f in facts.figures if f not in seen],
         "sources": source_lines(facts),
