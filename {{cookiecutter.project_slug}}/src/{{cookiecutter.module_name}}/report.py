@@ -52,6 +52,7 @@ DOME_JSON = "dome.json"
 BASELINE_METRICS = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy", "brier")
 # Scripts nbconvert would load from the internet: left out so the pages work offline.
 _REMOTE_SCRIPT = re.compile(r'<script src="">\s*</script>\s*')
+_NO_FAVICON = '<head>\n<link rel="icon" href="data:,">'  # no request for a /favicon.ico the folder lacks
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def notebook_pages(facts: RunFacts) -> dict[str, bytes]:
             ) from None
         notebook.metadata.pop("widgets", None)  # live widgets need a kernel; their text output remains
         body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": label(stem)}})
-        pages[f"{NOTEBOOK_PAGES}/{stem}.html"] = _REMOTE_SCRIPT.sub("", body).encode("utf-8")
+        page = _REMOTE_SCRIPT.sub("", body).replace("<head>", _NO_FAVICON, 1)
+        pages[f"{NOTEBOOK_PAGES}/{stem}.html"] = page.encode("utf-8")
     return pages
 
 
