@@ -120,7 +120,8 @@ def datasheet(facts: RunFacts) -> Document:
         fields = [_merge(_from_draft(name, record), own.pop(_key(name), None)) for name, record in drafted.items()]
         fields += list(own.values())
         sections.append(Section(title, tuple(fields)))
-    origin = "notebook 01's draft, completed with" if draft else "what the run recorded:"
-    intro = (f"{STANDARD} for the data of {facts.title}: {origin} the run's artifacts (run {facts.run_name}). "
-             "Answers marked \"to be completed by a person\" need the people who collected the data.")
+    origin = ("notebook 01's draft, completed with what the later notebooks of run" if draft
+              else "built from what the notebooks of run")
+    intro = (f"{STANDARD} for the data of {facts.title}: {origin} {facts.run_name} recorded. Answers marked "
+             "\"to be completed by a person\" need the people who collected the data.")
     return Document(f"Datasheet — {facts.data_path or 'study data'}", intro, tuple(sections))
