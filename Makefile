@@ -37,6 +37,7 @@ demo: venv ## bake a project with defaults, install it, run all eight notebooks 
 	@echo
 	@echo "Report: the executed notebooks, figures, artifacts and run.json are in"
 	@echo "  $$(ls -d $(CURDIR)/$(DEMO)/my-lab-project/reports/runs/*/ | tail -n 1)"
+	@echo "Open its index.html first (model card, DOME report and datasheet are linked from there)."
 
 test: venv system ## run the template's tests (bakes projects, runs their tests and pipeline)
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)

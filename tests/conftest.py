@@ -141,3 +141,59 @@ def run_cli(cookiecutter_config, hook_scratch_dir, tmp_path):
         return completed, output_dir
 
     return run
+
+
+# --- one quick pipeline run shared by the slow end-to-end tests ---------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+def project_env(project):
+    """The environment a baked project runs in with this venv: its module importable, hashing fixed."""
+    return {**os.environ, "PYTHONPATH": str(Path(project) / "src"), "PYTHONHASHSEED": "0"}
+
+
+@pytest.fixture(scope="session")
+def quick_run(tmp_path_factory):
+    """A default project baked and run once with the quick profile; returns (project, run_dir, stdout).
+
+    Shared by the pipeline and browser tests so the whole pipeline runs once for both.
+    """
+    from cookiecutter.main import cookiecutter
+
+    out = tmp_path_factory.mktemp("quick_run")
+    project = Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, output_dir=str(out)))
+    result = subprocess.run(
+        [sys.executable, "-m", DEFAULT_MODULE, "run"], cwd=project, env=project_env(project),
+        capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    run_dir = sorted(p for p in (project / "reports/runs").iterdir() if p.is_dir())[-1]
+    return project, run_dir, result.stdout
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Headless Debian Chromium through chromium-driver; nothing is downloaded (no Selenium Manager)."""
+    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+        pytest.skip("Debian chromium and chromium-driver are not installed (make system installs them)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1280,1600"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def severe_console_errors(driver):
+    """Console messages of level SEVERE since the last call (the log is drained on reading)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]

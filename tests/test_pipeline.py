@@ -59,15 +59,13 @@ def outputs(run_dir: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return bake(tmp_path_factory.mktemp("bake"))
+def project(quick_run) -> Path:
+    return quick_run[0]  # baked and run once per session (conftest.py), shared with the browser tests
 
 
 @pytest.fixture(scope="module")
-def first_run(project) -> Path:
-    result = module_cli(project, "run")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return run_dirs(project)[-1]
+def first_run(quick_run) -> Path:
+    return quick_run[1]
 
 
 def test_baked_project_tests_pass(project):

@@ -89,7 +89,6 @@ def test_refuses_while_a_blocking_entry_is_open_naming_it_and_the_fix(study, cap
 
 def test_exports_models_register_and_release_json_once_settled(study, capsys):
     run_dir = _make_run(study)
-    (run_dir / "MODEL_CARD.md").write_text("# Model card\n")
     _settle(study, _blocking_ids(study))
     assert _release(study) == 0
     out = study / "reports" / "releases" / run_dir.name
@@ -104,6 +103,8 @@ def test_exports_models_register_and_release_json_once_settled(study, capsys):
     assert {e["id"]: e["status"] for e in record["register"]["entries_checked"]}["E001"] == "resolved"
     assert record["sensitive_data"] is False and record["model_card"] == "MODEL_CARD.md"
     assert (out / "register.yaml").read_text() == (study / "ethics/register.yaml").read_text()
+    assert (out / "MODEL_CARD.md").read_text() == (run_dir / "MODEL_CARD.md").read_text()  # built for the release
+    assert "Intended use" in (out / "MODEL_CARD.md").read_text()
     model = joblib.load(out / "models/logistic_regression.joblib")
     assert model.predict_proba(load_dataset(load_config(study / "lab.yaml"), study).X.head(3)).shape == (3, 2)
     assert [p.name for p in out.parent.iterdir()] == [run_dir.name]  # no staging folder left behind

@@ -1,4 +1,4 @@
-"""Command line: `<module> run`, `<module> check`, `<module> data add|accept`, `<module> release`.
+"""Command line: `<module> run`, `check`, `data add|accept`, `split`, `report`, `release`.
 
 User mistakes print one sentence and exit with status 2; a failing notebook exits with 1.
 Heavy imports (papermill, torch) happen only inside the commands that need them.
@@ -7,6 +7,7 @@ Heavy imports (papermill, torch) happen only inside the commands that need them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -47,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     split = commands.add_parser("split", help="show the recorded train/tune/test split, or make a new one")
     split.add_argument("--new", action="store_true",
                        help="make a new split from lab.yaml's settings (this changes the test set)")
+    report = commands.add_parser("report", help="build the run's report: index.html, model card, DOME, datasheet")
+    report.add_argument("--run", type=Path, metavar="RUN_DIR",
+                        help="the run folder to report on (default: the newest under reports/runs/)")
     _add_release(commands)
     return parser
 
@@ -84,6 +88,45 @@ def _cmd_run(args) -> int:
     manifest = execute(plan, echo=lambda line: print(line, flush=True), cell_progress=args.cell_progress)
     where = Path(plan.run_dir).relative_to(plan.root) if plan.run_dir.is_relative_to(plan.root) else plan.run_dir
     print(f"done in {manifest['seconds']:.1f} s — results in {where}/ (manifest: {where}/run.json)")
+    _report_after_run(plan.run_dir, plan.root)
+    return 0
+
+
+def _report_after_run(run_dir: Path, root: Path) -> None:
+    """Build the report of a finished run; a failure is reported but never undoes the run."""
+    try:
+        _print_report(_build_report(run_dir, root), root)
+    except Exception as exc:  # noqa: BLE001 - the run's results are safe whatever went wrong here
+        reason = str(exc) if isinstance(exc, LabError) else f"{type(exc).__name__}: {exc}"
+        where = os.path.relpath(run_dir, root)
+        print(f"warning: the run's results are complete, but its report could not be built ({reason}); "
+              f"rebuild it with `{COMMAND} report --run {where}`", file=sys.stderr, flush=True)
+
+
+def _build_report(run_dir: Path, root: Path):
+    from .report import build_report
+
+    return build_report(run_dir, root)
+
+
+def _print_report(summary, root: Path) -> None:
+    where = os.path.relpath(summary.run_dir, root)
+    print(f"report: {where}/index.html (model card, DOME report, datasheet and the notebooks as HTML beside it)")
+    print(f"DOME completeness: {summary.dome_filled} of {summary.dome_total} fields filled from the run; "
+          f"{where}/DOME.md marks what is still missing")
+
+
+def _cmd_report(args) -> int:
+    from .config import project_root
+    from .runner import latest_run_dir
+
+    root = project_root(args.config)
+    run_dir = args.run.resolve() if args.run else latest_run_dir(root)
+    if run_dir is None:
+        raise LabError(f"there is no run under {root / 'reports' / 'runs'} to report on; make one with `{COMMAND} run`")
+    if not run_dir.is_dir():
+        raise LabError(f"run folder {args.run} does not exist; pass a folder under reports/runs/ with --run")
+    _print_report(_build_report(run_dir, root), root)
     return 0
 
 
@@ -146,7 +189,14 @@ def _cmd_split(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"run": _cmd_run, "check": _cmd_check, "data": _cmd_data, "split": _cmd_split, "release": _cmd_release}
+    handlers = {
+        "run": _cmd_run,
+        "check": _cmd_check,
+        "data": _cmd_data,
+        "split": _cmd_split,
+        "report": _cmd_report,
+        "release": _cmd_release,
+    }
     try:
         return handlers[args.command](args)
     except LabError as exc:

@@ -170,6 +170,9 @@ def release(config, run_dir=None, out=None, command=__package__):
     out = Path(out).resolve() if out else root / RELEASES / run_dir.name
     if out.exists() and any(out.iterdir()):
         raise LabError(f"{out} already exists and is not empty; pass another --out or remove that folder first")
+    from .report import build_report
+
+    build_report(run_dir, root)  # the model card travels with the weights, built from this run's artifacts
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}."))
     try:
@@ -196,9 +199,7 @@ def _fill(staging, root, run_dir, manifest, models, register_path, entries, sens
         }
     shutil.copy2(run_dir / MODELS / INDEX, staging / MODELS / INDEX)
     shutil.copy2(register_path, staging / "register.yaml")
-    card = run_dir / MODEL_CARD
-    if card.is_file():
-        shutil.copy2(card, staging / MODEL_CARD)
+    shutil.copy2(run_dir / MODEL_CARD, staging / MODEL_CARD)
     data_path = ((manifest.get("parameters") or {}).get("data") or {}).get("path")
     git = manifest.get("git") or {}
     write_json(
@@ -219,7 +220,7 @@ def _fill(staging, root, run_dir, manifest, models, register_path, entries, sens
             },
             "sensitive_data": sensitive,
             "sharing_permitted_by": permit.id if permit is not None else None,
-            "model_card": MODEL_CARD if card.is_file() else None,
+            "model_card": MODEL_CARD,
         },
     )
 
