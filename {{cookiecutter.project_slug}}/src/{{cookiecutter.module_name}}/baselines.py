@@ -61,6 +61,14 @@ def make_baselines(X, seed=0):
     return {family: make_model(family, X, seed=seed) for family in FAMILIES}
 
 
+def shared_preprocessing(models):
+    """True when every pipeline starts with the same unfitted preprocessor (same steps, same columns).
+
+    Like-for-like comparison (Tip 2): no model gets better data handling than another.
+    """
+    return len({repr(model[:-1]) for model in models.values()}) == 1
+
+
 def _prior(params, seed):
     return _apply(DummyClassifier(strategy="prior", random_state=seed), params, PRIOR)
 

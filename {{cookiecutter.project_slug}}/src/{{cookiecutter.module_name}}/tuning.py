@@ -426,6 +426,14 @@ def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_t
     return {"study": study_name, "family": family, "worker_trials": mine, **result}
 
 
+def fixed_params(cfg):
+    """Hyperparameters held constant per family: lab.yaml's tuning.fixed, plus the profile's epochs
+    as the network's ceiling (early stopping picks the epoch within it)."""
+    fixed = {family: dict(params) for family, params in cfg.tuning.fixed.items()}
+    fixed.setdefault(NETWORK, {}).setdefault("epochs", cfg.budget.epochs)
+    return fixed
+
+
 def check_budget(n_trials, where="the tuning budget (n_trials in lab.yaml's profiles)"):
     """A whole number of trials of at least 1, or a LabError saying where to fix it."""
     if isinstance(n_trials, bool) or not isinstance(n_trials, int | np.integer) or int(n_trials) < 1:
