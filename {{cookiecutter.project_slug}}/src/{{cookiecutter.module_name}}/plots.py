@@ -162,10 +162,13 @@ def optimisation_history(trials_by_family):
     fig, ax = _new_figure()
     for family, result in trials_by_family.items():
         trials = result["trials"] if isinstance(result, dict) else result
-        ordered = sorted(trials, key=lambda t: t["number"])
-        best = np.maximum.accumulate([t["score"] for t in ordered]) if ordered else []
-        (line,) = ax.plot([t["number"] + 1 for t in ordered], best, marker="o", label=family)
         pruned = result.get("pruned", []) if isinstance(result, dict) else []
+        # a pruned trial spends budget without improving the best: the line carries on flat
+        ordered = sorted([*trials, *({**t, "score": -np.inf} for t in pruned)], key=lambda t: t["number"])
+        best = np.maximum.accumulate([t["score"] for t in ordered]) if ordered else np.array([])
+        shown = np.isfinite(best)
+        numbers = np.array([t["number"] + 1 for t in ordered])
+        (line,) = ax.plot(numbers[shown] if len(numbers) else [], best[shown], marker="o", label=family)
         if pruned:
             ax.scatter([t["number"] + 1 for t in pruned], [t["score"] for t in pruned], marker="x",
                        color=line.get_color(), label=f"{family} (pruned trials)")

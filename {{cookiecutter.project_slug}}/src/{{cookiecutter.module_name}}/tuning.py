@@ -205,6 +205,8 @@ def open_storage(url, shared=False):
             "sqlite:///tuning.sqlite3 or postgresql://user:password@host:5432/dbname."
         )
     engine_kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
+    if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("postgresql"):
         engine_kwargs = {"connect_args": {"connect_timeout": 10}}
     beats = {"heartbeat_interval": 60, "grace_period": 180} if shared else {}
