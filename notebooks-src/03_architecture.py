@@ -82,7 +82,8 @@ checks = {
     "train_score": score_model(network, X_train, y_train),
     "tune_score": score_model(network, X_tune, y_tune),
 }
-checks["initial_loss_ok"] = abs(checks["initial_loss"] - checks["expected_initial_loss"]) < 0.25 * checks["expected_initial_loss"]
+gap = abs(checks["initial_loss"] - checks["expected_initial_loss"])
+checks["initial_loss_ok"] = gap < 0.25 * checks["expected_initial_loss"]
 for key, value in checks.items():
     print(f"{key:>24}: {value:.4g}" if isinstance(value, float) else f"{key:>24}: {value}")
 

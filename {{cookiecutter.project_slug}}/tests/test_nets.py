@@ -173,7 +173,8 @@ def test_early_stopping_keeps_the_best_epoch_and_refitting_that_many_epochs_give
 
 def test_plain_fit_with_early_stopping_uses_a_stratified_holdout():
     X, y = _binary(n=200)
-    clf = TorchMLPClassifier(hidden=(8,), epochs=40, early_stopping=True, patience=3, validation_fraction=0.25).fit(X, y)
+    clf = TorchMLPClassifier(hidden=(8,), epochs=40, early_stopping=True, patience=3, validation_fraction=0.25)
+    clf.fit(X, y)
     assert clf.validation_source_ == "holdout"
     assert {"val_loss", "val_score"} <= set(clf.history_[0])
     assert 1 <= clf.best_epoch_ <= clf.stopped_epoch_ <= 40

@@ -2,9 +2,8 @@ import numpy as np
 import optuna
 import pandas as pd
 import pytest
-from sklearn.datasets import make_classification
-
 from conftest import edit_yaml
+from sklearn.datasets import make_classification
 
 from {{ cookiecutter.module_name }} import nets
 from {{ cookiecutter.module_name }}.baselines import CLASSICAL

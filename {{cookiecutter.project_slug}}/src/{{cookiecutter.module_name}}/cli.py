@@ -147,7 +147,8 @@ def _cmd_tune(args) -> int:
     cfg, (X_train, y_train, X_tune, y_tune) = _tuning_rows(args, overrides)
     if args.family not in cfg.tuning.families:
         raise LabError(
-            f"--family {args.family} is not among lab.yaml's tuning.families; use one of {', '.join(cfg.tuning.families)}"
+            f"--family {args.family} is not among lab.yaml's tuning.families; "
+            f"use one of {', '.join(cfg.tuning.families)}"
         )
     fixed = fixed_params(cfg).get(args.family)
     result = tune_shared(args.storage, args.study, args.family, args.n_trials, X_train, y_train, X_tune, y_tune,

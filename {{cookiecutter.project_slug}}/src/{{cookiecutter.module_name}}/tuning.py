@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import re
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,7 +212,8 @@ def open_storage(url, shared=False):
         engine_kwargs = {"connect_args": {"connect_timeout": 10}}
     beats = {"heartbeat_interval": 60, "grace_period": 180} if shared else {}
     try:
-        with _quiet_optuna():
+        with _quiet_optuna(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)  # heartbeats
             return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, **beats)
     except Exception as error:  # SQLAlchemy and driver errors of many kinds; one sentence instead
         reason = _first_line(error)
