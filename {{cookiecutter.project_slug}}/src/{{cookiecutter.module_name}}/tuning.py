@@ -8,6 +8,7 @@ many processes or machines can share one study (`<module> tune --storage postgre
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import math
 import multiprocessing
@@ -205,6 +206,7 @@ def open_storage(url, shared=False):
             f"tuning storage '{mask_url(url)}' is not a database URL; write it like "
             "sqlite:///tuning.sqlite3 or postgresql://user:password@host:5432/dbname."
         )
+    given, url = url, _with_installed_driver(url)
     engine_kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
     if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
@@ -212,15 +214,42 @@ def open_storage(url, shared=False):
         engine_kwargs = {"connect_args": {"connect_timeout": 10}}
     beats = {"heartbeat_interval": 60, "grace_period": 180} if shared else {}
     try:
-        with _quiet_optuna(), warnings.catch_warnings():
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)  # heartbeats
-            return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, **beats)
+        return _rdb_storage(url, engine_kwargs, beats)
+    except ImportError:
+        raise LabError(
+            f"cannot open the tuning storage {mask_url(given)}: no database driver for it is installed; install "
+            "the project's postgres extra (pip install -e '.[postgres]') or use a sqlite:/// URL."
+        ) from None
     except Exception as error:  # SQLAlchemy and driver errors of many kinds; one sentence instead
         reason = _first_line(error)
         raise LabError(
-            f"cannot open the tuning storage {mask_url(url)} ({reason}); check the URL's driver, user, host, "
+            f"cannot open the tuning storage {mask_url(given)} ({reason}); check the URL's driver, user, host, "
             "port and database name, and that the database server is running and reachable from here."
         ) from None
+
+
+def _rdb_storage(url, engine_kwargs, beats, attempts=5):
+    """RDBStorage, retried when workers starting together race to create Optuna's tables."""
+    from sqlalchemy.exc import IntegrityError
+
+    for attempt in range(attempts):
+        try:
+            with _quiet_optuna(), warnings.catch_warnings():
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)  # heartbeats
+                return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, **beats)
+        except IntegrityError:  # another worker created the same table a moment earlier
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _with_installed_driver(url):
+    """postgresql:// means psycopg (v3) to SQLAlchemy 2.1; use psycopg2 when only it is installed."""
+    scheme, rest = url.split("://", 1)
+    if scheme in ("postgresql", "postgres") and importlib.util.find_spec("psycopg") is None:
+        if importlib.util.find_spec("psycopg2") is not None:
+            return f"postgresql+psycopg2://{rest}"
+    return url
 
 
 def open_study(storage, name, family, fixed=None, data_key=None, seed=0):
