@@ -13,10 +13,11 @@ import json
 import math
 import multiprocessing
 import os
+import queue
 import re
+import sqlite3
 import time
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -121,7 +122,7 @@ SEARCH_SPACES = MappingProxyType(
 )
 TUNABLE = (*CLASSICAL, NETWORK)
 # Families searched first when several processes share the work: the slowest ones.
-_COSTLIEST_FIRST = (NETWORK, "random_forest", "svm", "k_nearest_neighbours", "logistic_regression", "naive_bayes")
+_COSTLIEST_FIRST = ("random_forest", NETWORK, "svm", "k_nearest_neighbours", "logistic_regression", "naive_bayes")
 
 
 def suggest_params(family, trial, fixed=None):
@@ -209,7 +210,7 @@ def open_storage(url, shared=False):
     given, url = url, _with_installed_driver(url)
     engine_kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
     if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
-        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        _write_ahead_log(Path(url[len("sqlite:///"):]))
     if url.startswith("postgresql"):
         engine_kwargs = {"connect_args": {"connect_timeout": 10}}
     beats = {"heartbeat_interval": 60, "grace_period": 180} if shared else {}
@@ -228,17 +229,26 @@ def open_storage(url, shared=False):
         ) from None
 
 
+def _write_ahead_log(path):
+    """Put a SQLite file in write-ahead-log mode (it stays so): readers no longer block the writer,
+    so several processes on one study wait milliseconds for each other instead of lock timeouts."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(path, timeout=60)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+
+
 def _rdb_storage(url, engine_kwargs, beats, attempts=5):
     """RDBStorage, retried when workers starting together race to create Optuna's tables."""
-    from sqlalchemy.exc import IntegrityError
+    from sqlalchemy.exc import DatabaseError
 
     for attempt in range(attempts):
         try:
             with _quiet_optuna(), warnings.catch_warnings():
                 warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)  # heartbeats
                 return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, **beats)
-        except IntegrityError:  # another worker created the same table a moment earlier
-            if attempt == attempts - 1:
+        except DatabaseError as error:  # another worker created the same table a moment earlier
+            racing = any(word in str(error).lower() for word in ("already exists", "duplicate"))
+            if not racing or attempt == attempts - 1:
                 raise
             time.sleep(0.2 * (attempt + 1))
 
@@ -386,7 +396,8 @@ def tune_families(
 ):
     """Tune every family with the same budget, seed and splits; families run side by side.
 
-    With workers > 1 each family's study runs in its own process, one trial at a time, so the
+    With workers > 1 the families are shared out between this process and workers - 1 helper
+    processes; each study still runs one trial at a time with its own seeded sampler, so the
     results do not depend on the number of workers. With a storage URL each family is its own
     study, named study_name_for(family).
     """
@@ -406,10 +417,8 @@ def tune_families(
     if workers == 1:
         timed = {family: _timed_family(*job) for family, job in jobs.items()}
     else:
-        order = sorted(families, key=lambda f: _COSTLIEST_FIRST.index(f))
-        with ProcessPoolExecutor(workers, mp_context=_pool_context(), initializer=_init_worker) as pool:
-            futures = {family: pool.submit(_timed_family, *jobs[family]) for family in order}
-            timed = {family: futures[family].result() for family in families}
+        timed = _tune_in_processes(jobs, workers)
+        timed = {family: timed[family] for family in families}
     return TuningOutcome(
         results={family: result for family, (result, _) in timed.items()},
         seconds={family: seconds for family, (_, seconds) in timed.items()},
@@ -448,6 +457,7 @@ def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_t
     """
     _check_family(family)
     n_trials = check_budget(n_trials, where="--n-trials")
+    _init_worker()  # one thread per worker: several workers on one machine must not fight over cores
     storage = open_storage(storage_url, shared=True)
     study = open_study(storage, study_name, family, fixed, data_fingerprint(X_train, y_train, X_tune, y_tune), seed)
     study.sampler = optuna.samplers.TPESampler(seed=_trial_seed(seed, os.getpid()))
@@ -598,6 +608,57 @@ def _timed_family(*job):
     start = time.perf_counter()
     result = tune_family(*job[:7], storage=job[7], fixed=job[8])
     return result, round(time.perf_counter() - start, 3)
+
+
+def _tune_in_processes(jobs, workers):
+    """Tune families in `workers` processes: this one plus workers - 1 helpers, all taking the
+    next family (costliest first) from one queue, so this process works while the helpers start."""
+    context = _pool_context()
+    tasks, done = context.Queue(), context.Queue()
+    for family in sorted(jobs, key=_COSTLIEST_FIRST.index):
+        tasks.put(family)
+    for _ in range(workers):
+        tasks.put(None)  # one stop sign per process
+    helpers = [context.Process(target=_take_families, args=(tasks, done, jobs), daemon=True)
+               for _ in range(workers - 1)]
+    for helper in helpers:
+        helper.start()
+    try:
+        timed = {}
+        _take_families(tasks, timed, jobs, parent=True)
+        while len(timed) < len(jobs):
+            with contextlib.suppress(queue.Empty):
+                family, outcome = done.get(timeout=1.0)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                timed[family] = outcome
+                continue
+            if not any(helper.is_alive() for helper in helpers) and done.empty():
+                raise LabError("a tuning process stopped unexpectedly; rerun notebook 04 to resume the search.")
+        return timed
+    finally:
+        for helper in helpers:
+            if helper.is_alive():
+                helper.terminate()
+            helper.join()
+
+
+def _take_families(tasks, done, jobs, parent=False):
+    """Tune families from the queue until the stop sign; results go to `done` (a dict or a queue)."""
+    if not parent:
+        _init_worker()
+    while (family := tasks.get()) is not None:
+        try:
+            outcome = _timed_family(*jobs[family])
+        except BaseException as error:  # handed to the parent, which raises it
+            if parent:
+                raise
+            done.put((family, error))
+            return
+        if parent:
+            done[family] = outcome
+        else:
+            done.put((family, outcome))
 
 
 def _pool_context():
