@@ -17,6 +17,7 @@ from {{ cookiecutter.module_name }}.tuning import (
     best_family,
     build_model,
     check_fixed,
+    default_workers,
     fixed_params,
     hyperparameter_names,
     local_storage_url,
@@ -289,3 +290,10 @@ def test_score_spread_describes_all_trials_and_the_top_ones():
     assert spread["top_k"] == 3 and spread["top_k_mean"] == pytest.approx(0.8)
     assert spread["median"] == pytest.approx(0.75) and spread["q1"] < spread["q3"]
     assert score_spread([0.5])["std"] == 0.0
+
+
+def test_auto_workers_use_every_core_unless_the_search_is_small(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert default_workers("auto", n_trials=40) == 4 and default_workers(None) == 4
+    assert default_workers("auto", n_trials=6) == 1
+    assert default_workers(3, n_trials=6) == 3

@@ -484,9 +484,17 @@ def check_budget(n_trials, where="the tuning budget (n_trials in lab.yaml's prof
     return int(n_trials)
 
 
-def default_workers(setting="auto"):
-    """Processes for tuning families side by side: the CPU count for "auto", else the setting."""
-    return max(1, os.cpu_count() or 1) if setting in (None, "auto") else max(1, int(setting))
+AUTO_MIN_TRIALS = 10  # below this many trials per family, starting helper processes costs more than it saves
+
+
+def default_workers(setting="auto", n_trials=None):
+    """Processes for tuning families side by side: the setting, or for "auto" one per CPU core —
+    but just this one when each family has fewer than AUTO_MIN_TRIALS trials (a quick run)."""
+    if setting not in (None, "auto"):
+        return max(1, int(setting))
+    if n_trials is not None and int(n_trials) < AUTO_MIN_TRIALS:
+        return 1
+    return max(1, os.cpu_count() or 1)
 
 
 # results ----------------------------------------------------------------------------------------
