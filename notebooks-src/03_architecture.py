@@ -2,16 +2,18 @@
 # # 03 · Architecture — representation, a small network, sanity checks
 # **Tips 3 and 5** of Lee et al. (2022), PLoS Comput Biol 18(3): e1009803.
 #
-# The measurements in a table have no natural order, so the representation is the scaled
-# feature vector and the architecture a small multilayer perceptron (Tip 5). Start small
-# (Tip 3): a few thousand weights, fixed seeds and deterministic algorithms, and checks that
-# the network behaves before any tuning.
+# The representation and the architecture follow from the kind of data (`modality` in
+# `lab.yaml`, Tip 5): measurements in a table have no natural order, so each standardised
+# column is one input of a small multilayer perceptron. Start small (Tip 3): a few thousand
+# weights, fixed seeds and deterministic algorithms, and checks that the network behaves
+# before any tuning. Defaults matter too, so the same network is trained with two optimisers.
 #
 # **Checklist**
 # - [ ] initial loss close to ln(number of classes) — the network starts unbiased
+# - [ ] the network can memorise a tiny sample (if not, something is wired wrongly)
 # - [ ] parameter count compared with the number of training samples
-# - [ ] the training loss falls smoothly
-# - [ ] the device and the seeds are recorded
+# - [ ] training and validation losses fall; early stopping kept the best epoch
+# - [ ] the optimiser comparison read; the device and the seeds are recorded
 
 # %% tags=["parameters"]
 run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
@@ -20,58 +22,126 @@ profile = "quick"  # quick | full budgets
 overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
-import math
+import torch
 
 from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.evaluate import score_model
-from {{ cookiecutter.module_name }}.nets import make_network, pick_device, seed_everything
+from {{ cookiecutter.module_name }}.nets import (
+    architecture_for,
+    compare_optimizers,
+    expected_initial_loss,
+    fit_network,
+    make_network,
+    overfit_tiny_sample,
+    pick_device,
+    seed_everything,
+)
 from {{ cookiecutter.module_name }}.runs import Run
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
-device = pick_device()
+device = pick_device("auto")
+architecture = architecture_for(run.cfg.modality)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
+print(f"modality {run.cfg.modality}: {architecture.name}; representation: {architecture.representation}")
+print(f"device {device}, seed {run.seed}, deterministic algorithms {torch.are_deterministic_algorithms_enabled()}")
+
+# %% [markdown]
+# ## The starting network
+# Trained on the training split with the settings in `lab.yaml`. Early stopping watches the
+# loss on the tune split after every epoch and keeps the weights of the best epoch.
+
+# %%
 spec = run.cfg.network
 params = {
-    "hidden": tuple(spec.hidden),
+    "hidden": list(spec.hidden),
     "lr": spec.learning_rate,
     "batch_size": spec.batch_size,
     "dropout": spec.dropout,
     "optimizer": spec.optimizer,
     "epochs": run.budget.epochs,
     "device": device,
+    "early_stopping": True,
 }
-network = make_network(X_train, params, seed=run.seed).fit(X_train, y_train)
+network = fit_network(make_network(X_train, params, seed=run.seed), X_train, y_train, (X_tune, y_tune))
 net = network.named_steps["model"]
-
-# %%
 n_classes = len(net.classes_)
 checks = {
     "device": device,
     "seed": run.seed,
+    "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),
     "parameters": int(net.n_parameters_),
     "training_samples": len(y_train),
     "parameters_per_sample": net.n_parameters_ / len(y_train),
     "initial_loss": net.initial_loss_,
-    "expected_initial_loss": math.log(n_classes),
+    "expected_initial_loss": expected_initial_loss(n_classes),
     "final_train_loss": net.history_[-1]["train_loss"],
+    "best_epoch": net.best_epoch_,
+    "stopped_epoch": net.stopped_epoch_,
     "train_score": score_model(network, X_train, y_train),
     "tune_score": score_model(network, X_tune, y_tune),
 }
-checks["initial_loss_ok"] = abs(checks["initial_loss"] - checks["expected_initial_loss"]) < 0.25 * checks["expected_initial_loss"]
+gap = abs(checks["initial_loss"] - checks["expected_initial_loss"])
+checks["initial_loss_ok"] = gap < 0.25 * checks["expected_initial_loss"]
 for key, value in checks.items():
     print(f"{key:>24}: {value:.4g}" if isinstance(value, float) else f"{key:>24}: {value}")
 
 # %%
-figure = plots.loss_curve(net.history_, reference=checks["expected_initial_loss"])
+figure = plots.loss_curve(net.history_, reference=checks["expected_initial_loss"], best_epoch=net.best_epoch_)
 run.save_figure(figure, "03_loss_curve")
-run.save_artifact("03_architecture", {"params": params, "checks": checks, "history": net.history_})
 figure
+
+# %% [markdown]
+# ## Can it memorise a tiny sample?
+# With 32 training samples, no dropout and no weight decay, a working network reaches about
+# 100% training accuracy. If it cannot, look for a bug before tuning anything.
+
+# %%
+tiny = overfit_tiny_sample(X_train, y_train, params, seed=run.seed, n_samples=32)
+checks["overfit_tiny_sample_ok"] = tiny["passed"]
+print(f"{tiny['n_samples']} samples, {tiny['epochs']} epochs: training accuracy {tiny['train_accuracy']:.3f} "
+      f"(target {tiny['target_accuracy']}), final loss {tiny['final_train_loss']:.4f}")
+
+# %% [markdown]
+# ## Do the defaults matter? Adam against SGD with momentum
+# Same network, seed, learning rate and number of epochs; only the optimiser changes.
+
+# %%
+optimizers = compare_optimizers(X_train, y_train, X_tune, y_tune, {**params, "early_stopping": False}, seed=run.seed)
+for name, result in optimizers.items():
+    print(f"{name:>5}: final training loss {result['final_train_loss']:.4f}, final validation loss "
+          f"{result['final_val_loss']:.4f}, best tune ROC-AUC {result['best_val_score']:.4f}")
+figure = plots.optimizer_curves(optimizers, reference=checks["expected_initial_loss"])
+run.save_figure(figure, "03_optimizers")
+figure
+
+# %%
+run.save_artifact(
+    "03_architecture",
+    {
+        "modality": run.cfg.modality,
+        "architecture": architecture.name,
+        "representation": architecture.representation,
+        "params": params,
+        "checks": checks,
+        "early_stopping": {
+            "monitor": "loss on the tune split",
+            "patience": net.patience,
+            "best_epoch": net.best_epoch_,
+            "stopped_epoch": net.stopped_epoch_,
+            "max_epochs": params["epochs"],
+        },
+        "overfit_tiny_sample": {k: v for k, v in tiny.items() if k != "history"},
+        "optimizers": {name: {k: v for k, v in r.items() if k != "history"} for name, r in optimizers.items()},
+        "history": net.history_,
+    },
+)
 
 # %% [markdown]
 # ## Your conclusion
 # *Is the network small enough for the number of samples? Did the loss start where it
-# should and fall without jumps? What would you change before tuning?*
+# should and fall without jumps? Which optimiser would you keep, and what would you change
+# before tuning?*
 #
 # …

@@ -9,8 +9,11 @@ from {{ cookiecutter.module_name }}.baselines import (
     make_baselines,
     make_estimator,
     make_model,
+    parameter_names,
+    shared_preprocessing,
 )
 from {{ cookiecutter.module_name }}.errors import LabError
+from {{ cookiecutter.module_name }}.nets import make_network
 
 
 def _three_class(n=150, seed=0):
@@ -76,3 +79,22 @@ def test_unknown_family_and_parameter_are_lab_errors():
         make_estimator("random_forest", {"n_trees": 10})
     with pytest.raises(LabError, match="kernel_size"):
         make_estimator("svm", {"kernel_size": 3})
+
+
+def test_every_baseline_and_the_network_share_one_training_only_preprocessor():
+    frame, y = _three_class()
+    models = {**make_baselines(frame, seed=0), "network": make_network(frame, {"epochs": 1})}
+    assert shared_preprocessing(models)
+    other = make_model("svm", frame.drop(columns=["tissue"]))
+    assert not shared_preprocessing({**models, "other": other})
+    fitted = make_model("logistic_regression", frame).fit(frame.iloc[:50], y[:50])
+    medians = fitted.named_steps["prep"].named_transformers_["numeric"].named_steps["impute"].statistics_
+    assert np.allclose(medians, frame.iloc[:50, :5].median().to_numpy())  # learned from the training rows only
+
+
+def test_parameter_names_list_what_a_family_accepts():
+    assert "n_estimators" in parameter_names("random_forest")
+    assert {"C", "gamma", "method", "cv"} <= set(parameter_names("svm"))
+    assert "estimator" not in parameter_names("svm")
+    with pytest.raises(LabError, match="unknown model family"):
+        parameter_names("xgboost")

@@ -1,5 +1,8 @@
+import json
 import subprocess
 import sys
+
+import optuna
 
 from {{ cookiecutter.module_name }}.cli import main
 
@@ -47,3 +50,38 @@ def test_split_command_shows_makes_and_guards_the_recorded_split(project, capsys
     assert main(["--config", config, "check"]) == 2
     err = capsys.readouterr().err
     assert "other settings" in err and "split --new" in err and err.count("\n") == 1
+
+
+def test_tune_adds_trials_to_a_shared_study_and_refuses_another_family_on_it(project, capsys, tmp_path):
+    config = str(project / "lab.yaml")
+    storage = f"sqlite:///{tmp_path / 'shared.db'}"
+    base = ["--config", config, "tune", "--storage", storage, "--study", "nb", "--family", "naive_bayes"]
+    assert main([*base, "--n-trials", "2"]) == 0
+    assert "ran 2 trial(s)" in capsys.readouterr().out
+    assert main([*base, "--n-trials", "3", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["n_trials"] == 5 and result["worker_trials"] == [2, 3, 4]
+    study = optuna.load_study(study_name="nb", storage=storage)
+    assert study.user_attrs["family"] == "naive_bayes" and len(study.trials) == 5
+    assert study.best_value == result["best_score"]
+    other = ["--config", config, "tune", "--storage", storage, "--study", "nb", "--family", "svm", "--n-trials", "1"]
+    assert main(other) == 2
+    err = capsys.readouterr().err
+    assert "study 'nb' already exists with another model family" in err and err.count("\n") == 1
+
+
+def test_tune_bad_input_is_one_line(project, capsys):
+    config = str(project / "lab.yaml")
+    unreachable = ["--config", config, "tune", "--storage", "postgresql://lab:hunter2@127.0.0.1:9/optuna",
+                   "--study", "s", "--n-trials", "1", "--family", "naive_bayes"]
+    assert main(unreachable) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot open the tuning storage postgresql://lab:***@127.0.0.1:9/optuna")
+    assert "hunter2" not in err and "Traceback" not in err and err.count("\n") == 1
+    zero = ["--config", config, "tune", "--storage", "sqlite:///x.db", "--study", "s", "--n-trials", "0"]
+    assert main(zero) == 2
+    assert "--n-trials must be a whole number of at least 1" in capsys.readouterr().err
+    family = ["--config", config, "tune", "--storage", "sqlite:///x.db", "--study", "s", "--n-trials", "1",
+              "--family", "prior"]
+    assert main(family) == 2
+    assert "not among lab.yaml's tuning.families" in capsys.readouterr().err

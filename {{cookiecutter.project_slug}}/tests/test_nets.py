@@ -7,13 +7,20 @@ import pytest
 import torch
 from sklearn.base import clone
 from sklearn.datasets import make_classification
+from sklearn.inspection import permutation_importance
+from sklearn.model_selection import learning_curve
 
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.nets import (
     MLP,
     TorchMLPClassifier,
+    architecture_for,
+    compare_optimizers,
     count_parameters,
+    expected_initial_loss,
+    fit_network,
     make_network,
+    overfit_tiny_sample,
     pick_device,
     seed_everything,
 )
@@ -141,3 +148,92 @@ def test_bad_inputs_and_settings_are_lab_errors():
         fitted.predict_proba(X[:, :3])
     with pytest.raises(LabError, match="layers"):
         make_network(pd.DataFrame(X), {"layers": 2})
+
+
+def _frames(n=160, seed=0):
+    X, y = _binary(n, seed)
+    frame = pd.DataFrame(X, columns=[f"g{i}" for i in range(X.shape[1])])
+    return frame.iloc[:110], y[:110], frame.iloc[110:].reset_index(drop=True), y[110:]
+
+
+def test_early_stopping_keeps_the_best_epoch_and_refitting_that_many_epochs_gives_the_same_weights():
+    X_train, y_train, X_tune, y_tune = _frames()
+    settings = {"hidden": [16], "lr": 3e-2, "epochs": 80, "early_stopping": True, "patience": 5}
+    stopped = fit_network(make_network(X_train, settings, seed=1), X_train, y_train, (X_tune, y_tune))[-1]
+    assert stopped.validation_source_ == "validation_data"
+    assert stopped.best_epoch_ < stopped.stopped_epoch_ < 80  # stopped early, patience epochs after the best
+    assert stopped.stopped_epoch_ - stopped.best_epoch_ == 5
+    losses = [h["val_loss"] for h in stopped.history_]
+    assert stopped.best_epoch_ == int(np.argmin(losses)) + 1
+    plain = make_network(X_train, {**settings, "early_stopping": False, "epochs": stopped.best_epoch_}, seed=1)
+    again = plain.fit(X_train, y_train)[-1]
+    a, b = stopped.module_.state_dict(), again.module_.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_plain_fit_with_early_stopping_uses_a_stratified_holdout():
+    X, y = _binary(n=200)
+    clf = TorchMLPClassifier(hidden=(8,), epochs=40, early_stopping=True, patience=3, validation_fraction=0.25)
+    clf.fit(X, y)
+    assert clf.validation_source_ == "holdout"
+    assert {"val_loss", "val_score"} <= set(clf.history_[0])
+    assert 1 <= clf.best_epoch_ <= clf.stopped_epoch_ <= 40
+    without = TorchMLPClassifier(hidden=(8,), epochs=3).fit(X, y)
+    assert without.validation_source_ is None and "val_loss" not in without.history_[0]
+
+
+def test_fit_network_preprocesses_the_validation_rows_and_on_evaluate_can_stop_training():
+    X_train, y_train, X_tune, y_tune = _frames()
+    X_tune = X_tune.copy()
+    X_tune.loc[0, "g0"] = np.nan  # raw rows: only the fitted imputer makes them usable
+    seen = []
+
+    def stop_at_three(epoch, record):
+        seen.append((epoch, record["val_score"]))
+        if epoch == 3:
+            raise KeyboardInterrupt
+
+    model = make_network(X_train, {"hidden": [8], "epochs": 10}, seed=0)
+    with pytest.raises(KeyboardInterrupt):
+        fit_network(model, X_train, y_train, (X_tune, y_tune), on_evaluate=stop_at_three)
+    assert [epoch for epoch, _ in seen] == [1, 2, 3]
+    assert all(0.0 <= score <= 1.0 for _, score in seen)
+
+
+def test_network_works_with_sklearn_tools():
+    X, y = _binary(n=150)
+    frame = pd.DataFrame(X, columns=[f"g{i}" for i in range(X.shape[1])])
+    model = make_network(frame, {"hidden": [8], "epochs": 3, "early_stopping": True}, seed=0)
+    sizes, train_scores, _ = learning_curve(clone(model), frame, y, train_sizes=[0.5, 1.0], cv=2)
+    assert list(sizes) == [37, 75] and train_scores.shape == (2, 2)
+    fitted = clone(model).fit(frame, y)
+    importance = permutation_importance(fitted, frame, y, n_repeats=2, random_state=0)
+    assert importance.importances_mean.shape == (X.shape[1],)
+    assert fitted.get_params()["model__patience"] == 10
+
+
+def test_architecture_is_chosen_by_modality():
+    assert architecture_for("tabular").estimator is TorchMLPClassifier
+    assert "MLP" in architecture_for("tabular").name
+    with pytest.raises(LabError, match="modality.*sequence.*tabular"):
+        architecture_for("sequence")
+    with pytest.raises(LabError, match="modality"):
+        make_network(pd.DataFrame({"a": [1.0]}), modality="image")
+
+
+def test_sanity_checks_overfit_a_tiny_sample_and_compare_optimizers():
+    X_train, y_train, X_tune, y_tune = _frames()
+    tiny = overfit_tiny_sample(X_train, y_train, {"hidden": [32], "lr": 1e-2}, seed=0, n_samples=24, epochs=200)
+    assert tiny["n_samples"] == 24 and tiny["passed"] and tiny["train_accuracy"] == 1.0
+    assert tiny["final_train_loss"] < 0.1
+    assert expected_initial_loss(2) == pytest.approx(math.log(2))
+    compared = compare_optimizers(X_train, y_train, X_tune, y_tune, {"hidden": [8], "epochs": 6}, seed=0)
+    assert set(compared) == {"adam", "sgd"}
+    assert all(len(r["history"]) == 6 and "val_loss" in r["history"][-1] for r in compared.values())
+    assert compared["adam"]["final_train_loss"] != compared["sgd"]["final_train_loss"]
+
+
+def test_validation_labels_unseen_in_training_are_refused():
+    X, y = _binary()
+    with pytest.raises(LabError, match="validation labels"):
+        TorchMLPClassifier(epochs=1).fit(X, y, validation_data=(X[:5], np.array(["x"] * 5, dtype=object)))

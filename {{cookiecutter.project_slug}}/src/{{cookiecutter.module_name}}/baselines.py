@@ -35,19 +35,11 @@ def make_estimator(family, params=None, seed=0):
 
     Defaults are modest so a laptop fits them in seconds; `seed` fixes every random choice.
     """
-    builders = {
-        PRIOR: _prior,
-        "logistic_regression": _logistic_regression,
-        "random_forest": _random_forest,
-        "k_nearest_neighbours": _k_nearest_neighbours,
-        "naive_bayes": _naive_bayes,
-        "svm": _svm,
-    }
-    if family not in builders:
+    if family not in _BUILDERS:
         raise LabError(
             f"unknown model family '{family}'; choose one of {', '.join(FAMILIES)}."
         )
-    return builders[family](dict(params or {}), seed)
+    return _BUILDERS[family](dict(params or {}), seed)
 
 
 def make_model(family, X, params=None, seed=0):
@@ -67,6 +59,14 @@ def make_baselines(X, seed=0):
     The prior model predicts class frequencies only: any model must clear it to claim skill.
     """
     return {family: make_model(family, X, seed=seed) for family in FAMILIES}
+
+
+def shared_preprocessing(models):
+    """True when every pipeline starts with the same unfitted preprocessor (same steps, same columns).
+
+    Like-for-like comparison (Tip 2): no model gets better data handling than another.
+    """
+    return len({repr(model[:-1]) for model in models.values()}) == 1
 
 
 def _prior(params, seed):
@@ -98,14 +98,36 @@ def _svm(params, seed):
     return _apply(calibrated, outer, "svm")
 
 
+def parameter_names(family):
+    """Hyperparameter names a family accepts (for the SVM, the SVC's plus the calibration's)."""
+    if family not in FAMILIES:
+        raise LabError(f"unknown model family '{family}'; choose one of {', '.join(FAMILIES)}.")
+    names = set(_bare(family).get_params(deep=False))
+    if family == "svm":
+        names = set(SVC().get_params(deep=False)) | set(_CALIBRATION_PARAMS)
+    return sorted(names - {"estimator"})
+
+
+def _bare(family):
+    return _BUILDERS[family]({}, 0)
+
+
 def _apply(estimator, params, family):
     valid = estimator.get_params(deep=False)
     unknown = sorted(k for k in params if k not in valid)
     if unknown:
-        allowed = sorted(set(valid) | (set(_CALIBRATION_PARAMS) if family == "svm" else set()))
-        allowed = [a for a in allowed if a not in ("estimator",)]
         raise LabError(
             f"model family '{family}' has no parameter {', '.join(map(repr, unknown))}; "
-            f"use one of {', '.join(allowed)}."
+            f"use one of {', '.join(parameter_names(family))}."
         )
     return estimator.set_params(**params)
+
+
+_BUILDERS = {
+    PRIOR: _prior,
+    "logistic_regression": _logistic_regression,
+    "random_forest": _random_forest,
+    "k_nearest_neighbours": _k_nearest_neighbours,
+    "naive_bayes": _naive_bayes,
+    "svm": _svm,
+}

@@ -1,4 +1,4 @@
-"""Command line: `<module> run`, `check`, `data add|accept`, `split`, `report`, `release`.
+"""Command line: `<module> run`, `check`, `data add|accept`, `split`, `tune`, `report`, `release`.
 
 User mistakes print one sentence and exit with status 2; a failing notebook exits with 1.
 Heavy imports (papermill, torch) happen only inside the commands that need them.
@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     split = commands.add_parser("split", help="show the recorded train/tune/test split, or make a new one")
     split.add_argument("--new", action="store_true",
                        help="make a new split from lab.yaml's settings (this changes the test set)")
+    _add_tune_parser(commands)
     report = commands.add_parser("report", help="build the run's report: index.html, model card, DOME, datasheet")
     report.add_argument("--run", type=Path, metavar="RUN_DIR",
                         help="the run folder to report on (default: the newest under reports/runs/)")
@@ -71,8 +72,29 @@ def _cmd_release(args) -> int:
     from .release import release
 
     out = release(args.config, args.run, args.out, COMMAND)
-    print(f"released into {out} (models, release.json, register snapshot)")
+    print(f"released into {out} (models, model card, release.json, register snapshot)")
     return 0
+
+
+def _add_tune_parser(commands) -> None:
+    tune = commands.add_parser(
+        "tune",
+        help="add trials to one shared Optuna study; start it in several processes or on several machines",
+        description="Run N trials of one model family against a study in a shared database. Start the same "
+        "command in several processes or on several machines: they all work on the one study.",
+    )
+    tune.add_argument("--storage", required=True, metavar="URL",
+                      help="database URL, e.g. postgresql://user:password@host:5432/db or sqlite:///tuning.sqlite3")
+    tune.add_argument("--study", required=True, metavar="NAME", help="study name; every worker of one search uses it")
+    tune.add_argument("--n-trials", type=int, required=True, metavar="K", help="trials this worker runs")
+    tune.add_argument("--family", default="network", metavar="F",
+                      help="model family to tune (default: network); one of lab.yaml's tuning families")
+    tune.add_argument("--profile", choices=("quick", "full"), help="budget profile (default: lab.yaml's 'profile')")
+    tune.add_argument("-p", dest="params", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a lab.yaml field, e.g. -p seed=7")
+    tune.add_argument("--run-dir", type=Path,
+                      help="use the split recorded in this run (default: the project's split in data/splits/)")
+    tune.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
 
 def _overrides(params: list[str]) -> dict:
@@ -187,6 +209,55 @@ def _cmd_split(args) -> int:
     return 0
 
 
+def _tuning_rows(args, overrides: dict):
+    """Training and tune rows: from a run's split, else the project's recorded split (made as notebook 01 would)."""
+    from .runs import Run
+
+    if args.run_dir is not None:
+        run = Run.open(args.run_dir, args.config, args.profile, overrides)
+        return run.cfg, (*run.part("train"), *run.part("tune"))
+    from .config import load_config, project_root
+    from .data import load_dataset
+    from .provenance import verify_inputs
+    from .splits import load_or_make_split
+
+    if args.profile:
+        overrides.setdefault("profile", args.profile)
+    cfg = load_config(args.config, overrides)
+    root = project_root(args.config)
+    sha = verify_inputs(root, [cfg.data.path], COMMAND)[cfg.data.path]
+    data = load_dataset(cfg, root)
+    split, _, _ = load_or_make_split(cfg, root, data, sha, COMMAND)
+    rows = [split.train, split.tune]
+    return cfg, tuple(item for r in rows for item in (data.X.iloc[r].reset_index(drop=True), data.y[r]))
+
+
+def _cmd_tune(args) -> int:
+    import json
+
+    from .tuning import check_budget, fixed_params, mask_url, tune_shared
+
+    check_budget(args.n_trials, where="--n-trials")
+    overrides = _overrides(args.params)
+    cfg, (X_train, y_train, X_tune, y_tune) = _tuning_rows(args, overrides)
+    if args.family not in cfg.tuning.families:
+        raise LabError(
+            f"--family {args.family} is not among lab.yaml's tuning.families; "
+            f"use one of {', '.join(cfg.tuning.families)}"
+        )
+    fixed = fixed_params(cfg).get(args.family)
+    result = tune_shared(args.storage, args.study, args.family, args.n_trials, X_train, y_train, X_tune, y_tune,
+                         cfg.seed, fixed)
+    if args.json:
+        print(json.dumps(result, sort_keys=True, default=str))
+        return 0
+    print(f"this worker ran {len(result['worker_trials'])} trial(s) (numbers {result['worker_trials']}) of study "
+          f"'{args.study}' ({args.family}) in {mask_url(args.storage)}; the study now holds {result['n_trials']} "
+          f"finished trial(s); best tune ROC-AUC {result['best_score']:.4f} (trial {result['best_trial']}) "
+          f"with {result['best_params']}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handlers = {
@@ -194,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         "check": _cmd_check,
         "data": _cmd_data,
         "split": _cmd_split,
+        "tune": _cmd_tune,
         "report": _cmd_report,
         "release": _cmd_release,
     }

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import LabError, explain_field_error
 
@@ -111,6 +111,68 @@ class Ethics(_Strict):
     imbalance_ratio: float = Field(default=4.0, gt=1)  # largest / smallest class beyond this is flagged
 
 
+TUNABLE_FAMILIES = (
+    "logistic_regression",
+    "random_forest",
+    "k_nearest_neighbours",
+    "naive_bayes",
+    "svm",
+    "network",
+)
+Family = Literal[
+    "logistic_regression", "random_forest", "k_nearest_neighbours", "naive_bayes", "svm", "network"
+]
+
+
+class TuningSpec(_Strict):
+    """Which model families notebook 04 tunes (all with the same budget) and how."""
+
+    families: list[Family] = Field(default_factory=lambda: list(TUNABLE_FAMILIES), min_length=1)
+    workers: int | Literal["auto"] = "auto"
+    fixed: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("families")
+    @classmethod
+    def _no_repeats(cls, families: list[str]) -> list[str]:
+        repeated = sorted({f for f in families if families.count(f) > 1})
+        if repeated:
+            raise ValueError(f"must list each family once ({', '.join(repeated)} appears twice)")
+        return families
+
+    @field_validator("workers", mode="before")
+    @classmethod
+    def _positive_workers(cls, workers: Any) -> Any:
+        if workers != "auto" and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+            raise ValueError("must be auto or a whole number of at least 1")
+        return workers
+
+    @field_validator("fixed", mode="before")
+    @classmethod
+    def _known_hyperparameters(cls, fixed: Any) -> Any:
+        if not isinstance(fixed, dict):
+            return fixed
+        for family, params in fixed.items():
+            if family not in TUNABLE_FAMILIES:
+                raise ValueError(
+                    f"model family '{family}' is not one that is tuned; use one of {', '.join(TUNABLE_FAMILIES)}"
+                )
+            if params is None:
+                continue
+            if not isinstance(params, dict):
+                raise ValueError(f"the entry for {family} must map hyperparameter names to values")
+            if params:
+                from .tuning import hyperparameter_names  # heavy (scikit-learn, torch); only when needed
+
+                valid = hyperparameter_names(family)
+                unknown = sorted(set(params) - set(valid))
+                if unknown:
+                    raise ValueError(
+                        f"{family} has no hyperparameter {', '.join(map(repr, unknown))}; "
+                        f"use one of {', '.join(valid)}"
+                    )
+        return {family: dict(params or {}) for family, params in fixed.items()}
+
+
 class Config(_Strict):
     study: Study
     data: DataSpec
@@ -125,6 +187,7 @@ class Config(_Strict):
     test_set: HeldOutSpec = HeldOutSpec()
     interpretation: Interpretation = Field(default_factory=Interpretation)
     ethics: Ethics = Field(default_factory=Ethics)
+    tuning: TuningSpec = Field(default_factory=TuningSpec)
 
     @model_validator(mode="after")
     def _profile_defined(self) -> Config:

@@ -4,21 +4,27 @@ Start small: a multilayer perceptron over the preprocessed table, trained determ
 so two runs with the same seed give bit-identical weights, and usable in Pipeline and clone.
 """
 
+import math
 import os
 import random
+from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .errors import LabError
+from .evaluate import primary_score
 from .preprocess import make_preprocessor
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 OPTIMIZERS = ("adam", "sgd")
+SGD_MOMENTUM = 0.9
 _PREDICT_CHUNK = 8192
 
 
@@ -91,10 +97,14 @@ class MLP(nn.Module):
 
 
 class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
-    """scikit-learn classifier wrapping MLP, trained with a seeded mini-batch loop.
+    """scikit-learn classifier wrapping MLP, trained with a seeded mini-batch loop over tensors.
 
-    Takes the numeric array a preprocessor produces; records the loss per epoch, the loss of
-    the untrained network and the parameter count for the sanity checks of notebook 03.
+    Records the loss per epoch, the loss of the untrained network and the parameter count for
+    the sanity checks of notebook 03. Early stopping watches the validation loss: on the rows
+    passed as `fit(..., validation_data=(X_val, y_val))` (the tune split), or else on a seeded,
+    stratified holdout of `validation_fraction` of the training rows, so plain `fit(X, y)` —
+    as clone, learning_curve and permutation_importance call it — works too. The weights of
+    the best epoch are restored and that epoch is kept in `best_epoch_`.
     """
 
     def __init__(
@@ -108,6 +118,9 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         optimizer="adam",
         seed=0,
         device="cpu",
+        early_stopping=False,
+        patience=10,
+        validation_fraction=0.2,
     ):
         self.hidden = hidden
         self.dropout = dropout
@@ -118,11 +131,16 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.optimizer = optimizer
         self.seed = seed
         self.device = device
+        self.early_stopping = early_stopping
+        self.patience = patience
+        self.validation_fraction = validation_fraction
 
-    def fit(self, X, y):
+    def fit(self, X, y, validation_data=None, on_evaluate=None):
         """Train the network on X (numeric array) and y (labels) from a fixed seed.
 
-        Returns self; history_, initial_loss_ and n_parameters_ describe the training run.
+        `validation_data` = (X_val, y_val), already preprocessed, is scored after every epoch
+        (`val_loss`, `val_score` in history_); `on_evaluate(epoch, record)` is then called and may
+        raise to stop training (tuning uses it to prune). Returns self.
         """
         self._check_settings()
         features = _as_matrix(X)
@@ -131,9 +149,10 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
             raise LabError("the training labels hold only one class; a classifier needs at least two.")
         self.n_features_in_ = features.shape[1]
         self.device_ = pick_device(self.device)
+        features, codes, validation = self._validation_rows(features, codes, validation_data)
         with torch.random.fork_rng(devices=_rng_devices(self.device_)):
             torch.manual_seed(int(self.seed))
-            self._train(features, codes)
+            self._train(features, codes, validation, on_evaluate)
         return self
 
     def predict_proba(self, X):
@@ -142,12 +161,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         Binary networks emit one logit (sigmoid); multiclass ones emit one per class (softmax).
         """
         check_is_fitted(self, "module_")
-        features = _as_matrix(X)
-        if features.shape[1] != self.n_features_in_:
-            raise LabError(
-                f"the network was trained on {self.n_features_in_} features but got "
-                f"{features.shape[1]}; use the same preprocessing for training and prediction."
-            )
+        features = self._checked_features(X)
         logits = self._logits(torch.as_tensor(features))
         return self._probabilities(logits).astype(np.float64)
 
@@ -155,12 +169,18 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         """Most probable class for each row of X."""
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
+    # settings ------------------------------------------------------------------------------
     def _check_settings(self):
         if str(self.optimizer).lower() not in OPTIMIZERS:
             raise LabError(f"unknown optimizer '{self.optimizer}'; choose one of {', '.join(OPTIMIZERS)}.")
         if int(self.batch_size) < 1 or int(self.epochs) < 0:
             raise LabError(
                 "network batch_size must be at least 1 and epochs at least 0; correct them in lab.yaml."
+            )
+        if int(self.patience) < 1 or not 0.0 < float(self.validation_fraction) < 1.0:
+            raise LabError(
+                "network patience must be at least 1 epoch and validation_fraction lie in (0, 1); "
+                "correct them in lab.yaml."
             )
         self._hidden_sizes()
         if not 0.0 <= float(self.dropout) < 1.0:
@@ -175,39 +195,112 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         return tuple(int(s) for s in sizes)
 
-    def _train(self, features, codes):
+    def _checked_features(self, X):
+        features = _as_matrix(X)
+        if features.shape[1] != self.n_features_in_:
+            raise LabError(
+                f"the network was trained on {self.n_features_in_} features but got "
+                f"{features.shape[1]}; use the same preprocessing for training and prediction."
+            )
+        return features
+
+    def _validation_rows(self, features, codes, validation_data):
+        """Training rows and (features, codes) to validate on, or None when nothing is watched."""
+        if validation_data is not None:
+            X_val, y_val = validation_data
+            val_features = self._checked_features(X_val)
+            labels = _as_labels(y_val, len(val_features))
+            unknown = sorted(set(labels.tolist()) - set(self.classes_.tolist()), key=str)
+            if unknown:
+                raise LabError(
+                    f"validation labels {', '.join(map(str, unknown))} were not seen in training; "
+                    "make sure every class appears in the training split."
+                )
+            self.validation_source_ = "validation_data"
+            return features, codes, (val_features, np.searchsorted(self.classes_, labels))
+        if not self.early_stopping:
+            self.validation_source_ = None
+            return features, codes, None
+        keep, held = train_test_split(
+            np.arange(len(codes)), test_size=float(self.validation_fraction), stratify=codes,
+            random_state=int(self.seed),
+        )
+        keep, held = np.sort(keep), np.sort(held)
+        self.validation_source_ = "holdout"
+        return features[keep], codes[keep], (features[held], codes[held])
+
+    # training ------------------------------------------------------------------------------
+    def _train(self, features, codes, validation, on_evaluate):
         binary = len(self.classes_) == 2
         device = torch.device(self.device_)
-        X_t = torch.as_tensor(features, device=device)
-        y_t = torch.as_tensor(codes, device=device)
-        y_t = y_t.to(torch.float32).unsqueeze(1) if binary else y_t.to(torch.long)
+        X_t, y_t = torch.as_tensor(features, device=device), self._targets(codes, device)
         self.module_ = MLP(
             features.shape[1], self._hidden_sizes(), 1 if binary else len(self.classes_), float(self.dropout)
         ).to(device)
         self.n_parameters_ = count_parameters(self.module_)
         loss_fn = nn.BCEWithLogitsLoss() if binary else nn.CrossEntropyLoss()
         self.initial_loss_ = self._full_loss(X_t, y_t, loss_fn)
+        watch = None
+        if validation is not None:
+            watch = (torch.as_tensor(validation[0], device=device), self._targets(validation[1], device),
+                     self.classes_[validation[1]])
         optimizer = self._make_optimizer()
         generator = torch.Generator().manual_seed(int(self.seed))
-        self.history_ = [
-            {"epoch": epoch + 1, "train_loss": self._run_epoch(X_t, y_t, loss_fn, optimizer, generator)}
-            for epoch in range(int(self.epochs))
-        ]
+        batch_sizes = torch.tensor([len(b) for b in torch.arange(len(X_t)).split(int(self.batch_size))],
+                                   dtype=torch.float32, device=device)
+        self.history_, self.best_epoch_, best = [], None, (math.inf, None)
+        for epoch in range(1, int(self.epochs) + 1):
+            record = {"epoch": epoch, "train_loss": self._run_epoch(X_t, y_t, loss_fn, optimizer, generator,
+                                                                     batch_sizes)}
+            self.history_.append(record)
+            if watch is None:
+                continue
+            record.update(self._evaluate(watch, loss_fn))
+            if record["val_loss"] < best[0]:
+                best = (record["val_loss"], self._copy_weights() if self.early_stopping else None)
+                self.best_epoch_ = epoch
+            if on_evaluate is not None:
+                on_evaluate(epoch, record)
+            if self.early_stopping and self.best_epoch_ is not None and epoch - self.best_epoch_ >= int(self.patience):
+                break
+        self.stopped_epoch_ = len(self.history_)
+        if self.early_stopping and best[1] is not None:
+            self.module_.load_state_dict(best[1])
         self.module_.eval()
 
-    def _run_epoch(self, X_t, y_t, loss_fn, optimizer, generator):
-        self.module_.train()
+    def _targets(self, codes, device):
+        y_t = torch.as_tensor(np.asarray(codes), device=device)
+        return y_t.to(torch.float32).unsqueeze(1) if len(self.classes_) == 2 else y_t.to(torch.long)
+
+    def _run_epoch(self, X_t, y_t, loss_fn, optimizer, generator, batch_sizes):
+        """One pass over shuffled in-memory tensors: views of one permuted copy, no per-sample indexing."""
+        module = self.module_
+        module.train()
         order = torch.randperm(len(X_t), generator=generator).to(X_t.device)
-        X_s, y_s = X_t[order], y_t[order]
-        size, total = int(self.batch_size), 0.0
-        for start in range(0, len(X_s), size):
-            xb, yb = X_s[start : start + size], y_s[start : start + size]
+        size = int(self.batch_size)
+        losses = []
+        for xb, yb in zip(X_t[order].split(size), y_t[order].split(size), strict=True):
             optimizer.zero_grad(set_to_none=True)
-            loss = loss_fn(self.module_(xb), yb)
+            loss = loss_fn(module(xb), yb)
             loss.backward()
             optimizer.step()
-            total += loss.item() * len(xb)
-        return total / len(X_s)
+            losses.append(loss.detach())
+        if not losses:
+            return float("nan")
+        return float(torch.dot(torch.stack(losses), batch_sizes) / len(X_t))  # one sync per epoch
+
+    def _evaluate(self, watch, loss_fn):
+        X_val, y_val, labels = watch
+        self.module_.eval()
+        with torch.no_grad():
+            logits = self.module_(X_val)
+            loss = float(loss_fn(logits, y_val).item())
+        proba = self._probabilities(logits.cpu())
+        score = primary_score(labels, proba, self.classes_) if len(np.unique(labels)) > 1 else float("nan")
+        return {"val_loss": loss, "val_score": score}
+
+    def _copy_weights(self):
+        return {key: value.detach().clone() for key, value in self.module_.state_dict().items()}
 
     def _full_loss(self, X_t, y_t, loss_fn):
         self.module_.eval()
@@ -215,11 +308,12 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
             return float(loss_fn(self.module_(X_t), y_t).item())
 
     def _make_optimizer(self):
-        params = self.module_.parameters()
+        params = list(self.module_.parameters())
         lr, decay = float(self.lr), float(self.weight_decay)
+        fused = _fused_supported(self.device_)  # one kernel per step: same maths, less Python
         if str(self.optimizer).lower() == "sgd":
-            return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=decay)
-        return torch.optim.Adam(params, lr=lr, weight_decay=decay)
+            return torch.optim.SGD(params, lr=lr, momentum=SGD_MOMENTUM, weight_decay=decay, fused=fused)
+        return torch.optim.Adam(params, lr=lr, weight_decay=decay, fused=fused)
 
     def _logits(self, X_t):
         self.module_.eval()
@@ -240,21 +334,126 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         return torch.softmax(logits, dim=1).numpy()
 
 
-def make_network(X, params=None, seed=0):
-    """Return an unfitted Pipeline: preprocessor for the columns of X, then TorchMLPClassifier.
+@dataclass(frozen=True)
+class Architecture:
+    """How one data modality is represented and which network reads it (Tip 5)."""
+
+    name: str
+    representation: str
+    estimator: type
+
+
+# The one place that maps a modality (lab.yaml `modality`) to its representation and network.
+# A sequence modality would add an entry here, e.g. a one-hot encoding read by a 1D CNN.
+ARCHITECTURES = MappingProxyType(
+    {
+        "tabular": Architecture(
+            name="multilayer perceptron (MLP)",
+            representation="one standardised input per measured column; the columns have no natural order",
+            estimator=TorchMLPClassifier,
+        ),
+    }
+)
+
+
+def architecture_for(modality):
+    """The representation and network for a modality, or a LabError naming the ones available."""
+    if modality not in ARCHITECTURES:
+        raise LabError(
+            f"lab.yaml: field 'modality' is '{modality}', which has no network yet; "
+            f"use one of {', '.join(ARCHITECTURES)}."
+        )
+    return ARCHITECTURES[modality]
+
+
+def make_network(X, params=None, seed=0, modality="tabular"):
+    """Return an unfitted Pipeline: preprocessor for the columns of X, then the modality's network.
 
     The same training-only preprocessing as the baselines, so comparisons are like for like.
     """
+    estimator = architecture_for(modality).estimator
     params = dict(params or {})
-    valid = TorchMLPClassifier().get_params()
+    valid = estimator().get_params()
     unknown = sorted(k for k in params if k not in valid)
     if unknown:
         raise LabError(
             f"the network has no parameter {', '.join(map(repr, unknown))}; "
             f"use one of {', '.join(sorted(valid))}."
         )
-    network = TorchMLPClassifier(**{"seed": seed, **params})
+    network = estimator(**{"seed": seed, **params})
     return Pipeline([("prep", make_preprocessor(X)), ("model", network)])
+
+
+def fit_network(pipeline, X, y, validation_data=None, on_evaluate=None):
+    """Fit a make_network pipeline, passing validation rows through its training-fitted preprocessor.
+
+    Pipeline.fit would hand `model__validation_data` to the network untransformed; this fits
+    the preprocessor on X only, transforms both tables with it, then trains the network.
+    """
+    prep, network = pipeline[:-1], pipeline[-1]
+    features = prep.fit_transform(X, y)
+    if validation_data is not None:
+        validation_data = (prep.transform(validation_data[0]), validation_data[1])
+    network.fit(features, y, validation_data=validation_data, on_evaluate=on_evaluate)
+    return pipeline
+
+
+# sanity checks (notebook 03) -------------------------------------------------------------------
+def expected_initial_loss(n_classes):
+    """Cross-entropy of a network that still guesses uniformly: ln(number of classes)."""
+    return math.log(int(n_classes))
+
+
+def overfit_tiny_sample(X, y, params=None, seed=0, n_samples=32, epochs=300, target=0.99):
+    """Train on a few stratified training rows, without regularisation, until it memorises them.
+
+    A network that cannot reach ~100% accuracy on 32 samples has a bug (wiring, learning rate,
+    labels); one that can is at least able to learn (Tip 3).
+    """
+    labels = np.asarray(y)
+    n_samples = min(int(n_samples), len(labels))
+    _, rows = train_test_split(np.arange(len(labels)), test_size=n_samples, stratify=labels,
+                               random_state=int(seed))
+    rows = np.sort(rows)
+    X_small, y_small = X.iloc[rows], labels[rows]
+    settings = {**dict(params or {}), "dropout": 0.0, "weight_decay": 0.0, "batch_size": n_samples,
+                "epochs": int(epochs), "early_stopping": False}
+    model = make_network(X_small, settings, seed=seed).fit(X_small, y_small)
+    accuracy = float(np.mean(model.predict(X_small) == y_small))
+    net = model[-1]
+    return {
+        "n_samples": n_samples,
+        "epochs": int(epochs),
+        "train_accuracy": accuracy,
+        "final_train_loss": net.history_[-1]["train_loss"] if net.history_ else net.initial_loss_,
+        "target_accuracy": target,
+        "passed": accuracy >= target,
+        "history": net.history_,
+    }
+
+
+def compare_optimizers(X_train, y_train, X_tune, y_tune, params=None, seed=0, optimizers=OPTIMIZERS):
+    """Train the same network with each optimiser (same seed, learning rate and epochs).
+
+    Returns {optimizer: {"history", "final_train_loss", "final_val_loss", "best_val_score"}}:
+    defaults such as the optimiser can change results as much as the architecture (Tip 3).
+    """
+    results = {}
+    for name in optimizers:
+        settings = {**dict(params or {}), "optimizer": name, "early_stopping": False}
+        model = fit_network(make_network(X_train, settings, seed=seed), X_train, y_train, (X_tune, y_tune))
+        history = model[-1].history_
+        results[name] = {
+            "history": history,
+            "final_train_loss": history[-1]["train_loss"] if history else None,
+            "final_val_loss": history[-1]["val_loss"] if history else None,
+            "best_val_score": max((h["val_score"] for h in history), default=None),
+        }
+    return results
+
+
+def _fused_supported(device):
+    return device.split(":")[0] in ("cpu", "cuda")
 
 
 def _as_matrix(X):

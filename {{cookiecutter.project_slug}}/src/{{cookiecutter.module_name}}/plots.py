@@ -12,6 +12,7 @@ from matplotlib.ticker import MaxNLocator
 
 _BLUE, _ORANGE, _GREY, _RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
 _CYCLE = (_BLUE, _ORANGE, "#55A868", "#8172B3", "#937860", "#DA8BC3")
+_LOSS_LABELS = {"train_loss": "training loss", "val_loss": "validation loss (tune split)"}
 
 
 class LabFigure(Figure):
@@ -79,7 +80,7 @@ def score_bars(table, score_col, err_col=None, label_col="model", reference=None
     return fig
 
 
-def loss_curve(history, reference=None):
+def loss_curve(history, reference=None, best_epoch=None):
     """Training loss per epoch (and any other *_loss series in history).
 
     A falling curve shows the network learns; a flat one at the reference (the untrained
@@ -88,9 +89,11 @@ def loss_curve(history, reference=None):
     fig, ax = _new_figure()
     epochs = [h["epoch"] for h in history]
     for key in _loss_keys(history):
-        ax.plot(epochs, [h[key] for h in history], label=key.replace("_", " "))
+        ax.plot(epochs, [h[key] for h in history], label=_LOSS_LABELS.get(key, key.replace("_", " ")))
     if reference is not None:
         ax.axhline(reference, color=_GREY, linestyle="--", label="untrained network")
+    if best_epoch is not None:
+        ax.axvline(best_epoch, color=_RED, linestyle=":", label=f"best epoch ({best_epoch}), weights kept")
     ax.legend()
     ax.set(xlabel="epoch", ylabel="loss (cross-entropy)", title="Training loss by epoch")
     return fig
@@ -154,15 +157,24 @@ def train_tune_bars(gaps):
 def optimisation_history(trials_by_family):
     """Best tuning score so far against trial number, one line per model family.
 
-    With equal budgets the lines have equal length, so curves compare fairly (Tips 2, 6).
+    Every family had the same number of trials, so the lines span the same range (Tips 2, 6);
+    pruned network trials (stopped early by the median pruner) are marked with a cross.
     """
     fig, ax = _new_figure()
-    for family, trials in trials_by_family.items():
-        trials = trials["trials"] if isinstance(trials, dict) else trials
-        ordered = sorted(trials, key=lambda t: t["number"])
-        best = np.maximum.accumulate([t["score"] for t in ordered]) if ordered else []
-        ax.plot(range(1, len(ordered) + 1), best, marker="o", label=family)
-    ax.legend()
+    for family, result in trials_by_family.items():
+        trials = result["trials"] if isinstance(result, dict) else result
+        pruned = result.get("pruned", []) if isinstance(result, dict) else []
+        # a pruned trial spends budget without improving the best: the line carries on flat
+        ordered = sorted([*trials, *({**t, "score": -np.inf} for t in pruned)], key=lambda t: t["number"])
+        best = np.maximum.accumulate([t["score"] for t in ordered]) if ordered else np.array([])
+        shown = np.isfinite(best)
+        numbers = np.array([t["number"] + 1 for t in ordered])
+        (line,) = ax.plot(numbers[shown] if len(numbers) else [], best[shown], marker="o", label=family)
+        if pruned:
+            ax.scatter([t["number"] + 1 for t in pruned], [t["score"] for t in pruned], marker="x",
+                       color=line.get_color(), label=f"{family} (pruned trials)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(fontsize="small")
     ax.set(
         xlabel="trial",
         ylabel="best tuning score so far (ROC-AUC)",
@@ -376,6 +388,27 @@ def subgroup_bars(table, overall, metric="balanced_accuracy"):
     ax.set_ylim(0, 1.05)
     ax.legend(title="model (dashed: all samples)", loc="lower right", fontsize=8)
     ax.set(xlabel="subgroup", ylabel=_pretty(metric), title=f"{_pretty(metric).capitalize()} by subgroup (tune split)")
+    return fig
+
+
+def optimizer_curves(results, reference=None):
+    """Training (solid) and validation (dashed) loss per epoch for each optimiser, in one panel.
+
+    Same network, seed, learning rate and epochs: only the optimiser differs, so any gap between
+    the curves is the optimiser's doing (Tip 3).
+    """
+    fig, ax = _new_figure()
+    for name, result in results.items():
+        history = result["history"]
+        epochs = [h["epoch"] for h in history]
+        (line,) = ax.plot(epochs, [h["train_loss"] for h in history], label=f"{name}: training")
+        if history and "val_loss" in history[0]:
+            ax.plot(epochs, [h["val_loss"] for h in history], linestyle="--", color=line.get_color(),
+                    label=f"{name}: validation (tune split)")
+    if reference is not None:
+        ax.axhline(reference, color=_GREY, linestyle=":", label="untrained network")
+    ax.legend(fontsize="small")
+    ax.set(xlabel="epoch", ylabel="loss (cross-entropy)", title="Optimisers compared: same network and epochs")
     return fig
 
 
