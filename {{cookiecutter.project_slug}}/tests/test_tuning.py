@@ -31,6 +31,7 @@ from {{ cookiecutter.module_name }}.tuning import (
     tune_all,
     tune_families,
     tune_family,
+    tune_shared,
     tuning_table,
 )
 
@@ -217,6 +218,25 @@ def test_network_trials_below_the_median_are_pruned(monkeypatch):
     assert result["n_pruned"] == 2 and result["n_complete"] == 2 and result["n_trials"] == 4
     assert [t["number"] for t in result["pruned"]] == [2, 3]
     assert all(t["stopped_epoch"] == 2 * REPORT_EVERY and t["score"] == 0.1 for t in result["pruned"])
+
+
+def test_a_shared_study_without_pruning_runs_every_trial_to_its_last_epoch(tmp_path, monkeypatch):
+    X_train, y_train, X_tune, y_tune = _splits()
+    started = []
+
+    def fake_evaluate(self, watch, loss_fn):  # as above: later trials are worse at every epoch
+        if self.history_[-1]["epoch"] == 1:
+            started.append(1)
+        return {"val_loss": 1.0, "val_score": 0.9 if len(started) <= 2 else 0.1}
+
+    monkeypatch.setattr(nets.TorchMLPClassifier, "_evaluate", fake_evaluate)
+    storage = local_storage_url(tmp_path)
+    fixed = {"epochs": 4 * REPORT_EVERY, "hidden": [4], "patience": 1000}
+    result = tune_shared(storage, "s", "network", 4, X_train, y_train, X_tune, y_tune, 0, fixed, prune=False)
+    study = optuna.load_study(study_name="s", storage=storage)
+    assert result["worker_trials"] == [0, 1, 2, 3]
+    assert [t.state for t in study.trials] == [optuna.trial.TrialState.COMPLETE] * 4
+    assert [t.user_attrs["stopped_epoch"] for t in study.trials] == [4 * REPORT_EVERY] * 4
 
 
 def test_an_interrupted_search_resumes_and_ends_as_an_uninterrupted_one(tmp_path, monkeypatch):

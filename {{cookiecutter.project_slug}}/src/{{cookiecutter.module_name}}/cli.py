@@ -94,6 +94,8 @@ def _add_tune_parser(commands) -> None:
                       help="override a lab.yaml field, e.g. -p seed=7")
     tune.add_argument("--run-dir", type=Path,
                       help="use the split recorded in this run (default: the project's split in data/splits/)")
+    tune.add_argument("--no-prune", dest="prune", action="store_false",
+                      help="run every trial to its last epoch (equal work per trial, e.g. to compare set-ups)")
     tune.add_argument("--json", action="store_true", help="print the result as one JSON object")
 
 
@@ -247,7 +249,7 @@ def _cmd_tune(args) -> int:
         )
     fixed = fixed_params(cfg).get(args.family)
     result = tune_shared(args.storage, args.study, args.family, args.n_trials, X_train, y_train, X_tune, y_tune,
-                         cfg.seed, fixed)
+                         cfg.seed, fixed, prune=args.prune)
     if args.json:
         print(json.dumps(result, sort_keys=True, default=str))
         return 0

@@ -262,15 +262,18 @@ def _with_installed_driver(url):
     return url
 
 
-def open_study(storage, name, family, fixed=None, data_key=None, seed=0):
-    """Create or load the study `name`, refusing one made for another family, space or split."""
+def open_study(storage, name, family, fixed=None, data_key=None, seed=0, prune=True):
+    """Create or load the study `name`, refusing one made for another family, space or split.
+
+    `prune=False` runs every trial to its last epoch (equal work per trial, e.g. to compare workers).
+    """
     expected = {"family": family, "space_sha256": space_hash(family, fixed)}
     if data_key is not None:
         expected["data_sha256"] = data_key
     with _quiet_optuna():
         study = optuna.create_study(
             storage=storage, study_name=name, load_if_exists=True, direction="maximize",
-            sampler=optuna.samplers.TPESampler(seed=int(seed)), pruner=optuna.pruners.MedianPruner(**PRUNER),
+            sampler=optuna.samplers.TPESampler(seed=int(seed)), pruner=optuna.pruners.MedianPruner(**PRUNER) if prune else optuna.pruners.NopPruner(),
         )
     recorded = study.user_attrs
     for key, value in expected.items():
@@ -448,7 +451,8 @@ def tune_all(
     ).results
 
 
-def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_tune, y_tune, seed, fixed=None):
+def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_tune, y_tune, seed, fixed=None,
+                prune=True):
     """One worker's share of a study many processes or machines work on at once.
 
     Runs exactly n_trials trials against the shared storage (Optuna's RDB storage does the
@@ -459,7 +463,8 @@ def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_t
     n_trials = check_budget(n_trials, where="--n-trials")
     _init_worker()  # one thread per worker: several workers on one machine must not fight over cores
     storage = open_storage(storage_url, shared=True)
-    study = open_study(storage, study_name, family, fixed, data_fingerprint(X_train, y_train, X_tune, y_tune), seed)
+    study = open_study(storage, study_name, family, fixed, data_fingerprint(X_train, y_train, X_tune, y_tune), seed,
+                       prune)
     study.sampler = optuna.samplers.TPESampler(seed=_trial_seed(seed, os.getpid()))
     objective = make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed)
     mine = []
