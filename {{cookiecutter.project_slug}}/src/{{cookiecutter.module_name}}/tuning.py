@@ -270,10 +270,11 @@ def open_study(storage, name, family, fixed=None, data_key=None, seed=0, prune=T
     expected = {"family": family, "space_sha256": space_hash(family, fixed)}
     if data_key is not None:
         expected["data_sha256"] = data_key
+    pruner = optuna.pruners.MedianPruner(**PRUNER) if prune else optuna.pruners.NopPruner()
     with _quiet_optuna():
         study = optuna.create_study(
             storage=storage, study_name=name, load_if_exists=True, direction="maximize",
-            sampler=optuna.samplers.TPESampler(seed=int(seed)), pruner=optuna.pruners.MedianPruner(**PRUNER) if prune else optuna.pruners.NopPruner(),
+            sampler=optuna.samplers.TPESampler(seed=int(seed)), pruner=pruner,
         )
     recorded = study.user_attrs
     for key, value in expected.items():
@@ -363,7 +364,8 @@ def tune_family(
     """
     _check_family(family)
     n_trials = check_budget(n_trials)
-    if isinstance(storage, str):
+    opened_here = isinstance(storage, str)
+    if opened_here:
         storage = open_storage(storage)
     name = study_name or study_name_for(family)
     study = open_study(storage, name, family, fixed, data_fingerprint(X_train, y_train, X_tune, y_tune), seed)
@@ -373,7 +375,25 @@ def tune_family(
         while (done := len(_finished(study))) < n_trials:
             study.sampler = optuna.samplers.TPESampler(seed=_trial_seed(seed, done))
             study.optimize(objective, n_trials=1)
-    return study_result(family, study, n_trials)
+    result = study_result(family, study, n_trials)
+    if opened_here:
+        _close(storage)
+    return result
+
+
+def _close(storage):
+    """Close an RDB storage's database connections (so a SQLite file can leave write-ahead-log mode)."""
+    engine = getattr(storage, "engine", None)
+    if engine is not None:
+        engine.dispose()
+
+
+def _fold_write_ahead_log(url):
+    """Fold a SQLite file's write-ahead log back into it, so the file alone holds every trial."""
+    if isinstance(url, str) and url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+        path = Path(url[len("sqlite:///"):])
+        with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(path, timeout=60)) as db:
+            db.execute("PRAGMA journal_mode=DELETE")
 
 
 @dataclass
@@ -411,7 +431,7 @@ def tune_families(
     check_fixed(fixed, where="fixed params")
     n_trials = check_budget(n_trials)
     if storage is not None:
-        open_storage(storage)  # a bad URL is one sentence before any work starts
+        _close(open_storage(storage))  # a bad URL is one sentence before any work starts
     jobs = {
         family: (family, X_train, y_train, X_tune, y_tune, n_trials, seed, storage, fixed.get(family))
         for family in families
@@ -422,6 +442,7 @@ def tune_families(
     else:
         timed = _tune_in_processes(jobs, workers)
         timed = {family: timed[family] for family in families}
+    _fold_write_ahead_log(storage)
     return TuningOutcome(
         results={family: result for family, (result, _) in timed.items()},
         seconds={family: seconds for family, (_, seconds) in timed.items()},
