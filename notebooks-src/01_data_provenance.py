@@ -119,7 +119,7 @@ pd.DataFrame(
 
 # %%
 run.save_artifact("split", {**record, "leakage": leakage})
-run.save_artifact(
+artifact = run.save_artifact(
     "01_data_provenance",
     {
         "inputs": hashes,

@@ -117,7 +117,7 @@ run.save_figure(figure, "03_optimizers")
 figure
 
 # %%
-run.save_artifact(
+artifact = run.save_artifact(
     "03_architecture",
     {
         "modality": run.cfg.modality,

@@ -160,7 +160,7 @@ ledger = run.ledger_summary()
 openings = run.test_openings()
 print(f"this split's test set has been opened {ledger['openings']} time(s) in the project, in {ledger['runs']} "
       f"run(s), under {ledger['distinct_settings']} distinct setting(s); see {ledger['file']}")
-run.save_artifact(
+artifact = run.save_artifact(
     "05_overfitting",
     {
         "score": "roc_auc",

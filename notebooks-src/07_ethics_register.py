@@ -45,8 +45,8 @@ from {{ cookiecutter.module_name }}.ethics import (
     read_earlier,
     register_table,
     sensitive_finding,
-    subgroup_findings,
     small_test_finding,
+    subgroup_findings,
 )
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.release import tuned_models
@@ -93,7 +93,8 @@ if columns:
     display(table.round(3))
     display(figure)
 else:
-    print("no subgroup columns declared (data.subgroup_columns in lab.yaml); performance was not compared across groups")
+    print("no subgroup columns declared (data.subgroup_columns in lab.yaml); "
+          "performance was not compared across groups")
 
 # %% [markdown]
 # ## Automatic checks and the register
@@ -111,7 +112,10 @@ findings = [
 ]
 register = raise_entries(run.root / "ethics" / "register.yaml", findings, date.today())
 checks = check_status(findings, register)
-pd.DataFrame(checks, columns=["check", "entry", "status", "blocks_release"])
+if not checks:
+    print("no automatic check raised an entry in this run (sensitive data, subgroup gaps, a small test set, "
+          "imbalance, a reopened test set, leakage or confounding)")
+pd.DataFrame(checks, columns=["check", "entry", "status", "blocks_release"]) if checks else None
 
 # %%
 still_open = open_entries(register)
