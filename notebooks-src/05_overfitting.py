@@ -26,7 +26,10 @@ profile = "quick"  # quick | full budgets
 overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
+import math
+
 import pandas as pd
+from IPython.display import display
 
 from {{ cookiecutter.module_name }} import evaluate, plots
 from {{ cookiecutter.module_name }}.nets import seed_everything
@@ -80,12 +83,19 @@ figure = plots.learning_curves(curves)
 run.save_figure(figure, "05_learning_curves")
 figure
 
+# %% [markdown]
+# The tuned network is refitted on the training split for the number of epochs its search found
+# best (early stopping on the tune split, notebook 04). Its training loss should start near the
+# untrained value (dashed) and level off; the tune-split curves of the small network are in notebook 03.
+
 # %%
 history = models[NETWORK].named_steps["model"].history_ if NETWORK in models else []
 if history:
-    figure = plots.loss_curve(history)
+    figure = plots.loss_curve(history, reference=math.log(len(classes)))
     run.save_figure(figure, "05_loss_curve")
-figure
+    display(figure)
+else:
+    print("no network among the tuned families (tuning.families in lab.yaml)")
 
 # %% [markdown]
 # ## Shuffled-label control
