@@ -11,6 +11,13 @@ ANSWERS = {
     "project_slug": {{ cookiecutter.project_slug | string | tojson }},
     "license": {{ cookiecutter.license | string | tojson }},
     "ci": {{ cookiecutter.ci | string | tojson }},
+    "modality": {{ cookiecutter.modality | string | tojson }},
+}
+
+# The built-in example data of each modality; a project keeps its own modality's only.
+EXAMPLE_DATA = {
+    "tabular": "data/external/breast_cancer_wisconsin.csv",
+    "sequence": "data/external/tf_binding_simulated.fa",
 }
 
 
@@ -21,6 +28,7 @@ def paths_switched_off(answers):
         paths.append("LICENSE")
     if answers["ci"] == "none":
         paths.append(".github")
+    paths += [path for modality, path in EXAMPLE_DATA.items() if modality != answers["modality"]]
     return paths
 
 

@@ -45,7 +45,6 @@ CHOICES = {
     "ci": ("github-actions", "none"),
     "sensitive_data": ("True", "False"),
 }
-UNAVAILABLE_MODALITIES = ("sequence",)
 # Free text (names, e-mail, description) lands inside double-quoted strings in
 # pyproject.toml, CITATION.cff and notebook JSON, where these characters would break it.
 UNSAFE_CHARACTERS = ('"', "\\")
@@ -172,15 +171,6 @@ def check_choice(field, value):
         raise AnswerError(f"{field} {value!r} is not one of: {options}; pick one of those.")
 
 
-def check_modality_available(value):
-    # Delete this check (and UNAVAILABLE_MODALITIES) once sequence projects ship.
-    if value in UNAVAILABLE_MODALITIES:
-        raise AnswerError(
-            f"modality {value!r}: sequence projects are not yet available in this version "
-            "of the template; choose modality=tabular."
-        )
-
-
 def validate(answers):
     """Raise AnswerError for the first bad answer, in prompt order."""
     check_project_name(answers["project_name"])
@@ -194,7 +184,6 @@ def validate(answers):
     check_plain_text("description", answers["description"])
     for field in ("modality", "license", "sensitive_data", "ci"):
         check_choice(field, answers[field])
-    check_modality_available(answers["modality"])
 
 
 def main():

@@ -39,7 +39,7 @@ print(f"Hypothesis: {run.cfg.study.hypothesis or '(not stated — add study.hypo
 # %%
 n_groups = None if data.groups is None else len(set(data.groups))
 assessment = assess_suitability(
-    data.y, data.X.shape[1], run.cfg.modality, floor=run.cfg.thresholds.samples_per_class, n_groups=n_groups
+    data.y, data.n_features, run.cfg.modality, floor=run.cfg.thresholds.samples_per_class, n_groups=n_groups
 )
 print(assessment["summary"])
 pd.DataFrame(

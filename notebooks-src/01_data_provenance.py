@@ -30,7 +30,16 @@ import pandas as pd
 from {{ cookiecutter.module_name }} import explore, plots
 from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source, load_manifest
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.splits import check_leakage, leakage_report, load_or_make_split, save_split_record
+from {{ cookiecutter.module_name }}.preprocess import is_sequences
+from {{ cookiecutter.module_name }}.splits import (
+    check_leakage,
+    homology_leakage,
+    homology_report,
+    homology_warnings,
+    leakage_report,
+    load_or_make_split,
+    save_split_record,
+)
 
 run = Run.open(run_dir, config, profile, overrides)
 hashes = run.input_hashes()  # stops here, naming the file and both hashes, if an input changed
@@ -67,35 +76,58 @@ run.save_figure(figure, "01_split_composition")
 figure
 
 # %% [markdown]
-# ## Near duplicates, repeated subjects and batch structure
-# Distances and the PCA use the features as the models see them, scaled on the training part only.
-# Two rows are near duplicates when every standardised feature differs by at most
-# `thresholds.near_duplicate_sd` standard deviations and every category is equal.
+# ## Near duplicates, related sequences, repeated subjects and batch structure
+# **Tables.** Distances and the PCA use the features as the models see them, scaled on the
+# training part only. Two rows are near duplicates when every standardised feature differs by
+# at most `thresholds.near_duplicate_sd` standard deviations and every category is equal.
+#
+# **Sequences.** The near duplicates of sequence data are related sequences — paralogues,
+# orthologues, overlapping windows. Each sequence is summarised by its k-mer counts
+# (`sequence.homology.k`) and two count as related when the cosine similarity of those profiles
+# reaches `sequence.homology.threshold`. Related sequences are clustered and each cluster goes
+# whole into one part of the split; the figure compares, for every test sequence, its closest
+# training sequence in this split and in a plain random split of the same data.
 
 # %%
-tolerance = run.cfg.thresholds.near_duplicate_sd
-Z = explore.standardised(data.X, split.train)
-near = explore.near_duplicate_pairs(Z, tolerance, duplicates)
+sequences = is_sequences(data.X)
 subjects = explore.repeated_subjects(data.groups)
 confounding = explore.group_predicts_label(data.groups, data.y, run.cfg.thresholds.confounding, run.seed)
-coords, explained = explore.pca_projection(Z, run.seed)
-print(f"near-duplicate pairs: {len(near)}; repeated subjects: {subjects or 'no group column set'}; "
-      f"group → label: {confounding or 'no group column set'}")
-figure = plots.pca_scatter(coords, data.y, data.groups, explained)
-run.save_figure(figure, "01_pca")
+if sequences:
+    tolerance, near, explained = None, [], None
+    profile_of_sequences = explore.sequence_profile(data.X, data.y)
+    homology, closest = homology_report(run.cfg, data, split)
+    related = homology["this_split"]["test_to_train"]
+    print(f"{homology['n_clusters']} clusters of related sequences (largest {homology['largest_cluster']}); "
+          f"closest test-training pair {related['closest_pair']} at similarity {related['max']:.3f}; "
+          f"a random split's closest pair: {homology['random_split']['test_to_train']['max']:.3f}")
+    figure = plots.homology_similarity(closest, homology["threshold"])
+    run.save_figure(figure, "01_homology")
+else:
+    profile_of_sequences, homology = None, None
+    tolerance = run.cfg.thresholds.near_duplicate_sd
+    Z = explore.standardised(data.X, split.train)
+    near = explore.near_duplicate_pairs(Z, tolerance, duplicates)
+    coords, explained = explore.pca_projection(Z, run.seed)
+    print(f"near-duplicate pairs: {len(near)}")
+    figure = plots.pca_scatter(coords, data.y, data.groups, explained)
+    run.save_figure(figure, "01_pca")
+print(f"repeated subjects: {subjects or 'no group column set'}; group → label: {confounding or 'no group column set'}")
 figure
 
 # %% [markdown]
 # ## Leakage report — nothing may cross the split
-# A group, an exact duplicate or a near duplicate found in two parts lets a model score by
-# recognising training rows; the run stops here, naming the samples.
+# A group, an exact duplicate, a near duplicate or (for sequences) a related sequence found in
+# two parts lets a model score by recognising training samples; the run stops here, naming them.
 
 # %%
 leakage = leakage_report(split, data.ids, data.groups, duplicates, near)
+if sequences:
+    leakage["related_sequences"] = homology_leakage(homology)
 check_leakage(leakage, run.cfg.data.path, run.command)
 if is_new:
     save_split_record(run.root, record)
 warnings = summary["warnings"] + explore.structure_warnings(near, subjects, confounding, tolerance)
+warnings += homology_warnings(homology) if sequences else []
 for item in warnings:
     print(f"warning ({item['check']}): {item['message']}")
 print(f"leakage: none; {len(warnings)} warning(s)")
@@ -126,8 +158,14 @@ artifact = run.save_artifact(
         "manifest": manifest.to_dict(orient="records"),
         "summary": summary,
         "warnings": warnings,
-        "near_duplicates": {"rule": f"every standardised feature within {tolerance:g} SD, categories equal",
-                            "pairs": [[str(data.ids[i]), str(data.ids[j])] for i, j in near]},
+        "near_duplicates": {
+            "rule": f"every standardised feature within {tolerance:g} SD, categories equal" if tolerance is not None
+            else "related sequences (see homology)",
+            "pairs": [[str(data.ids[i]), str(data.ids[j])] for i, j in near],
+        },
+        "sequences": profile_of_sequences,
+        "sequence_length_policy": data.sequence_info,
+        "homology": homology,
         "repeated_subjects": subjects,
         "confounding": confounding,
         "pca_explained_variance": explained,

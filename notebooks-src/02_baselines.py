@@ -5,9 +5,12 @@
 # Five classical models — logistic regression, random forest, k-nearest neighbours, naive
 # Bayes and a support vector machine (its probabilities calibrated by cross-validation) — plus
 # a prior baseline that always predicts the class frequencies. Each is a pipeline whose
-# preprocessing (imputation, scaling, encoding) is fitted on the training split only, and the
-# network of notebook 03 starts with the very same preprocessor, so no model gets better data
-# handling than another. Here they run with default settings and are scored on the tune
+# preprocessing is fitted on the training split only and shared by all of them, so no model
+# gets better data handling than another. For a table that is imputation, scaling and
+# encoding, and the network of notebook 03 starts with the very same preprocessor. For
+# sequences the classical models read k-mer frequencies (how often each short word of
+# `sequence.kmer` letters occurs), a summary that forgets where each word sits; the network
+# reads the letters in order. Here they run with default settings and are scored on the tune
 # split; notebook 04 tunes them with the same budget as the network.
 #
 # **Checklist**
@@ -24,9 +27,10 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 import pandas as pd
 
 from {{ cookiecutter.module_name }} import plots
-from {{ cookiecutter.module_name }}.baselines import PRIOR, make_baselines, shared_preprocessing
+from {{ cookiecutter.module_name }}.baselines import PRIOR, make_baselines, preprocessing_description, shared_preprocessing
 from {{ cookiecutter.module_name }}.evaluate import metric_panel, score_model
 from {{ cookiecutter.module_name }}.nets import make_network
+from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.runs import Run
 
 run = Run.open(run_dir, config, profile, overrides)
@@ -36,8 +40,10 @@ print(f"train: {len(y_train)} samples, tune: {len(y_tune)} samples")
 
 # %%
 baselines = make_baselines(X_train, seed=run.seed)
-same_prep = shared_preprocessing({**baselines, "network": make_network(X_train, seed=run.seed)})
-print(f"every baseline and the network share one training-only preprocessor: {same_prep}")
+sharing = baselines if is_sequences(X_train) else {**baselines, "network": make_network(X_train, seed=run.seed)}
+same_prep = shared_preprocessing(sharing)
+print(f"{'every baseline' if is_sequences(X_train) else 'every baseline and the network'} share one "
+      f"training-only preprocessor: {same_prep}\nthey read {preprocessing_description(X_train)}")
 rows = {}
 for name, model in baselines.items():
     model.fit(X_train, y_train)
@@ -62,8 +68,7 @@ run.save_artifact(
         "split": "tune",
         "settings": "defaults",
         "shared_preprocessing": same_prep,
-        "preprocessing": "numbers: training median imputation and standardisation; categories: most frequent "
-        "training value and one-hot codes; fitted on the training split only",
+        "preprocessing": preprocessing_description(X_train),
         "not_beating_prior": sorted(n for n, r in rows.items() if n != PRIOR and not r["beats_prior"]),
     },
 )

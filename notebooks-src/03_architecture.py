@@ -3,10 +3,22 @@
 # **Tips 3 and 5** of Lee et al. (2022), PLoS Comput Biol 18(3): e1009803.
 #
 # The representation and the architecture follow from the kind of data (`modality` in
-# `lab.yaml`, Tip 5): measurements in a table have no natural order, so each standardised
-# column is one input of a small multilayer perceptron. Start small (Tip 3): a few thousand
-# weights, fixed seeds and deterministic algorithms, and checks that the network behaves
-# before any tuning. Defaults matter too, so the same network is trained with two optimisers.
+# `lab.yaml`, Tip 5):
+#
+# - **Tables.** Measurements in a table have no natural order, so each standardised column is
+#   one input of a small multilayer perceptron.
+# - **Sequences.** Letters come in order, and what matters (a binding motif, a domain) is a
+#   short pattern that may sit anywhere. Each letter becomes a one-hot code and a 1D
+#   convolutional network slides a few small filters along the sequence. A filter is one set
+#   of weights used at every position, so a motif is learned once wherever it occurs, with far
+#   fewer weights than a fully connected layer over every position; taking each filter's best
+#   match anywhere in the sequence makes the answer independent of where the motif sits.
+#   Filters can start from weights trained on another data set (`sequence.pretrained_weights`,
+#   a local file: transfer learning, useful when labelled sequences are few).
+#
+# Start small (Tip 3): a few thousand weights, fixed seeds and deterministic algorithms, and
+# checks that the network behaves before any tuning. Defaults matter too, so the same network
+# is trained with two optimisers.
 #
 # **Checklist**
 # - [ ] initial loss close to ln(number of classes) — the network starts unbiased
@@ -34,7 +46,9 @@ from {{ cookiecutter.module_name }}.nets import (
     make_network,
     overfit_tiny_sample,
     pick_device,
+    save_weights,
     seed_everything,
+    starting_params,
 )
 from {{ cookiecutter.module_name }}.runs import Run
 
@@ -53,17 +67,7 @@ print(f"device {device}, seed {run.seed}, deterministic algorithms {torch.are_de
 # loss on the tune split after every epoch and keeps the weights of the best epoch.
 
 # %%
-spec = run.cfg.network
-params = {
-    "hidden": list(spec.hidden),
-    "lr": spec.learning_rate,
-    "batch_size": spec.batch_size,
-    "dropout": spec.dropout,
-    "optimizer": spec.optimizer,
-    "epochs": run.budget.epochs,
-    "device": device,
-    "early_stopping": True,
-}
+params = {**starting_params(run.cfg, run.root), "epochs": run.budget.epochs, "device": device, "early_stopping": True}
 network = fit_network(make_network(X_train, params, seed=run.seed), X_train, y_train, (X_tune, y_tune))
 net = network.named_steps["model"]
 n_classes = len(net.classes_)
@@ -82,6 +86,14 @@ checks = {
     "train_score": score_model(network, X_train, y_train),
     "tune_score": score_model(network, X_tune, y_tune),
 }
+transfer = None
+if hasattr(net, "pretrained_layers_"):  # the sequence CNN: where its filters started, and a copy of them now
+    transfer = {"pretrained_weights": run.cfg.sequence.pretrained_weights, "sha256": net.pretrained_sha256_,
+                "layers_loaded": net.pretrained_layers_, "frozen": bool(net.freeze_conv and net.pretrained_layers_),
+                "weights_saved": "models/03_cnn_weights.pt"}
+    transfer["saved_sha256"] = save_weights(network, run.dir / transfer["weights_saved"])
+    print(f"filters started from {transfer['pretrained_weights'] or 'random weights (no pretrained_weights set)'}; "
+          f"trained weights saved to {transfer['weights_saved']} for reuse as sequence.pretrained_weights")
 gap = abs(checks["initial_loss"] - checks["expected_initial_loss"])
 checks["initial_loss_ok"] = gap < 0.25 * checks["expected_initial_loss"]
 for key, value in checks.items():
@@ -122,8 +134,9 @@ artifact = run.save_artifact(
     {
         "modality": run.cfg.modality,
         "architecture": architecture.name,
+        "transfer": transfer,
         "representation": architecture.representation,
-        "params": params,
+        "params": {**params, **({"pretrained": run.cfg.sequence.pretrained_weights} if "pretrained" in params else {})},
         "checks": checks,
         "early_stopping": {
             "monitor": "loss on the tune split",

@@ -49,7 +49,7 @@ seed_everything(run.seed)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
 families = list(run.cfg.tuning.families)
-fixed = fixed_params(run.cfg)
+fixed = fixed_params(run.cfg, run.root)
 workers = default_workers(run.cfg.tuning.workers, run.budget.n_trials)
 print(f"{len(families)} families × {run.budget.n_trials} trials each (profile '{run.cfg.profile}'), "
       f"{min(workers, len(families))} process(es) side by side")

@@ -41,6 +41,8 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import itertools
 
+from IPython.display import display
+
 from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.interpret import (
     agreement_matrix,
@@ -52,9 +54,19 @@ from {{ cookiecutter.module_name }}.interpret import (
     surrogate_tree,
     unsupported_claims,
 )
+from {{ cookiecutter.module_name }}.motifs import (
+    kmer_attribution_table,
+    motif_correlation,
+    position_profile,
+    recovered_motif,
+    sequence_attributions,
+)
 from {{ cookiecutter.module_name }}.nets import seed_everything
+from {{ cookiecutter.module_name }}.preprocess import is_sequences
+from {{ cookiecutter.module_name }}.provenance import simulation_of
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.sequences import coding_letters
 from {{ cookiecutter.module_name }}.subgroups import declared_columns
 from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
 
@@ -72,19 +84,61 @@ print(f"interpreting the tuned network and the best tuned baseline ({baseline});
 # ## Permutation importance and integrated gradients
 # Each panel is one model and one method, features in the order of the first panel. The units
 # differ (a drop in ROC-AUC, a mean absolute attribution in logits), so compare the order.
+# For sequences the features are k-mers: the baseline's k-mer frequencies are shuffled one at a
+# time, and the network's per-letter attributions are summed over every occurrence of each k-mer.
 
 # %%
-tables = {
-    f"{family} · permutation": permutation_importance_table(models[family], X_tune, y_tune, repeats, run.seed)
-    for family in (NETWORK, baseline)
-}
-gradients, convergence = integrated_gradients_table(models[NETWORK], X_tune, X_train)
+sequences = is_sequences(X_tune)
+positive = models[NETWORK].classes_[-1]
+if sequences:
+    letters = coding_letters(X_tune.alphabet)
+    tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
+                                                                       run.seed)}
+    attributions, onehot, convergence = sequence_attributions(models[NETWORK], X_tune[y_tune == positive])
+    gradients = kmer_attribution_table(attributions, onehot, letters, X_tune.kmer)
+else:
+    tables = {
+        f"{family} · permutation": permutation_importance_table(models[family], X_tune, y_tune, repeats, run.seed)
+        for family in (NETWORK, baseline)
+    }
+    gradients, convergence = integrated_gradients_table(models[NETWORK], X_tune, X_train)
 tables[f"{NETWORK} · integrated gradients"] = gradients
 print(f"integrated gradients: largest |convergence delta| {convergence['max_abs_delta']:.2g} "
       f"({convergence['n_steps']} steps; near 0 means the attributions add up to the prediction)")
 figure = plots.importance_comparison(tables)
 run.save_figure(figure, "06_importance_comparison")
 figure
+
+# %% [markdown]
+# ## Sequences: where the network looks, and the motif it found
+# Integrated gradients give every letter of every tune sequence of the positive class a share
+# of the network's output. Along the sequence they show where the network looks; the window of
+# `sequence.motif_width` letters with the largest share in each sequence, stacked, gives the
+# motif the network has learned. For simulated data the planted motif is known
+# (`data/manifest.yaml`), so the recovered one is compared with it: a correlation near 1 shows
+# that interpretation finds what is truly there. For real data, compare it with known motifs of
+# the factor or family by eye (a motif database such as JASPAR, offline).
+
+# %%
+motif = None
+if sequences:
+    recovered = recovered_motif(attributions, onehot, run.cfg.sequence.motif_width)
+    simulation = simulation_of(run.root, run.cfg.data.path)
+    planted = (simulation or {}).get("params", {}).get("planted_motif")
+    match = motif_correlation(recovered["pwm"], planted) if planted else None
+    motif = {"recovered": recovered, "planted": planted, "match": match,
+             "attributions_from": f"{len(onehot)} tune sequences of class {positive}",
+             "position_profile": [round(float(v), 6) for v in position_profile(attributions)]}
+    if match:
+        print(f"recovered motif against the planted one: Pearson {match['pearson']:.3f} (shift {match['shift']})")
+    else:
+        print("no planted motif is known for these data; compare the recovered motif with known motifs by eye")
+    display(plots.position_attribution(motif["position_profile"]))
+    figure = plots.motif_comparison(recovered["pwm"], planted, letters, match["pearson"] if match else None)
+    run.save_figure(figure, "06_motif")
+    display(figure)
+else:
+    print("tabular data: no sequence motif to recover")
 
 # %% [markdown]
 # ## Agreement between methods and models, stability across seeds
@@ -97,14 +151,25 @@ floor = run.cfg.interpretation.agreement_floor
 spearman, kendall = agreement_matrix(tables, "spearman"), agreement_matrix(tables, "kendall")
 agreement = {f"{a} and {b}": float(spearman.loc[a, b]) for a, b in itertools.combinations(tables, 2)}
 seeds = [run.seed + k for k in range(run.budget.stability_seeds)]
-by_seed = {"permutation": {}, "integrated gradients": {}}
+by_seed = {"integrated gradients": {}} if sequences else {"permutation": {}, "integrated gradients": {}}
+motif_by_seed = {}
 for seed in seeds:
     network = models[NETWORK] if seed == run.seed else build_model(
         NETWORK, X_train, tuned[NETWORK]["best_params"], seed=seed
     ).fit(X_train, y_train)
+    if sequences:
+        seed_attr, seed_onehot, _ = sequence_attributions(network, X_tune[y_tune == positive])
+        by_seed["integrated gradients"][seed] = kmer_attribution_table(seed_attr, seed_onehot, letters, X_tune.kmer)
+        if motif["planted"]:
+            seed_motif = recovered_motif(seed_attr, seed_onehot, run.cfg.sequence.motif_width)
+            motif_by_seed[seed] = motif_correlation(seed_motif["pwm"], motif["planted"])["pearson"]
+        continue
     by_seed["permutation"][seed] = permutation_importance_table(network, X_tune, y_tune, repeats, run.seed)
     by_seed["integrated gradients"][seed] = integrated_gradients_table(network, X_tune, X_train)[0]
 stability = {method: seed_stability(seed_tables) for method, seed_tables in by_seed.items()}
+if motif_by_seed:
+    motif["pearson_by_seed"] = {str(seed): value for seed, value in motif_by_seed.items()}
+    print(f"motif recovery across seeds: Pearson {min(motif_by_seed.values()):.3f} to {max(motif_by_seed.values()):.3f}")
 figure = plots.agreement_and_stability(spearman, stability, floor)
 run.save_figure(figure, "06_agreement_stability")
 spearman.round(2)
@@ -159,16 +224,20 @@ run.save_artifact(
         "models": {"network": NETWORK, "baseline": baseline},
         "method": "permutation importance on the tune split",
         "repeats": repeats,
-        "importance": tables[f"{best} · permutation"].to_dict(orient="records"),
+        "importance": tables.get(f"{best} · permutation", gradients).to_dict(orient="records"),
         "permutation": {
-            family: tables[f"{family} · permutation"].to_dict(orient="records") for family in (NETWORK, baseline)
+            family: tables[f"{family} · permutation"].to_dict(orient="records")
+            for family in (NETWORK, baseline) if f"{family} · permutation" in tables
         },
         "integrated_gradients": {
             "importance": gradients.to_dict(orient="records"),
             "convergence": convergence,
-            "baseline": "training mean of the preprocessed inputs (zero for standardised columns)",
-            "summary": "mean absolute attribution per original column over tune samples",
+            "baseline": "all-zero one-hot input (no letter)" if sequences
+            else "training mean of the preprocessed inputs (zero for standardised columns)",
+            "summary": "mean attribution per k-mer, summed over its occurrences, over positive tune sequences"
+            if sequences else "mean absolute attribution per original column over tune samples",
         },
+        "motif": motif,
         "indistinguishable_from_zero": {
             name: table.loc[table["ci_low"] <= 0, "feature"].tolist() for name, table in tables.items()
         },

@@ -25,7 +25,6 @@ BAD_ANSWERS = [
     ("author_name", {"author_name": 'Ada "Jr" Lovelace'}, "leave those characters out"),
     ("email", {"email": 'a"b@example.org'}, "leave those characters out"),
     ("description", {"description": "Uses C:\\data"}, "leave those characters out"),
-    ("modality", {"modality": "sequence"}, "modality=tabular"),
 ]
 
 
@@ -66,12 +65,6 @@ def test_torch_message_reads_as_documented(bake_fresh, capfd):
     )
 
 
-def test_sequence_message_says_not_yet_available(bake_fresh, capfd):
-    bake_fresh(modality="sequence")
-    err = capfd.readouterr().err
-    assert "not yet available" in err and "modality=tabular" in err
-
-
 def test_empty_project_name_with_derived_slug_is_refused_by_the_hook(bake_fresh, capfd):
     # The derived slug falls back to a placeholder, so the hook (not cookiecutter) explains.
     result, output_root = bake_fresh(project_name="")
@@ -95,9 +88,8 @@ def test_answers_with_quotes_cannot_break_the_hook(bake_fresh, capfd):
     "answers, expected",
     [
         ({"module_name": "torch"}, "module_name 'torch' would shadow the installed package"),
-        ({"modality": "sequence"}, "sequence projects are not yet available"),
     ],
-    ids=["module-torch", "modality-sequence"],
+    ids=["module-torch"],
 )
 def test_cli_refuses_bad_answer_and_writes_nothing(run_cli, answers, expected):
     completed, output_dir = run_cli(**answers)

@@ -1,16 +1,39 @@
-"""Shared fixtures: a throwaway copy of this project with its lab.yaml, data and manifest."""
+"""Shared fixtures: a throwaway copy of this project with its lab.yaml, data and manifest.
+
+Tests of the example study use the fixture of this project's modality (`project` for a table,
+`sequence_project` for sequences); the other one skips, saying why.
+"""
 
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
+MODALITY = yaml.safe_load((PROJECT / "lab.yaml").read_text())["modality"]
 
 
 @pytest.fixture
 def project(tmp_path) -> Path:
-    """A copy of the project's lab.yaml, data (without recorded splits), manifest, register and notebooks."""
+    """A copy of the project's lab.yaml, data (without recorded splits), manifest, register and notebooks.
+
+    Only in a project of tabular data: these tests use the example table's columns.
+    """
+    if MODALITY != "tabular":
+        pytest.skip(f"uses the example table; this project's modality is {MODALITY}")
+    return _copy_project(tmp_path)
+
+
+@pytest.fixture
+def sequence_project(tmp_path) -> Path:
+    """The same copy, in a project of sequences (FASTA)."""
+    if MODALITY != "sequence":
+        pytest.skip(f"uses the example sequences; this project's modality is {MODALITY}")
+    return _copy_project(tmp_path)
+
+
+def _copy_project(tmp_path) -> Path:
     root = tmp_path / "study"
     root.mkdir()
     shutil.copy(PROJECT / "lab.yaml", root / "lab.yaml")

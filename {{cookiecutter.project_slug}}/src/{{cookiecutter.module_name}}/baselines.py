@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.svm import SVC
 
 from .errors import LabError
-from .preprocess import make_preprocessor
+from .preprocess import is_sequences, make_preprocessor
 
 CLASSICAL = (
     "logistic_regression",
@@ -67,6 +67,15 @@ def shared_preprocessing(models):
     Like-for-like comparison (Tip 2): no model gets better data handling than another.
     """
     return len({repr(model[:-1]) for model in models.values()}) == 1
+
+
+def preprocessing_description(X):
+    """One sentence on what the classical models read, for notebook 02 and the reports."""
+    if is_sequences(X):
+        return (f"sequences as frequencies of every {X.kmer}-letter word (k-mer), standardised with training "
+                "means and spreads; the network reads the letters themselves, in order, as one-hot codes (notebook 03)")
+    return ("numbers: training median imputation and standardisation; categories: most frequent "
+            "training value and one-hot codes; fitted on the training split only")
 
 
 def _prior(params, seed):

@@ -161,7 +161,7 @@ def _cmd_check(args) -> int:
 
     cfg = load_config(args.config)
     root = project_root(args.config)
-    sha = verify_inputs(root, [cfg.data.path], COMMAND)[cfg.data.path]
+    sha = verify_inputs(root, cfg.input_paths, COMMAND)[cfg.data.path]
     check_split_record(read_split_record(root, cfg), cfg, sha, COMMAND)
     print(f"{args.config} is valid and {cfg.data.path} matches data/manifest.yaml")
     return 0
@@ -195,7 +195,7 @@ def _cmd_split(args) -> int:
 
     cfg = load_config(args.config)
     root = project_root(args.config)
-    sha = verify_inputs(root, [cfg.data.path], COMMAND)[cfg.data.path]
+    sha = verify_inputs(root, cfg.input_paths, COMMAND)[cfg.data.path]
     where = split_file(cfg.data.path).as_posix()
     if not args.new:
         record = read_split_record(root, cfg)
@@ -227,7 +227,7 @@ def _tuning_rows(args, overrides: dict):
         overrides.setdefault("profile", args.profile)
     cfg = load_config(args.config, overrides)
     root = project_root(args.config)
-    sha = verify_inputs(root, [cfg.data.path], COMMAND)[cfg.data.path]
+    sha = verify_inputs(root, cfg.input_paths, COMMAND)[cfg.data.path]
     data = load_dataset(cfg, root)
     split, _, _ = load_or_make_split(cfg, root, data, sha, COMMAND)
     rows = [split.train, split.tune]
@@ -237,6 +237,7 @@ def _tuning_rows(args, overrides: dict):
 def _cmd_tune(args) -> int:
     import json
 
+    from .config import project_root
     from .tuning import check_budget, fixed_params, mask_url, tune_shared
 
     check_budget(args.n_trials, where="--n-trials")
@@ -247,7 +248,7 @@ def _cmd_tune(args) -> int:
             f"--family {args.family} is not among lab.yaml's tuning.families; "
             f"use one of {', '.join(cfg.tuning.families)}"
         )
-    fixed = fixed_params(cfg).get(args.family)
+    fixed = fixed_params(cfg, project_root(args.config)).get(args.family)
     result = tune_shared(args.storage, args.study, args.family, args.n_trials, X_train, y_train, X_tune, y_tune,
                          cfg.seed, fixed, prune=args.prune)
     if args.json:

@@ -28,6 +28,7 @@ class Study(_Strict):
 
 class DataSpec(_Strict):
     path: str = Field(min_length=1)
+    labels: str | None = None  # sequences: side table (CSV/TSV) mapping id -> label (and group); null = FASTA headers
     target: str = Field(min_length=1)
     positive_class: str | None = None
     id_column: str | None = None
@@ -63,11 +64,16 @@ class NetworkSpec(_Strict):
     batch_size: int = Field(gt=0)
     dropout: float = Field(ge=0, lt=1)
     optimizer: Literal["adam", "sgd"] = "adam"
+    # The sequence CNN's convolution (modality: sequence only): filters and their width in letters.
+    channels: int | None = Field(default=None, gt=0)
+    kernel_size: int | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _positive_widths(self) -> NetworkSpec:
         if any(width <= 0 for width in self.hidden):
             raise ValueError("every hidden layer width must be a positive whole number")
+        if self.kernel_size is not None and self.kernel_size % 2 == 0:
+            raise ValueError(f"kernel_size must be odd so a filter is centred on a letter, not {self.kernel_size}")
         return self
 
 
@@ -109,6 +115,41 @@ class Ethics(_Strict):
     subgroup_bins: int = Field(default=3, ge=2, le=10)  # quantile bins for numeric subgroup columns
     min_test_samples: int = Field(default=100, gt=0)  # a smaller test set is flagged
     imbalance_ratio: float = Field(default=4.0, gt=1)  # largest / smallest class beyond this is flagged
+
+
+class HomologySpec(_Strict):
+    """How related sequences are kept on one side of the split (Tip 7)."""
+
+    method: Literal["kmer", "none"] = "kmer"  # none = a plain stratified split (then leakage is only reported)
+    k: int = Field(default=5, ge=1, le=12)  # k-mer length of the similarity profiles
+    threshold: float = Field(default=0.5, gt=0, le=1)  # cosine similarity at or above which two sequences are related
+
+
+SEQUENCE_ALPHABET_SIZES = {"dna": 4, "protein": 20}
+MAX_KMER_FEATURES = 10_000
+
+
+class SequenceSpec(_Strict):
+    """How FASTA sequences are read, represented and split (modality: sequence)."""
+
+    alphabet: Literal["dna", "protein"] = "dna"
+    length_policy: Literal["pad", "trim", "reject"] = "pad"
+    length: int | None = Field(default=None, gt=0)  # fixed length; null = longest (pad) or shortest (trim)
+    kmer: int = Field(default=3, ge=1, le=8)  # k of the k-mer frequencies the classical baselines read
+    homology: HomologySpec = Field(default_factory=HomologySpec)
+    motif_width: int = Field(default=10, ge=2, le=50)  # window notebook 06 reads a motif from
+    pretrained_weights: str | None = None  # local CNN weights file to start from (transfer learning)
+    freeze_pretrained: bool = False  # keep the loaded convolution filters fixed while training
+
+    @model_validator(mode="after")
+    def _kmer_features_fit(self) -> SequenceSpec:
+        n = SEQUENCE_ALPHABET_SIZES[self.alphabet] ** self.kmer
+        if n > MAX_KMER_FEATURES:
+            raise ValueError(
+                f"kmer {self.kmer} gives {n} k-mer features over the {self.alphabet} alphabet, too many for the "
+                "baselines; lower sequence.kmer"
+            )
+        return self
 
 
 TUNABLE_FAMILIES = (
@@ -176,7 +217,7 @@ class TuningSpec(_Strict):
 class Config(_Strict):
     study: Study
     data: DataSpec
-    modality: Literal["tabular"]
+    modality: Literal["tabular", "sequence"]
     task: Literal["classification"]
     seed: int = Field(ge=0)
     split: SplitSpec
@@ -188,6 +229,7 @@ class Config(_Strict):
     interpretation: Interpretation = Field(default_factory=Interpretation)
     ethics: Ethics = Field(default_factory=Ethics)
     tuning: TuningSpec = Field(default_factory=TuningSpec)
+    sequence: SequenceSpec = Field(default_factory=SequenceSpec)
 
     @model_validator(mode="after")
     def _profile_defined(self) -> Config:
@@ -195,10 +237,24 @@ class Config(_Strict):
             raise ValueError(f"profile '{self.profile}' has no budget under 'profiles'; add one")
         return self
 
+    @model_validator(mode="after")
+    def _modality_fields(self) -> Config:
+        if self.modality != "sequence":
+            cnn_only = [f"network.{name}" for name in ("channels", "kernel_size") if getattr(self.network, name)]
+            if cnn_only or self.data.labels:
+                field = (cnn_only or ["data.labels"])[0]
+                raise ValueError(f"{field} applies to sequence data only; remove it or set modality: sequence")
+        return self
+
     @property
     def budget(self) -> Budget:
         """The budgets of the active profile."""
         return self.profiles[self.profile]
+
+    @property
+    def input_paths(self) -> list[str]:
+        """The data files a run reads (each checked against data/manifest.yaml): the data and any side labels."""
+        return [self.data.path, *([self.data.labels] if self.data.labels else [])]
 
     @property
     def split_seed(self) -> int:

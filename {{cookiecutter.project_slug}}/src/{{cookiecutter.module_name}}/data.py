@@ -29,10 +29,21 @@ class Dataset:
     groups: np.ndarray | None
     classes: tuple[str, ...]
     source: str
+    # sequences only: the length policy applied ({"policy", "length", "shortest", "longest", …})
+    sequence_info: dict | None = None
 
     @property
     def feature_names(self) -> list[str]:
         return list(self.X.columns)
+
+    @property
+    def n_features(self) -> int:
+        """Inputs per sample: the table's columns, or for sequences one per letter and position."""
+        if self.sequence_info is None:
+            return int(self.X.shape[1])
+        from .sequences import coding_letters
+
+        return int(self.X.length) * len(coding_letters(self.X.alphabet))
 
 
 def read_table(path: Path, label: str) -> pd.DataFrame:
@@ -116,6 +127,8 @@ def class_order(labels: np.ndarray, positive: str | None, label: str) -> tuple[s
 
 def load_dataset(cfg: Config, root: Path) -> Dataset:
     """Read `data.path` and split it into features, target, ids and groups as `lab.yaml` says."""
+    if cfg.modality == "sequence":
+        return load_sequences(cfg, root)
     label = cfg.data.path
     frame = read_table(root / cfg.data.path, label)
     y = _target(frame, cfg, label)
@@ -148,3 +161,57 @@ def load_dataset(cfg: Config, root: Path) -> Dataset:
         classes=class_order(y, cfg.data.positive_class, label),
         source=label,
     )
+
+
+# sequences -----------------------------------------------------------------------------------
+def _sequence_parts(cfg: Config, root: Path):
+    """FASTA records (alphabet checked), labels, groups and the side table's other columns in FASTA order."""
+    from .sequences import check_alphabet, read_fasta, resolve_labels
+
+    records = read_fasta(root / cfg.data.path, cfg.data.path)
+    check_alphabet(records, cfg.sequence.alphabet, cfg.data.path)
+    table = read_table(root / cfg.data.labels, cfg.data.labels) if cfg.data.labels else None
+    labels, groups, extra = resolve_labels(
+        records, table, id_column=cfg.data.id_column or "id", target=cfg.data.target,
+        group_column=cfg.data.group_column, fasta_label=cfg.data.path, table_label=cfg.data.labels or "",
+    )
+    return records, labels, groups, extra
+
+
+def load_sequences(cfg: Config, root: Path) -> Dataset:
+    """Read a FASTA file (labels in its headers or in the side table `data.labels`) as a Dataset.
+
+    X is a SequenceFrame with one column, "sequence", after the length policy of `lab.yaml`
+    (`sequence.length_policy`, `sequence.length`); that policy is kept in `sequence_info`.
+    """
+    from .preprocess import SequenceFrame
+    from .sequences import apply_length_policy
+
+    records, labels, groups, _ = _sequence_parts(cfg, root)
+    ids = np.array([record.id for record in records])
+    sequences, info = apply_length_policy(
+        ids, [record.sequence for record in records], cfg.sequence.length_policy, cfg.sequence.length, cfg.data.path
+    )
+    if len(set(labels)) < 2:
+        raise LabError(
+            f"{cfg.data.path}: every sequence has the label '{labels[0]}'; a classifier needs at least two classes, "
+            "so check the labels (data.labels or the >id|label headers)"
+        )
+    X = SequenceFrame.of(sequences, cfg.sequence.alphabet, info["length"], cfg.sequence.kmer)
+    return Dataset(
+        X=X, y=np.asarray(labels).astype(str), ids=ids, groups=groups,
+        classes=class_order(np.asarray(labels), cfg.data.positive_class, cfg.data.labels or cfg.data.path),
+        source=cfg.data.path, sequence_info=info,
+    )
+
+
+def sample_table(cfg: Config, root: Path) -> tuple[pd.DataFrame, str]:
+    """Every column known per sample, one row per sample in data order, and the file it came from.
+
+    Tables: the data file itself. Sequences: the side table `data.labels` aligned to the FASTA
+    order (no columns when labels come from the headers).
+    """
+    if cfg.modality != "sequence":
+        return read_table(root / cfg.data.path, cfg.data.path), cfg.data.path
+    _, _, _, extra = _sequence_parts(cfg, root)
+    return extra.reset_index(drop=True), cfg.data.labels or cfg.data.path

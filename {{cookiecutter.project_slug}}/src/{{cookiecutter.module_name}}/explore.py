@@ -15,7 +15,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OneHotEncoder
 
 from .errors import LabError
-from .preprocess import categorical_columns, make_preprocessor, numeric_columns
+from .preprocess import categorical_columns, is_sequences, make_preprocessor, numeric_columns
 
 MOSTLY_MISSING = 0.5
 IMBALANCE_WARNING = 3.0
@@ -130,6 +130,8 @@ def _warnings(X, y, balance, duplicates, missing):
                 "duplicates",
                 f"{conflicting} duplicate group(s) carry different labels; check those samples for labelling errors.",
             ))
+    if is_sequences(X):
+        return found
     found += _column_warnings(X)
     if X.shape[1] > len(X):
         found.append(warning(
@@ -138,6 +140,31 @@ def _warnings(X, y, balance, duplicates, missing):
             "strong regularisation.",
         ))
     return found
+
+
+def sequence_profile(X, y):
+    """Lengths and letter composition of sequences, overall and per class (Tip 4).
+
+    A class that differs in length or composition alone (GC content, say) can be told apart
+    without any motif: worth knowing before a network is credited with finding biology.
+    """
+    sequences = pd.Series(list(X["sequence"]), dtype=object)
+    lengths = sequences.str.len().to_numpy()
+    labels = np.asarray(y).astype(str)
+
+    def composition(rows):
+        letters = pd.Series(list("".join(sequences[rows]))).value_counts(normalize=True)
+        return {str(letter): round(float(letters[letter]), 6) for letter in sorted(letters.index)}
+
+    everything = np.ones(len(sequences), dtype=bool)
+    return {
+        "alphabet": X.alphabet,
+        "fixed_length": int(X.length),
+        "length": {"min": int(lengths.min()), "median": float(np.median(lengths)), "max": int(lengths.max())},
+        "length_by_class": {label: round(float(lengths[labels == label].mean()), 3) for label in sorted(set(labels))},
+        "composition": composition(everything),
+        "composition_by_class": {label: composition(labels == label) for label in sorted(set(labels))},
+    }
 
 
 def _column_warnings(X):

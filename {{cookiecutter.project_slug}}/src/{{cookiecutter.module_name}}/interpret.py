@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from .errors import LabError
 from .evaluate import score_model
-from .preprocess import _categorical_steps, categorical_columns, numeric_columns
+from .preprocess import _categorical_steps, categorical_columns, is_sequences, numeric_columns
 
 COLUMNS = ["feature", "importance_mean", "importance_std", "ci_low", "ci_high"]
 _Z95 = 1.959964
@@ -39,6 +39,13 @@ def permutation_importance_table(model, X, y, n_repeats, seed):
             "permutation repeats must be at least 1, not "
             f"{n_repeats}; correct permutation_repeats in lab.yaml."
         )
+    names = [str(c) for c in X.columns]
+    if is_sequences(X):  # shuffle each k-mer frequency the model reads, not the sequence as a whole
+        if not hasattr(model[:-1], "get_feature_names_out"):
+            raise LabError("permutation importance for sequences needs a k-mer model (a baseline); "
+                           "use integrated gradients for the network.")
+        names = [str(n) for n in model[:-1].get_feature_names_out()]
+        X, model = model[:-1].transform(X), model[-1]
     with threadpool_limits(limits=1):  # hundreds of small predictions: threads cost more than they give
         result = permutation_importance(
             model,
@@ -49,7 +56,7 @@ def permutation_importance_table(model, X, y, n_repeats, seed):
             random_state=int(seed),
             n_jobs=1,
         )
-    return _importance_frame([str(c) for c in X.columns], result.importances)
+    return _importance_frame(names, result.importances)
 
 
 def importance_agreement(table_a, table_b, method="spearman"):
@@ -363,6 +370,10 @@ def _output_columns(prep):
 
 
 def _readable_encoder(X):
+    if is_sequences(X):  # k-mer frequencies as they are: a rule reads "ACG above 0.02"
+        from .sequences import KmerCounts, coding_letters
+
+        return KmerCounts(k=X.kmer, letters=coding_letters(X.alphabet))
     steps = []
     if numeric_columns(X):
         steps.append(("numbers", "passthrough", numeric_columns(X)))

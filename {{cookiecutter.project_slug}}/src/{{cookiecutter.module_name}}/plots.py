@@ -207,6 +207,25 @@ def pca_scatter(coords, labels, groups=None, explained=None):
     return fig
 
 
+def homology_similarity(closest, threshold):
+    """Each test sequence's highest similarity to any training sequence, in this split and a random one (Tip 7).
+
+    Mass to the right of the dashed threshold is test sequences with a training relative: a
+    model can score on them by recall. `closest` maps (split name, part) to those similarities.
+    """
+    fig, ax = _new_figure(width=6.5)
+    bins = np.linspace(0.0, 1.0, 41)
+    for colour, name, label in ((_CYCLE[0], "this_split", "this split"), (_GREY, "random_split", "a random split")):
+        values = np.asarray(closest[(name, "test")], dtype=float)
+        ax.hist(values, bins=bins, histtype="step", linewidth=2, color=colour,
+                label=f"{label} ({int((values >= threshold).sum())} at or above the threshold)")
+    ax.axvline(threshold, color="black", linestyle="--", linewidth=1, label=f"related: similarity ≥ {threshold:g}")
+    ax.set(xlabel="highest k-mer similarity of a test sequence to any training sequence", ylabel="test sequences",
+           title="How close test sequences sit to the training set")
+    ax.legend(fontsize="small")
+    return fig
+
+
 def learning_curves(curves):
     """Train (dashed) and tune (solid) score against training-set size, one colour per model.
 

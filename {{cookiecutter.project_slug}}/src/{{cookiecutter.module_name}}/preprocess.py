@@ -30,12 +30,44 @@ def categorical_columns(X):
     return [c for c in X.columns if _is_categorical(X[c])]
 
 
-def make_preprocessor(X):
-    """Build an unfitted ColumnTransformer for the columns of X (dense float output).
+class SequenceFrame(pd.DataFrame):
+    """Sequences as a one-column table ("sequence"), carrying how they are to be read.
 
-    Numbers get median imputation and scaling, categories get mode imputation and one-hot
-    codes; fit it inside a Pipeline on training rows only.
+    `alphabet` (dna | protein), `length` (the fixed length after the length policy) and `kmer`
+    (k of the baselines' k-mer frequencies) travel with every row selection, so a model built
+    from any part of the data reads it the same way.
     """
+
+    _metadata = ["alphabet", "length", "kmer"]
+
+    @property
+    def _constructor(self):
+        return SequenceFrame
+
+    @classmethod
+    def of(cls, sequences, alphabet, length, kmer):
+        frame = cls({"sequence": pd.Series(list(sequences), dtype=object)})
+        frame.alphabet, frame.length, frame.kmer = str(alphabet), int(length), int(kmer)
+        return frame
+
+
+def is_sequences(X):
+    """True when X holds sequences (a SequenceFrame) rather than a table of measurements."""
+    return isinstance(X, SequenceFrame)
+
+
+def make_preprocessor(X):
+    """Build the unfitted preprocessing the classical models share, for the columns of X.
+
+    Tables: numbers get median imputation and scaling, categories get mode imputation and
+    one-hot codes (a ColumnTransformer, dense float output). Sequences: k-mer frequencies,
+    standardised. Fit it inside a Pipeline on training rows only.
+    """
+    if is_sequences(X):
+        from .sequences import KmerCounts, coding_letters
+
+        counts = KmerCounts(k=X.kmer, letters=coding_letters(X.alphabet))
+        return Pipeline([("kmers", counts), ("scale", StandardScaler())])
     _check_table(X)
     numeric, categorical = numeric_columns(X), categorical_columns(X)
     steps = []
@@ -44,6 +76,16 @@ def make_preprocessor(X):
     if categorical:
         steps.append(("categorical", _categorical_steps(), categorical))
     return ColumnTransformer(steps, remainder="drop", sparse_threshold=0.0)
+
+
+def make_sequence_encoder(X):
+    """One-hot letters along each sequence, padded with zeros to the fixed length (the CNN's input).
+
+    Position-major: input value p*A + a is letter a at position p, over the alphabet's A coding letters.
+    """
+    from .sequences import OneHotSequences, coding_letters
+
+    return OneHotSequences(letters=coding_letters(X.alphabet), length=X.length)
 
 
 def as_text(X):

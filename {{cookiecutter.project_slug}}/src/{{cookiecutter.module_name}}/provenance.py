@@ -235,3 +235,13 @@ def datasheet_draft(cfg, source: Source | None, summary: dict, split_record: dic
             ),
         },
     }
+
+
+def simulation_of(root: Path, relpath: str) -> dict | None:
+    """The generator record ({name, version, params}) of a simulated input, or None for real data.
+
+    What was planted in simulated data is known, so an analysis can be checked against it.
+    """
+    source = find_source(load_manifest(root), relpath)
+    generator = (source.model_extra or {}).get("generator") if source is not None else None
+    return generator if isinstance(generator, dict) else None

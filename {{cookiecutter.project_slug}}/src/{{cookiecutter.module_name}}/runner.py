@@ -117,7 +117,7 @@ def plan_run(
         directory = latest_run_dir(root)
     resumed = directory is not None and (directory / MANIFEST_NAME).is_file()
     plan = Plan(root, config_path, cfg, overrides, directory, notebooks, resumed)
-    hashes = verify_inputs(root, [cfg.data.path], plan.command)
+    hashes = verify_inputs(root, cfg.input_paths, plan.command)
     load_dataset(cfg, root)  # a missing column or a one-class target stops here, before any notebook
     check_split_record(read_split_record(root, cfg), cfg, hashes[cfg.data.path], plan.command)
     from .subgroups import check_declared_columns

@@ -97,7 +97,7 @@ class Run:
     # data ------------------------------------------------------------------------------
     def input_hashes(self) -> dict[str, str]:
         """Verify every input file against data/manifest.yaml; return their sha256."""
-        return verify_inputs(self.root, [self.cfg.data.path], self.command)
+        return verify_inputs(self.root, self.cfg.input_paths, self.command)
 
     @cached_property
     def data(self) -> Dataset:

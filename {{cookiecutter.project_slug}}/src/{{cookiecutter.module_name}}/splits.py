@@ -70,29 +70,38 @@ def _stratified(y: np.ndarray, tune: float, test: float, seed: int) -> Split:
     return Split(np.sort(train_idx), np.sort(tune_idx), np.sort(test_idx))
 
 
-def _grouped_part(y, groups, positions, share, seed):
+GROUPING_FIX = "collect more groups or set data.group_column to null in lab.yaml"
+HOMOLOGY_FIX = ("raise sequence.homology.threshold in lab.yaml so fewer sequences count as related, "
+                "or collect more unrelated sequences")
+
+
+def _grouped_part(y, groups, positions, share, seed, fix=GROUPING_FIX):
     """Pick whole groups holding about `share` of `positions`, keeping classes balanced."""
     n_folds = max(2, int(round(1 / share)))
     n_groups = len(np.unique(groups[positions]))
     if n_groups < n_folds:
         raise LabError(
-            f"data.group_column has only {n_groups} groups, too few to keep groups apart in "
-            f"train, tune and test; collect more groups or set data.group_column to null in lab.yaml"
+            f"the data fall into only {n_groups} groups of related samples, too few to keep groups apart in "
+            f"train, tune and test; {fix}"
         )
     folds = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     keep, held = next(folds.split(positions, y[positions], groups[positions]))
     return positions[keep], positions[held]
 
 
-def make_split(y: np.ndarray, groups: np.ndarray | None, train: float, tune: float, seed: int) -> Split:
-    """Partition rows into train, tune and test with the fractions from `lab.yaml`."""
+def make_split(y: np.ndarray, groups: np.ndarray | None, train: float, tune: float, seed: int,
+               fix: str = GROUPING_FIX) -> Split:
+    """Partition rows into train, tune and test with the fractions from `lab.yaml`.
+
+    `fix` is the advice given when there are too few groups to keep apart.
+    """
     test = 1.0 - train - tune
     _check_class_sizes(y, test, tune)
     if groups is None:
         return _stratified(y, tune, test, seed)
     positions = np.arange(len(y))
-    rest, test_idx = _grouped_part(y, groups, positions, test, seed)
-    train_idx, tune_idx = _grouped_part(y, groups, rest, tune / (1 - test), seed)
+    rest, test_idx = _grouped_part(y, groups, positions, test, seed, fix)
+    train_idx, tune_idx = _grouped_part(y, groups, rest, tune / (1 - test), seed, fix)
     return Split(np.sort(train_idx), np.sort(tune_idx), np.sort(test_idx))
 
 
@@ -112,7 +121,7 @@ def split_file(data_path: str) -> Path:
 
 def split_settings(cfg) -> dict:
     """The lab.yaml settings a split depends on; any change to them means another test set."""
-    return {
+    settings = {
         "target": cfg.data.target,
         "id_column": cfg.data.id_column,
         "group_column": cfg.data.group_column,
@@ -121,6 +130,58 @@ def split_settings(cfg) -> dict:
         "test": cfg.split.test,
         "seed": cfg.split_seed,
     }
+    if cfg.modality == "sequence":
+        homology = cfg.sequence.homology
+        settings["homology"] = {"method": homology.method, "k": homology.k, "threshold": homology.threshold}
+    return settings
+
+
+# related sequences (Tip 7) -----------------------------------------------------------------
+def homology_groups(cfg, data) -> np.ndarray | None:
+    """Cluster ids of related sequences (k-mer similarity at or above `sequence.homology.threshold`).
+
+    None for tables and for `homology.method: none`.
+    """
+    if not homology_used(cfg):
+        return None
+    from .sequences import coding_letters, homology_clusters
+
+    homology = cfg.sequence.homology
+    return homology_clusters(list(data.X["sequence"]), k=homology.k, threshold=homology.threshold,
+                             letters=coding_letters(cfg.sequence.alphabet))
+
+
+def grouping_fix(cfg) -> str:
+    """The advice when the groups to keep apart are too few."""
+    return HOMOLOGY_FIX if homology_used(cfg) else GROUPING_FIX
+
+
+def homology_used(cfg) -> bool:
+    """True when related sequences are clustered and kept on one side of the split."""
+    return cfg.modality == "sequence" and cfg.sequence.homology.method != "none"
+
+
+def split_groups(cfg, data) -> np.ndarray | None:
+    """What must stay on one side of the split: `data.group_column`, homology clusters, or both joined.
+
+    Joined means linked: two samples sharing a group or a cluster end up in one unit.
+    """
+    clusters = homology_groups(cfg, data)
+    if clusters is None:
+        return data.groups
+    if data.groups is None:
+        return np.array([f"cluster-{c}" for c in clusters])
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    _, group_codes = np.unique(data.groups, return_inverse=True)
+    n, n_clusters = len(clusters), int(clusters.max()) + 1
+    rows = np.concatenate([np.arange(n), np.arange(n)])
+    cols = np.concatenate([n + clusters, n + n_clusters + group_codes])
+    size = n + n_clusters + int(group_codes.max()) + 1
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(size, size))
+    _, units = connected_components(graph, directed=False)
+    return np.array([f"unit-{u}" for u in units[:n]])
 
 
 def ids_digest(ids) -> str:
@@ -182,7 +243,8 @@ def load_or_make_split(cfg, root: Path, data, data_sha256: str, command: str) ->
     check_split_record(record, cfg, data_sha256, command)
     if record is not None:
         return Split.from_dict(record["parts"], data.ids), record, False
-    split = make_split(data.y, data.groups, cfg.split.train, cfg.split.tune, cfg.split_seed)
+    split = make_split(data.y, split_groups(cfg, data), cfg.split.train, cfg.split.tune, cfg.split_seed,
+                       grouping_fix(cfg))
     return split, make_record(split, data.ids, cfg, data_sha256), True
 
 
@@ -193,7 +255,8 @@ def save_split_record(root: Path, record: dict) -> Path:
 
 def new_split(cfg, root: Path, data, data_sha256: str) -> dict:
     """Make and save a new split on purpose, keeping the old one's hash and settings under 'previous'."""
-    split = make_split(data.y, data.groups, cfg.split.train, cfg.split.tune, cfg.split_seed)
+    split = make_split(data.y, split_groups(cfg, data), cfg.split.train, cfg.split.tune, cfg.split_seed,
+                       grouping_fix(cfg))
     record = make_record(split, data.ids, cfg, data_sha256, previous=read_split_record(root, cfg))
     save_split_record(root, record)
     return record
@@ -231,3 +294,101 @@ def check_leakage(report: dict, data_path: str, command: str) -> None:
             "value in a group column and set data.group_column in lab.yaml, or remove the duplicate rows, "
             f"then make a new split with `{command} split --new`"
         )
+
+
+# related sequences across the split (Tip 7) --------------------------------------------------
+_CHUNK = 2048
+
+
+def nearest_similarity(profiles, rows, reference_rows) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `rows`, the highest cosine similarity of its k-mer profile to any of `reference_rows`.
+
+    Returns (similarities, position in `reference_rows` of the closest one); computed in chunks.
+    """
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    best, where = np.zeros(len(rows)), np.zeros(len(rows), dtype=int)
+    if len(rows) == 0 or len(reference_rows) == 0:
+        return best, where
+    reference = profiles[np.asarray(reference_rows)]
+    for start in range(0, len(rows), _CHUNK):
+        block = cosine_similarity(profiles[np.asarray(rows[start:start + _CHUNK])], reference)
+        where[start:start + _CHUNK] = block.argmax(axis=1)
+        best[start:start + _CHUNK] = block.max(axis=1)
+    return best, where
+
+
+def _part_similarity(similarity, closest, rows, reference_rows, ids, threshold) -> dict:
+    top = int(np.argmax(similarity))
+    return {
+        "max": round(float(similarity.max()), 6),
+        "median": round(float(np.median(similarity)), 6),
+        "n_related": int((similarity >= threshold).sum()),
+        "closest_pair": [str(ids[rows[top]]), str(ids[reference_rows[closest[top]]])],
+        "related_ids": sorted(str(ids[rows[i]]) for i in np.flatnonzero(similarity >= threshold)),
+    }
+
+
+def homology_report(cfg, data, split: Split) -> dict:
+    """How similar tune and test sequences are to the training ones, in this split and in a plain random one.
+
+    Similarity is the cosine of k-mer count profiles (`sequence.homology.k`); at or above
+    `sequence.homology.threshold` two sequences count as related. A test sequence related to a
+    training one is partly recalled rather than predicted, so the scores would flatter the model.
+    Returns (report, {(split name, part): each row's highest similarity to training}) for figures.
+    """
+    from .sequences import coding_letters, homology_clusters, kmer_profiles
+
+    homology, letters = cfg.sequence.homology, coding_letters(cfg.sequence.alphabet)
+    sequences = list(data.X["sequence"])
+    profiles = kmer_profiles(sequences, homology.k, letters)
+    clusters = homology_clusters(sequences, k=homology.k, threshold=homology.threshold, letters=letters)
+    sizes = np.bincount(clusters)
+    random_split = make_split(data.y, data.groups, cfg.split.train, cfg.split.tune, cfg.split_seed)
+    report = {
+        "method": homology.method,
+        "similarity": f"cosine of {homology.k}-mer count profiles",
+        "k": homology.k,
+        "threshold": homology.threshold,
+        "n_clusters": int(len(sizes)),
+        "largest_cluster": int(sizes.max()),
+        "sequences_with_relatives": int((sizes[clusters] > 1).sum()),
+    }
+    curves = {}
+    for name, chosen in (("this_split", split), ("random_split", random_split)):
+        for part in ("test", "tune"):
+            rows, reference = getattr(chosen, part), chosen.train
+            similarity, closest = nearest_similarity(profiles, rows, reference)
+            report.setdefault(name, {})[f"{part}_to_train"] = _part_similarity(
+                similarity, closest, rows, reference, data.ids, homology.threshold
+            )
+            curves[(name, part)] = similarity
+    report["flagged"] = report["this_split"]["test_to_train"]["n_related"] > 0
+    return report, curves
+
+
+def homology_leakage(report: dict) -> list[str]:
+    """Test and tune ids related to a training sequence, when the split was meant to keep relatives together."""
+    if report["method"] == "none":
+        return []
+    parts = report["this_split"]
+    return sorted(set(parts["test_to_train"]["related_ids"]) | set(parts["tune_to_train"]["related_ids"]))
+
+
+def homology_warnings(report: dict) -> list[dict]:
+    """Findings on related sequences, as notebook 01 records its warnings."""
+    found = []
+    mine, plain = report["this_split"]["test_to_train"], report["random_split"]["test_to_train"]
+    if report["method"] == "none" and mine["n_related"]:
+        found.append({"check": "leakage", "message": (
+            f"{mine['n_related']} test sequence(s) have a related training sequence (similarity up to "
+            f"{mine['max']:.2f}); the split is not homology-aware, so test scores partly measure recall — "
+            "set sequence.homology.method: kmer and make a new split with `split --new`."
+        )})
+    if report["method"] != "none" and plain["n_related"]:
+        found.append({"check": "homology", "message": (
+            f"A plain random split would have put {plain['n_related']} test sequence(s) next to a related training "
+            f"sequence (similarity up to {plain['max']:.2f}); this split keeps the "
+            f"{report['n_clusters']} clusters of related sequences whole."
+        )})
+    return found

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import balanced_accuracy_score, matthews_corrcoef, roc_auc_score
 
-from .data import read_table
+from .data import sample_table
 from .errors import LabError
 
 MISSING = "missing"
@@ -24,12 +24,12 @@ def declared_columns(cfg, root, field):
     A name the data file lacks is one sentence naming lab.yaml, the field and the columns there are.
     """
     names = list(getattr(cfg.data, field))
-    frame = read_table(root / cfg.data.path, cfg.data.path)
+    frame, source = sample_table(cfg, root)
     absent = [name for name in names if name not in frame.columns]
     if absent:
-        shown = ", ".join(map(str, frame.columns))
+        shown = ", ".join(map(str, frame.columns)) or "none"
         raise LabError(
-            f"lab.yaml field 'data.{field}' names column(s) {', '.join(absent)}, which {cfg.data.path} does not "
+            f"lab.yaml field 'data.{field}' names column(s) {', '.join(absent)}, which {source} does not "
             f"have; use columns from this list or remove the name: {shown}"
         )
     reserved = [name for name in names if name == cfg.data.target]

@@ -106,6 +106,9 @@ def _network_space(trial):
     if "hidden" not in trial.fixed:
         depth = trial.suggest_int("n_layers", 1, 3)
         params["hidden"] = [trial.suggest_categorical("width", [16, 32, 64, 128])] * depth
+    if "n_letters" in trial.fixed:  # a network over sequence letters: a CNN, whose filters are tuned too
+        params["channels"] = trial.suggest_categorical("channels", [8, 16, 32])
+        params["kernel_size"] = trial.suggest_categorical("kernel_size", [5, 9, 13])
     return params
 
 
@@ -495,11 +498,24 @@ def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_t
     return {"study": study_name, "family": family, "worker_trials": mine, **result}
 
 
-def fixed_params(cfg):
+def fixed_params(cfg, root=None):
     """Hyperparameters held constant per family: lab.yaml's tuning.fixed, plus the profile's epochs
-    as the network's ceiling (early stopping picks the epoch within it)."""
+    as the network's ceiling (early stopping picks the epoch within it).
+
+    For sequences the network also gets its alphabet size and, for transfer learning, the
+    pretrained weights (a path relative to the project folder `root`) with the filter shape they fix.
+    """
     fixed = {family: dict(params) for family, params in cfg.tuning.fixed.items()}
-    fixed.setdefault(NETWORK, {}).setdefault("epochs", cfg.budget.epochs)
+    network = fixed.setdefault(NETWORK, {})
+    network.setdefault("epochs", cfg.budget.epochs)
+    if cfg.modality == "sequence":
+        from .sequences import coding_letters
+
+        network["n_letters"] = len(coding_letters(cfg.sequence.alphabet))
+        if cfg.sequence.pretrained_weights:  # transfer learning: the loaded filters fix their own shape
+            weights = cfg.sequence.pretrained_weights
+            network.update(pretrained=str(Path(root) / weights) if root else weights, freeze_conv=cfg.sequence.freeze_pretrained,
+                           channels=cfg.network.channels, kernel_size=cfg.network.kernel_size)
     return fixed
 
 

@@ -1,0 +1,149 @@
+"""The sequence study end to end through lab.yaml: loading, labels, the homology split, models.
+
+These use the project's own FASTA example and run in projects of sequences only.
+"""
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import edit_yaml
+
+from {{ cookiecutter.module_name }}.config import load_config
+from {{ cookiecutter.module_name }}.data import load_dataset, sample_table
+from {{ cookiecutter.module_name }}.errors import LabError
+from {{ cookiecutter.module_name }}.preprocess import is_sequences
+from {{ cookiecutter.module_name }}.splits import (
+    homology_leakage,
+    homology_report,
+    load_or_make_split,
+    make_split,
+    split_groups,
+    split_settings,
+)
+from {{ cookiecutter.module_name }}.tuning import build_model, fixed_params
+
+FASTA = "data/external/tf_binding_simulated.fa"
+
+
+def _config(project, **changes):
+    if changes:
+        edit_yaml(project / "lab.yaml", **changes)
+    return load_config(project / "lab.yaml")
+
+
+def _write_fasta(project, records, name="mine.fa"):
+    text = "".join(f">{header}\n{sequence}\n" for header, sequence in records)
+    (project / "data" / name).write_text(text)
+    return f"data/{name}"
+
+
+def test_builtin_fasta_loads_as_labelled_sequences(sequence_project):
+    cfg = _config(sequence_project)
+    data = load_dataset(cfg, sequence_project)
+    assert is_sequences(data.X) and list(data.X.columns) == ["sequence"]
+    assert data.classes == ("unbound", "bound")
+    assert len(set(data.ids)) == len(data.ids) == len(data.y)
+    assert data.sequence_info["policy"] == "pad" and data.X.length == data.sequence_info["longest"]
+    assert data.n_features == data.X.length * 4
+
+
+def test_gzipped_fasta_with_side_table_gives_the_same_data(sequence_project):
+    plain = load_dataset(_config(sequence_project), sequence_project)
+    text = (sequence_project / FASTA).read_text()
+    headers = [line[1:].split("|")[0] for line in text.splitlines() if line.startswith(">")]
+    stripped = "\n".join(">" + line[1:].split("|")[0] if line.startswith(">") else line for line in text.splitlines())
+    (sequence_project / "data" / "mine.fa.gz").write_bytes(gzip.compress(stripped.encode(), mtime=0))
+    table = pd.DataFrame({"seq_id": headers, "bound_state": plain.y, "batch": ["b1", "b2"] * (len(headers) // 2)})
+    table.to_csv(sequence_project / "data" / "labels.csv", index=False)
+    cfg = _config(sequence_project, **{"data.path": "data/mine.fa.gz", "data.labels": "data/labels.csv",
+                                       "data.target": "bound_state", "data.id_column": "seq_id"})
+    data = load_dataset(cfg, sequence_project)
+    assert list(data.ids) == list(plain.ids) and list(data.y) == list(plain.y)
+    assert list(data.X["sequence"]) == list(plain.X["sequence"])
+    frame, source = sample_table(cfg, sequence_project)
+    assert source == "data/labels.csv" and list(frame["batch"][:2]) == ["b1", "b2"]
+
+
+@pytest.mark.parametrize(
+    ("records", "table", "changes", "expected"),
+    [
+        ([("s1|a", "ACGTZ"), ("s2|b", "ACGT")], None, {}, r"'s1' has 'Z' at position 5"),
+        ([("s1|a", ""), ("s2|b", "ACGT")], None, {}, "s1"),
+        ([("s1|a", "ACGT"), ("s1|b", "ACGT")], None, {}, "s1"),
+        ([("s1", "ACGT"), ("s2", "ACGT")], {"id": ["s1"], "label": ["a"]}, {}, "s2"),
+        ([("s1|a", "ACGT"), ("s2|b", "ACGT")], {"id": ["s1", "s2"], "label": ["a", "a"]}, {}, "s2"),
+        ([("s1|a", "MKVLAAGIILLW"), ("s2|b", "MKVEEFGHILLW")], None, {}, "protein"),
+        ([("s1|a", "ACGTACGTACGTACGTACGTAC"), ("s2|b", "ACGTACGTACGTACGTACGTAC")], None,
+         {"sequence.alphabet": "protein"}, "DNA"),
+        ([("s1|a", "ACGTAC"), ("s2|b", "ACGT")], None, {"sequence.length_policy": "reject"}, "s2"),
+    ],
+    ids=["outside-alphabet", "empty-sequence", "duplicate-id", "id-without-label", "header-table-disagree",
+         "protein-declared-dna", "dna-declared-protein", "length-rejected"],
+)
+def test_bad_sequence_input_is_one_sentence_naming_the_problem(sequence_project, records, table, changes, expected):
+    path = _write_fasta(sequence_project, records)
+    extra = {"data.path": path, "data.positive_class": None, **changes}
+    if table is not None:
+        pd.DataFrame(table).to_csv(sequence_project / "data" / "labels.csv", index=False)
+        extra["data.labels"] = "data/labels.csv"
+    cfg = _config(sequence_project, **extra)
+    with pytest.raises(LabError, match=expected) as error:
+        load_dataset(cfg, sequence_project)
+    message = str(error.value)
+    assert "\n" not in message and "Traceback" not in message
+
+
+def test_single_class_sequences_are_refused(sequence_project):
+    path = _write_fasta(sequence_project, [("s1|a", "ACGT"), ("s2|a", "ACGA")])
+    cfg = _config(sequence_project, **{"data.path": path, "data.positive_class": None})
+    with pytest.raises(LabError, match="at least two classes"):
+        load_dataset(cfg, sequence_project)
+
+
+def test_homology_split_keeps_related_sequences_together(sequence_project):
+    cfg = _config(sequence_project)
+    data = load_dataset(cfg, sequence_project)
+    split, record, is_new = load_or_make_split(cfg, sequence_project, data, "0" * 64, "lab")
+    assert is_new and record["settings"]["homology"] == {"method": "kmer", "k": cfg.sequence.homology.k,
+                                                         "threshold": cfg.sequence.homology.threshold}
+    units = split_groups(cfg, data)
+    train, test = set(units[split.train]), set(units[split.test])
+    assert not train & test
+    report, curves = homology_report(cfg, data, split)
+    assert report["this_split"]["test_to_train"]["n_related"] == 0
+    assert homology_leakage(report) == []
+    # the simulated set holds families of related sequences: a plain random split scatters them
+    assert report["random_split"]["test_to_train"]["n_related"] > 0
+    assert report["largest_cluster"] > 1
+    assert len(curves[("this_split", "test")]) == len(split.test)
+
+
+def test_plain_split_of_related_sequences_is_flagged(sequence_project):
+    cfg = _config(sequence_project, **{"sequence.homology.method": "none"})
+    data = load_dataset(cfg, sequence_project)
+    assert split_groups(cfg, data) is None
+    split = make_split(data.y, None, cfg.split.train, cfg.split.tune, cfg.split_seed)
+    report, _ = homology_report(cfg, data, split)
+    assert report["flagged"] and report["this_split"]["test_to_train"]["n_related"] > 0
+    assert homology_leakage(report) == []  # not a failure: a plain split was asked for, the warning says so
+
+
+def test_changing_the_homology_threshold_changes_the_split_settings(sequence_project):
+    before = split_settings(_config(sequence_project))
+    after = split_settings(_config(sequence_project, **{"sequence.homology.threshold": 0.9}))
+    assert before["homology"] != after["homology"]
+
+
+def test_models_read_kmers_and_the_network_reads_one_hot_letters(sequence_project):
+    cfg = _config(sequence_project)
+    data = load_dataset(cfg, sequence_project)
+    X, y = data.X.iloc[:200].reset_index(drop=True), data.y[:200]
+    forest = build_model("random_forest", X, {"n_estimators": 20}, seed=0).fit(X, y)
+    assert forest[:-1].transform(X).shape == (200, 4 ** cfg.sequence.kmer)
+    params = {**fixed_params(cfg)["network"], "epochs": 3}
+    network = build_model("network", X, params, seed=0).fit(X, y)
+    assert type(network[-1]).__name__ == "TorchCNNClassifier"
+    assert network[:-1].transform(X).shape == (200, X.length * 4)
+    assert np.allclose(network.predict_proba(X).sum(axis=1), 1.0)
