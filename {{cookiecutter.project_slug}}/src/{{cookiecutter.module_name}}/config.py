@@ -122,7 +122,7 @@ class HomologySpec(_Strict):
 
     method: Literal["kmer", "none"] = "kmer"  # none = a plain stratified split (then leakage is only reported)
     k: int = Field(default=5, ge=1, le=12)  # k-mer length of the similarity profiles
-    threshold: float = Field(default=0.5, gt=0, le=1)  # cosine similarity at or above which two sequences are related
+    threshold: float = Field(default=0.4, gt=0, le=1)  # cosine similarity at or above which two sequences are related
 
 
 SEQUENCE_ALPHABET_SIZES = {"dna": 4, "protein": 20}

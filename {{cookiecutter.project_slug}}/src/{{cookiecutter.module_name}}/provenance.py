@@ -178,7 +178,10 @@ def datasheet_draft(cfg, source: Source | None, summary: dict, split_record: dic
             "funding": _by_person(),
         },
         "Composition": {
-            "instances": _by_run(f"rows of {cfg.data.path}, one sample each, with {summary['n_columns']} features"),
+            "instances": _by_run(
+                f"sequences of {cfg.data.path} ({cfg.sequence.alphabet}), one sample each" if cfg.modality == "sequence"
+                else f"rows of {cfg.data.path}, one sample each, with {summary['n_columns']} features"
+            ),
             "count": _by_run(summary["n_rows"]),
             "sample_or_complete": _by_person(),
             "labels": _by_run({"column": cfg.data.target, "classes": summary["class_balance"]}),

@@ -154,7 +154,7 @@ class RunFacts:
 
     @property
     def n_features(self) -> int | None:
-        return self.summary.get("n_columns") or self.assessment.get("n_features")
+        return self.assessment.get("n_features") or self.summary.get("n_columns")
 
     @property
     def positive_class(self) -> str | None:

@@ -359,9 +359,10 @@ def homology_report(cfg, data, split: Split) -> dict:
         for part in ("test", "tune"):
             rows, reference = getattr(chosen, part), chosen.train
             similarity, closest = nearest_similarity(profiles, rows, reference)
-            report.setdefault(name, {})[f"{part}_to_train"] = _part_similarity(
-                similarity, closest, rows, reference, data.ids, homology.threshold
-            )
+            summary = _part_similarity(similarity, closest, rows, reference, data.ids, homology.threshold)
+            if name == "random_split":  # a counterfactual: how many, not which
+                del summary["related_ids"]
+            report.setdefault(name, {})[f"{part}_to_train"] = summary
             curves[(name, part)] = similarity
     report["flagged"] = report["this_split"]["test_to_train"]["n_related"] > 0
     return report, curves

@@ -71,6 +71,12 @@ def encoding_sentence(facts: RunFacts) -> str | None:
     summary = facts.summary
     if not summary:
         return None
+    sequences = facts.art("01_data_provenance").get("sequences")
+    if isinstance(sequences, dict):
+        return (f"Sequences ({sequences.get('alphabet')}) are brought to {sequences.get('fixed_length')} letters "
+                f"({(facts.art('01_data_provenance').get('sequence_length_policy') or {}).get('policy')} policy). "
+                "The classical models read standardised k-mer frequencies; the network reads one-hot letters in "
+                "order. Scaling is fitted on the training part only, inside each model's pipeline.")
     numeric = len(summary.get("numeric_columns") or [])
     categorical = len(summary.get("categorical_columns") or [])
     return (f"{numeric} numeric columns are imputed with the training median and standardised; {categorical} "
