@@ -170,7 +170,7 @@ def test_saved_weights_start_a_new_network(small, tmp_path):
     three = np.array(["a", "b", "c"], dtype=object)[np.arange(len(y)) % 3]
     new_task = TorchCNNClassifier(epochs=0, seed=9, pretrained=path).fit(X, three)
     assert "conv.weight" in new_task.pretrained_layers_
-    assert "head.2.weight" not in new_task.pretrained_layers_  # 3 outputs instead of 1: left to train
+    assert "head.layers.2.weight" not in new_task.pretrained_layers_  # 3 outputs instead of 1: left to train
 
 
 def test_freeze_conv_keeps_the_pretrained_filters(small, tmp_path):
@@ -180,7 +180,7 @@ def test_freeze_conv_keeps_the_pretrained_filters(small, tmp_path):
     save_weights(source, path)
     frozen = TorchCNNClassifier(epochs=5, seed=1, lr=1e-2, pretrained=path, freeze_conv=True).fit(X, y)
     assert _same(_conv(frozen), _conv(source))
-    assert not torch.equal(frozen.module_.head[0].weight, source.module_.head[0].weight)
+    assert not torch.equal(frozen.module_.head.layers[0].weight, source.module_.head.layers[0].weight)
     assert frozen.n_parameters_ == count_parameters(frozen.module_.head)
     free = TorchCNNClassifier(epochs=5, seed=1, lr=1e-2, pretrained=path).fit(X, y)
     assert not torch.equal(free.module_.conv.weight, source.module_.conv.weight)

@@ -4,10 +4,9 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
-from test_cnn import planted_motif_set, planted_pwm
+from test_cnn import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
 
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.interpret import COLUMNS, importance_agreement
@@ -22,14 +21,6 @@ from {{ cookiecutter.module_name }}.nets import TorchCNNClassifier, TorchMLPClas
 from {{ cookiecutter.module_name }}.plots import motif_comparison, position_attribution
 
 WIDTH = 8
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def _pipeline(X, y, **settings):

@@ -356,14 +356,7 @@ class SequenceCNN(nn.Module):
         super().__init__()
         self.n_letters, self.length = int(n_letters), int(length)
         self.conv = nn.Conv1d(self.n_letters, int(channels), int(kernel_size), padding=int(kernel_size) // 2)
-        layers, width = [], int(channels)
-        for size in hidden:
-            layers += [nn.Linear(width, int(size)), nn.ReLU()]
-            if dropout > 0:
-                layers.append(nn.Dropout(float(dropout)))
-            width = int(size)
-        layers.append(nn.Linear(width, int(n_outputs)))
-        self.head = nn.Sequential(*layers)
+        self.head = MLP(int(channels), hidden, n_outputs, dropout)  # reads the best match of each filter
 
     def forward(self, x):
         """Return one logit per output for each flat one-hot row of x."""
