@@ -215,8 +215,8 @@ def test_network_works_with_sklearn_tools():
 def test_architecture_is_chosen_by_modality():
     assert architecture_for("tabular").estimator is TorchMLPClassifier
     assert "MLP" in architecture_for("tabular").name
-    with pytest.raises(LabError, match="modality.*sequence.*tabular"):
-        architecture_for("sequence")
+    with pytest.raises(LabError, match="modality.*image.*tabular, sequence"):
+        architecture_for("image")
     with pytest.raises(LabError, match="modality"):
         make_network(pd.DataFrame({"a": [1.0]}), modality="image")
 

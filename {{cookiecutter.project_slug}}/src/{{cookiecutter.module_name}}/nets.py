@@ -1,13 +1,17 @@
-"""A small, seeded PyTorch network that behaves like a scikit-learn classifier (Tips 3, 5).
+"""Small, seeded PyTorch networks that behave like scikit-learn classifiers (Tips 3, 5).
 
-Start small: a multilayer perceptron over the preprocessed table, trained deterministically
-so two runs with the same seed give bit-identical weights, and usable in Pipeline and clone.
+Start small: a multilayer perceptron over the preprocessed table, or a one-layer 1D
+convolutional network over one-hot sequences, trained deterministically so two runs with the
+same seed give bit-identical weights, and usable in Pipeline and clone. The convolutional
+network can start from weights saved by an earlier study (transfer learning).
 """
 
+import io
 import math
 import os
 import random
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -20,6 +24,7 @@ from torch import nn
 
 from .errors import LabError
 from .evaluate import primary_score
+from .files import sha256_bytes, write_atomic
 from .preprocess import make_preprocessor
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
@@ -234,9 +239,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         binary = len(self.classes_) == 2
         device = torch.device(self.device_)
         X_t, y_t = torch.as_tensor(features, device=device), self._targets(codes, device)
-        self.module_ = MLP(
-            features.shape[1], self._hidden_sizes(), 1 if binary else len(self.classes_), float(self.dropout)
-        ).to(device)
+        self.module_ = self._build_module(features.shape[1], 1 if binary else len(self.classes_)).to(device)
         self.n_parameters_ = count_parameters(self.module_)
         loss_fn = nn.BCEWithLogitsLoss() if binary else nn.CrossEntropyLoss()
         self.initial_loss_ = self._full_loss(X_t, y_t, loss_fn)
@@ -267,6 +270,10 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         if self.early_stopping and best[1] is not None:
             self.module_.load_state_dict(best[1])
         self.module_.eval()
+
+    def _build_module(self, n_features, n_outputs):
+        """The untrained network, built under the fit's seed; subclasses override it for other architectures."""
+        return MLP(n_features, self._hidden_sizes(), n_outputs, float(self.dropout))
 
     def _targets(self, codes, device):
         y_t = torch.as_tensor(np.asarray(codes), device=device)
@@ -308,7 +315,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
             return float(loss_fn(self.module_(X_t), y_t).item())
 
     def _make_optimizer(self):
-        params = list(self.module_.parameters())
+        params = [p for p in self.module_.parameters() if p.requires_grad]  # frozen layers stay as loaded
         lr, decay = float(self.lr), float(self.weight_decay)
         fused = _fused_supported(self.device_)  # one kernel per step: same maths, less Python
         if str(self.optimizer).lower() == "sgd":
@@ -334,6 +341,162 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         return torch.softmax(logits, dim=1).numpy()
 
 
+class SequenceCNN(nn.Module):
+    """One-hot sequence -> 1D convolution -> ReLU -> global max pool -> small dense head -> logits.
+
+    The input is the flat one-hot row (length x letters, position-major), reshaped to one
+    channel per letter along the sequence. Each convolution filter is one short pattern scanned
+    along the whole sequence with the same weights at every position (Tip 5): a motif is learned
+    once wherever it sits, with channels x letters x kernel_size weights instead of the
+    length x letters inputs per unit an MLP needs, and the global max pool keeps the best match
+    anywhere, so detection does not depend on where the motif lies.
+    """
+
+    def __init__(self, n_letters, length, channels=16, kernel_size=9, hidden=(32,), n_outputs=1, dropout=0.0):
+        super().__init__()
+        self.n_letters, self.length = int(n_letters), int(length)
+        self.conv = nn.Conv1d(self.n_letters, int(channels), int(kernel_size), padding=int(kernel_size) // 2)
+        self.head = MLP(int(channels), hidden, n_outputs, dropout)  # reads the best match of each filter
+
+    def forward(self, x):
+        """Return one logit per output for each flat one-hot row of x."""
+        letters = x.reshape(x.shape[0], self.length, self.n_letters).transpose(1, 2)  # (n, letters, length)
+        matches = torch.relu(self.conv(letters))
+        return self.head(matches.amax(dim=2))
+
+
+PRETRAINED_FIELD = "sequence.pretrained_weights"
+
+
+class TorchCNNClassifier(TorchMLPClassifier):
+    """scikit-learn classifier wrapping SequenceCNN, with the same seeded trainer as the MLP.
+
+    Reads flat one-hot rows of `n_letters` coding letters per position. `pretrained` is the path
+    of a local weights file written by save_weights: every tensor whose name and shape match is
+    copied in before training (the convolution must match), recorded in `pretrained_layers_` and
+    `pretrained_sha256_`; `freeze_conv=True` keeps the convolution filters fixed while the head
+    trains. Nothing is downloaded.
+    """
+
+    def __init__(
+        self,
+        hidden=(32,),
+        dropout=0.0,
+        lr=1e-3,
+        weight_decay=0.0,
+        batch_size=32,
+        epochs=100,
+        optimizer="adam",
+        seed=0,
+        device="cpu",
+        early_stopping=False,
+        patience=10,
+        validation_fraction=0.2,
+        n_letters=4,
+        channels=16,
+        kernel_size=9,
+        pretrained=None,
+        freeze_conv=False,
+    ):
+        super().__init__(
+            hidden=hidden, dropout=dropout, lr=lr, weight_decay=weight_decay, batch_size=batch_size,
+            epochs=epochs, optimizer=optimizer, seed=seed, device=device, early_stopping=early_stopping,
+            patience=patience, validation_fraction=validation_fraction,
+        )  # fmt: skip
+        self.n_letters = n_letters
+        self.channels = channels
+        self.kernel_size = kernel_size
+        self.pretrained = pretrained
+        self.freeze_conv = freeze_conv
+
+    def _check_settings(self):
+        super()._check_settings()
+        if not _positive_int(self.n_letters):
+            raise LabError(f"network n_letters must be a positive whole number, not {self.n_letters!r}.")
+        if not _positive_int(self.channels):
+            raise LabError(
+                f"network channels must be a positive whole number, not {self.channels!r}; correct it in lab.yaml."
+            )
+        if not _positive_int(self.kernel_size) or int(self.kernel_size) % 2 == 0:
+            raise LabError(
+                f"network kernel_size must be an odd whole number of at least 1 (such as 9), "
+                f"not {self.kernel_size!r}; correct it in lab.yaml."
+            )
+
+    def _build_module(self, n_features, n_outputs):
+        letters = int(self.n_letters)
+        if n_features % letters:
+            raise LabError(
+                f"the one-hot input has {n_features} columns, which is not a whole number of positions of "
+                f"{letters} letters each; the one-hot width does not match the alphabet, so encode the "
+                "sequences with the alphabet declared in lab.yaml."
+            )
+        module = SequenceCNN(
+            letters, n_features // letters, int(self.channels), int(self.kernel_size), self._hidden_sizes(),
+            n_outputs, float(self.dropout),
+        )  # fmt: skip
+        self.pretrained_layers_, self.pretrained_sha256_ = self._load_pretrained(module)
+        if self.freeze_conv:
+            for weight in module.conv.parameters():
+                weight.requires_grad_(False)
+        return module
+
+    def _load_pretrained(self, module):
+        """Copy matching tensors from the pretrained file into module; (sorted names, file sha256)."""
+        if self.pretrained is None or str(self.pretrained) == "":
+            return [], None
+        where = f"lab.yaml field '{PRETRAINED_FIELD}': {self.pretrained}"
+        path = Path(self.pretrained)
+        if not path.is_file():
+            raise LabError(
+                f"{where} is not a file; give the path of a weights file written by save_weights, or set it to null."
+            )
+        data = path.read_bytes()
+        try:
+            saved = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+        except Exception as error:  # noqa: BLE001 - any unreadable file is the same user mistake
+            raise LabError(
+                f"{where} could not be read as saved network weights ({type(error).__name__}); "
+                "give a file written by save_weights, or set it to null."
+            ) from None
+        if not isinstance(saved, dict) or not all(torch.is_tensor(v) for v in saved.values()):
+            raise LabError(
+                f"{where} does not hold a table of named weights; give a file written by save_weights, "
+                "or set it to null."
+            )
+        own = module.state_dict()
+        needed = tuple(own["conv.weight"].shape)
+        found = tuple(saved["conv.weight"].shape) if "conv.weight" in saved else None
+        if found != needed:
+            held = "no convolution weights" if found is None else f"convolution weights of shape {found}"
+            raise LabError(
+                f"{where} holds {held} but this network needs {needed} (alphabet/channels/kernel_size differ); "
+                "train them with the same settings or set it to null."
+            )
+        matched = sorted(
+            name for name, tensor in saved.items() if name in own and tuple(tensor.shape) == tuple(own[name].shape)
+        )
+        module.load_state_dict({name: saved[name].to(own[name].dtype) for name in matched}, strict=False)
+        return matched, sha256_bytes(data)
+
+
+def save_weights(model, path):
+    """Write a fitted network's weights (a Pipeline or the estimator itself) to path; return the file's sha256.
+
+    The file is written whole or not at all (temporary file in the same folder, then renamed);
+    give its path as `pretrained` to start another network from these weights.
+    """
+    network = model[-1] if isinstance(model, Pipeline) else model
+    if not hasattr(network, "module_"):
+        raise LabError("only a fitted network's weights can be saved; fit the network first.")
+    state = {name: tensor.detach().cpu().clone() for name, tensor in network.module_.state_dict().items()}
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    data = buffer.getvalue()
+    write_atomic(Path(path), data)
+    return sha256_bytes(data)
+
+
 @dataclass(frozen=True)
 class Architecture:
     """How one data modality is represented and which network reads it (Tip 5)."""
@@ -344,13 +507,20 @@ class Architecture:
 
 
 # The one place that maps a modality (lab.yaml `modality`) to its representation and network.
-# A sequence modality would add an entry here, e.g. a one-hot encoding read by a 1D CNN.
 ARCHITECTURES = MappingProxyType(
     {
         "tabular": Architecture(
             name="multilayer perceptron (MLP)",
             representation="one standardised input per measured column; the columns have no natural order",
             estimator=TorchMLPClassifier,
+        ),
+        "sequence": Architecture(
+            name="1D convolutional network (CNN)",
+            representation=(
+                "each fixed-length sequence as one-hot letters along its positions, so a convolution can "
+                "scan the same short filters along the whole sequence and find a motif wherever it sits"
+            ),
+            estimator=TorchCNNClassifier,
         ),
     }
 )
@@ -486,6 +656,10 @@ def _rng_devices(device):
         index = torch.device(device).index
         return [index if index is not None else torch.cuda.current_device()]
     return []
+
+
+def _positive_int(value):
+    return isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= 1
 
 
 def _mps_available():

@@ -455,3 +455,55 @@ def _pretty(name):
             prefix = name[: -len(key)].strip("_").replace("_", " ")
             return f"{pretty} ({prefix})" if prefix else pretty
     return name.replace("_", " ")
+
+
+# sequences ---------------------------------------------------------------------------------------
+def motif_comparison(recovered_pwm, planted_pwm, letters, correlation=None):
+    """The planted motif (left) and the one recovered from the network's attributions (right), as heatmaps.
+
+    Each cell is how often a letter occurs at a motif position; matching dark cells mean the
+    network's attributions point at the motif that is really there (Tip 8). `correlation` is
+    motif_correlation's result (or a number); with no planted motif only the recovered one is drawn.
+    """
+    panels = ([("Planted motif", planted_pwm)] if planted_pwm is not None else []) + [
+        ("Recovered from attributions", recovered_pwm)
+    ]
+    widths = [len(np.asarray(pwm)) for _, pwm in panels]
+    fig = LabFigure(figsize=(0.45 * sum(widths) + 2.5 * len(panels), 0.35 * len(letters) + 2.2), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(panels), width_ratios=widths))
+    for ax, (title, pwm) in zip(axes, panels, strict=True):
+        values = np.asarray(pwm, dtype=float).T  # letters x positions
+        image = ax.imshow(values, vmin=0, vmax=1, cmap="Blues", aspect="auto")
+        for (row, column), value in np.ndenumerate(values):
+            if value >= 0.5:
+                ax.annotate(letters[row], (column, row), ha="center", va="center", color="white", fontweight="bold")
+        ax.set_yticks(range(len(letters)), list(letters))
+        ax.set_xticks(range(values.shape[1]), [str(i + 1) for i in range(values.shape[1])], fontsize=8)
+        ax.set(xlabel="motif position", title=title)
+    axes[0].set_ylabel("letter")
+    fig.colorbar(image, ax=list(axes), label="letter frequency", shrink=0.9)
+    if isinstance(correlation, dict):
+        shift = correlation.get("shift", 0)
+        moved = f", recovered shifted by {shift:+d}" if shift else ""
+        fig.suptitle(f"Motif recovery: Pearson correlation {correlation['pearson']:.2f}{moved}")
+    elif correlation is not None:
+        fig.suptitle(f"Motif recovery: Pearson correlation {float(correlation):.2f}")
+    return fig
+
+
+def position_attribution(profile, example=None):
+    """Mean attribution per sequence position (summed over letters), with one sequence's own profile if given.
+
+    A peak marks where the network looks; a flat line with a single sequence's peaks scattered
+    along it is what a motif that can sit anywhere looks like once averaged.
+    """
+    fig, ax = _new_figure(width=7.0, height=3.6)
+    positions = np.arange(1, len(profile) + 1)
+    if example is not None:
+        ax.plot(positions, np.asarray(example, dtype=float), color=_GREY, linewidth=1, label="one sequence")
+    ax.plot(positions, np.asarray(profile, dtype=float), color=_BLUE, linewidth=2, label="mean over sequences")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.legend(fontsize="small", loc="upper right")
+    ax.set(xlabel="position in the sequence", ylabel="attribution (summed over letters)",
+           title="Where the network looks: attribution along the sequence")
+    return fig
