@@ -28,9 +28,9 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 import pandas as pd
 
 from {{ cookiecutter.module_name }} import explore, plots
+from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source, load_manifest
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.splits import (
     check_leakage,
     homology_leakage,

@@ -89,12 +89,13 @@ print(f"interpreting the tuned network and the best tuned baseline ({baseline});
 
 # %%
 sequences = is_sequences(X_tune)
-positive = models[NETWORK].classes_[-1]
+positive = run.cfg.data.positive_class or models[NETWORK].classes_[-1]  # the class attributions explain
 if sequences:
     letters = coding_letters(X_tune.alphabet)
     tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
                                                                        run.seed)}
-    attributions, onehot, convergence = sequence_attributions(models[NETWORK], X_tune[y_tune == positive])
+    attributions, onehot, convergence = sequence_attributions(models[NETWORK], X_tune[y_tune == positive],
+                                                                positive_class=positive)
     gradients = kmer_attribution_table(attributions, onehot, letters, X_tune.kmer)
 else:
     tables = {
@@ -133,7 +134,9 @@ if sequences:
         print(f"recovered motif against the planted one: Pearson {match['pearson']:.3f} (shift {match['shift']})")
     else:
         print("no planted motif is known for these data; compare the recovered motif with known motifs by eye")
-    display(plots.position_attribution(motif["position_profile"]))
+    figure = plots.position_attribution(motif["position_profile"])
+    run.save_figure(figure, "06_position_profile")
+    display(figure)
     figure = plots.motif_comparison(recovered["pwm"], planted, letters, match["pearson"] if match else None)
     run.save_figure(figure, "06_motif")
     display(figure)
@@ -158,7 +161,8 @@ for seed in seeds:
         NETWORK, X_train, tuned[NETWORK]["best_params"], seed=seed
     ).fit(X_train, y_train)
     if sequences:
-        seed_attr, seed_onehot, _ = sequence_attributions(network, X_tune[y_tune == positive])
+        positives = X_tune[y_tune == positive]
+        seed_attr, seed_onehot, _ = sequence_attributions(network, positives, positive_class=positive)
         by_seed["integrated gradients"][seed] = kmer_attribution_table(seed_attr, seed_onehot, letters, X_tune.kmer)
         if motif["planted"]:
             seed_motif = recovered_motif(seed_attr, seed_onehot, run.cfg.sequence.motif_width)

@@ -121,8 +121,8 @@ def _warnings(X, y, balance, duplicates, missing):
         rows = sum(len(g) for g in duplicates)
         found.append(warning(
             "duplicates",
-            f"{len(duplicates)} group(s) of identical feature rows ({rows} rows); keep each group on one "
-            "side of the split.",
+            f"{len(duplicates)} group(s) of identical {'sequences' if is_sequences(X) else 'feature rows'} "
+            f"({rows} rows); keep each group on one side of the split.",
         ))
         conflicting = _conflicting_groups(duplicates, y)
         if conflicting:

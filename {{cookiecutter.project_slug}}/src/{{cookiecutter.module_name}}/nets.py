@@ -25,7 +25,7 @@ from torch import nn
 from .errors import LabError
 from .evaluate import primary_score
 from .files import sha256_bytes, write_atomic
-from .preprocess import make_preprocessor
+from .preprocess import is_sequences, make_preprocessor, make_sequence_encoder
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 OPTIMIZERS = ("adam", "sgd")
@@ -536,11 +536,14 @@ def architecture_for(modality):
     return ARCHITECTURES[modality]
 
 
-def make_network(X, params=None, seed=0, modality="tabular"):
-    """Return an unfitted Pipeline: preprocessor for the columns of X, then the modality's network.
+def make_network(X, params=None, seed=0, modality=None):
+    """Return an unfitted Pipeline: the representation of X the modality's network reads, then the network.
 
-    The same training-only preprocessing as the baselines, so comparisons are like for like.
+    Tables: the same training-only preprocessor as the baselines, so comparisons are like for
+    like. Sequences: one-hot letters along each sequence (the baselines read k-mer frequencies
+    of the same sequences). The modality is that of X unless given.
     """
+    modality = modality or ("sequence" if is_sequences(X) else "tabular")
     estimator = architecture_for(modality).estimator
     params = dict(params or {})
     valid = estimator().get_params()
@@ -550,8 +553,35 @@ def make_network(X, params=None, seed=0, modality="tabular"):
             f"the network has no parameter {', '.join(map(repr, unknown))}; "
             f"use one of {', '.join(sorted(valid))}."
         )
+    if is_sequences(X):
+        encoder = make_sequence_encoder(X)
+        params.setdefault("n_letters", len(encoder.letters))
+        return Pipeline([("prep", encoder), ("model", estimator(**{"seed": seed, **params}))])
     network = estimator(**{"seed": seed, **params})
     return Pipeline([("prep", make_preprocessor(X)), ("model", network)])
+
+
+def network_parameter_names():
+    """Every parameter a network of any modality accepts (lab.yaml's tuning.fixed.network may set them)."""
+    return sorted({name for arch in ARCHITECTURES.values() for name in arch.estimator().get_params()})
+
+
+def starting_params(cfg, root):
+    """The starting network of notebook 03 as estimator parameters, from lab.yaml's `network` section.
+
+    For sequences also the convolution (`channels`, `kernel_size`) and any pretrained weights
+    (`sequence.pretrained_weights`, resolved against the project folder `root`).
+    """
+    spec = cfg.network
+    params = {"hidden": list(spec.hidden), "lr": spec.learning_rate, "batch_size": spec.batch_size,
+              "dropout": spec.dropout, "optimizer": spec.optimizer}
+    if cfg.modality == "sequence":
+        defaults = TorchCNNClassifier()
+        params.update(channels=spec.channels or defaults.channels, kernel_size=spec.kernel_size or defaults.kernel_size)
+        if cfg.sequence.pretrained_weights:
+            params.update(pretrained=str(Path(root) / cfg.sequence.pretrained_weights),
+                          freeze_conv=cfg.sequence.freeze_pretrained)
+    return params
 
 
 def fit_network(pipeline, X, y, validation_data=None, on_evaluate=None):

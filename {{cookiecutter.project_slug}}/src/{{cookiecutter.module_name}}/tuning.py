@@ -29,7 +29,7 @@ import pandas as pd
 from .baselines import CLASSICAL, make_model, parameter_names
 from .errors import LabError
 from .evaluate import score_model
-from .nets import TorchMLPClassifier, fit_network, make_network
+from .nets import TorchMLPClassifier, fit_network, make_network, network_parameter_names, starting_params
 
 NETWORK = "network"
 STORAGE_FILE = "tuning.sqlite3"
@@ -139,7 +139,7 @@ def hyperparameter_names(family):
     """Names a family accepts as fixed hyperparameters in lab.yaml (its model's parameters)."""
     _check_family(family)
     if family == NETWORK:
-        return sorted(TorchMLPClassifier().get_params())
+        return network_parameter_names()
     return parameter_names(family)
 
 
@@ -513,9 +513,8 @@ def fixed_params(cfg, root=None):
 
         network["n_letters"] = len(coding_letters(cfg.sequence.alphabet))
         if cfg.sequence.pretrained_weights:  # transfer learning: the loaded filters fix their own shape
-            weights = cfg.sequence.pretrained_weights
-            network.update(pretrained=str(Path(root) / weights) if root else weights, freeze_conv=cfg.sequence.freeze_pretrained,
-                           channels=cfg.network.channels, kernel_size=cfg.network.kernel_size)
+            start = starting_params(cfg, root or ".")
+            network.update({name: start[name] for name in ("pretrained", "freeze_conv", "channels", "kernel_size")})
     return fixed
 
 
