@@ -5,6 +5,7 @@ BIN         := $(VENV)/bin
 TEMPLATE    := {{cookiecutter.project_slug}}
 CONSTRAINTS := $(TEMPLATE)/constraints.txt
 DEMO        ?= demo
+MODALITY    ?= tabular
 PYTEST_ARGS ?=
 # Debian packages the tests drive for real: a throwaway PostgreSQL server, a headless browser.
 DEBIAN_PKGS := postgresql chromium chromium-driver
@@ -30,9 +31,9 @@ system: ## install the Debian packages the tests need (PostgreSQL, Chromium and 
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
 
-demo: venv ## bake a project with defaults, install it, run all eight notebooks on the built-in data
+demo: venv ## bake a project with defaults, install it, run all eight notebooks on the built-in data (MODALITY=sequence for FASTA)
 	rm -rf '$(DEMO)' && mkdir -p '$(DEMO)'
-	$(BIN)/cookiecutter --no-input . -o '$(DEMO)'
+	$(BIN)/cookiecutter --no-input . -o '$(DEMO)' modality='$(MODALITY)'
 	$(MAKE) -C '$(DEMO)/my-lab-project' setup run PYTHON='$(PYTHON)'
 	@echo
 	@echo "Report: the executed notebooks, figures, artifacts and run.json are in"

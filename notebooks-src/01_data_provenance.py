@@ -111,7 +111,8 @@ else:
     print(f"near-duplicate pairs: {len(near)}")
     figure = plots.pca_scatter(coords, data.y, data.groups, explained)
     run.save_figure(figure, "01_pca")
-print(f"repeated subjects: {subjects or 'no group column set'}; group → label: {confounding or 'no group column set'}")
+print(f"repeated subjects: {subjects or 'no group column set'}; "
+      f"group → label: {confounding or 'no group column set'}")
 figure
 
 # %% [markdown]

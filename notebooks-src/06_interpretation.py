@@ -173,7 +173,8 @@ for seed in seeds:
 stability = {method: seed_stability(seed_tables) for method, seed_tables in by_seed.items()}
 if motif_by_seed:
     motif["pearson_by_seed"] = {str(seed): value for seed, value in motif_by_seed.items()}
-    print(f"motif recovery across seeds: Pearson {min(motif_by_seed.values()):.3f} to {max(motif_by_seed.values()):.3f}")
+    low, high = min(motif_by_seed.values()), max(motif_by_seed.values())
+    print(f"motif recovery across seeds: Pearson {low:.3f} to {high:.3f}")
 figure = plots.agreement_and_stability(spearman, stability, floor)
 run.save_figure(figure, "06_agreement_stability")
 spearman.round(2)

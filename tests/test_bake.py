@@ -1,5 +1,6 @@
 """Bake the template with every option and check the tree it makes."""
 
+import hashlib
 import itertools
 import json
 import re
@@ -299,9 +300,10 @@ def test_papermill_reads_every_parameter(bake_once, name):
     assert names == ["run_dir", "config", "profile", "overrides"]
 
 
-def test_baked_project_passes_ruff_notebooks_included(bake_once):
+@pytest.mark.parametrize("modality", ["tabular", "sequence"])
+def test_baked_project_passes_ruff_notebooks_included(bake_once, modality):
     # The project's .pre-commit-config.yaml runs ruff; a fresh project must already pass it.
-    project = assert_baked(bake_once())
+    project = assert_baked(bake_once(modality=modality))
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "."],  # notebooks included, as pre-commit does
         cwd=project, capture_output=True, text=True,
@@ -315,3 +317,31 @@ def test_generated_makefile_documents_its_targets(bake_once):
     assert result.returncode == 0, result.stderr
     listed = {line.split()[1] for line in result.stdout.splitlines() if line.strip().startswith("make ")}
     assert {"setup", "run", "test", "lab", "clean", "lock"} <= listed
+
+
+@pytest.mark.parametrize(
+    ("modality", "kept", "removed"),
+    [("tabular", "data/external/breast_cancer_wisconsin.csv", "data/external/tf_binding_simulated.fa"),
+     ("sequence", "data/external/tf_binding_simulated.fa", "data/external/breast_cancer_wisconsin.csv")],
+)
+def test_each_modality_ships_its_own_example_data_listed_in_the_manifest(bake_once, modality, kept, removed):
+    project = assert_baked(bake_once(modality=modality))
+    assert (project / kept).is_file() and not (project / removed).exists()
+    manifest = yaml.safe_load((project / "data/manifest.yaml").read_text())
+    assert [entry["path"] for entry in manifest["files"]] == [kept]
+    config = yaml.safe_load((project / "lab.yaml").read_text())
+    assert config["modality"] == modality and config["data"]["path"] == kept
+    assert ("sequence" in config) == (modality == "sequence")
+    sha = hashlib.sha256((project / kept).read_bytes()).hexdigest()
+    assert manifest["files"][0]["sha256"] == sha
+
+
+def test_sequence_lab_yaml_validates_and_describes_simulated_data(bake_once):
+    project = assert_baked(bake_once(modality="sequence"))
+    code = "from my_lab_project.config import load_config; c = load_config('lab.yaml'); print(c.sequence.alphabet)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(project / "src"), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0 and result.stdout.strip() == "dna", result.stderr
+    entry = yaml.safe_load((project / "data/manifest.yaml").read_text())["files"][0]
+    assert entry["description"].startswith("SIMULATED") and entry["generator"]["version"] == "1.0"
+    assert "simulated" in (project / "README.md").read_text().lower()

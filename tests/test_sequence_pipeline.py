@@ -67,11 +67,11 @@ def test_sequence_bake_ships_its_own_data_and_config(sequence_run):
 
 def test_sequence_project_tests_pass(sequence_run):
     project, _ = sequence_run
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=project,
+    result = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider"], cwd=project,
                             capture_output=True, text=True, timeout=900,
                             env={**os.environ, "PYTHONPATH": str(project / "src")})
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    assert "passed" in result.stdout
+    assert " passed" in result.stdout and " failed" not in result.stdout
 
 
 def test_quick_pipeline_on_simulated_sequences_records_every_sequence_check(sequence_run):

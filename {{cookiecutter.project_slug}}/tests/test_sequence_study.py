@@ -147,3 +147,20 @@ def test_models_read_kmers_and_the_network_reads_one_hot_letters(sequence_projec
     assert type(network[-1]).__name__ == "TorchCNNClassifier"
     assert network[:-1].transform(X).shape == (200, X.length * 4)
     assert np.allclose(network.predict_proba(X).sum(axis=1), 1.0)
+
+
+def test_data_simulate_writes_and_records_a_noisier_set(sequence_project, capsys):
+    from {{ cookiecutter.module_name }}.cli import main
+    from {{ cookiecutter.module_name }}.provenance import simulation_of
+
+    config = str(sequence_project / "lab.yaml")
+    args = ["--config", config, "data", "simulate", "data/raw/noisy.fa", "--noise", "0.2", "--n-sequences", "300"]
+    assert main(args) == 0
+    generator = simulation_of(sequence_project, "data/raw/noisy.fa")
+    assert generator["params"]["noise"] == 0.2 and generator["params"]["n_sequences"] == 300
+    data = load_dataset(_config(sequence_project, **{"data.path": "data/raw/noisy.fa"}), sequence_project)
+    assert len(data.y) == 300 and set(data.y) == {"bound", "unbound"}
+    before = (sequence_project / "data/raw/noisy.fa").read_bytes()
+    assert main(args) == 2  # never overwrites a file already there
+    assert "already exists" in capsys.readouterr().err
+    assert (sequence_project / "data/raw/noisy.fa").read_bytes() == before

@@ -44,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
         add.add_argument(f"--{name}", default=None)
     accept = data_cmds.add_parser("accept", help="accept a changed input file (records the new hash and date)")
     accept.add_argument("path")
+    simulate = data_cmds.add_parser(
+        "simulate", help="write a SIMULATED binding-site FASTA (a motif planted in 'bound' sequences) and record it"
+    )
+    simulate.add_argument("path")
+    simulate.add_argument("--n-sequences", type=int, default=1200)
+    simulate.add_argument("--length", type=int, default=80)
+    simulate.add_argument("--noise", type=float, default=0.05, help="share of labels flipped (default 0.05)")
+    simulate.add_argument("--related-fraction", type=float, default=0.3, help="share of mutated copies (families)")
+    simulate.add_argument("--seed", type=int, default=42)
 
     split = commands.add_parser("split", help="show the recorded train/tune/test split, or make a new one")
     split.add_argument("--new", action="store_true",
@@ -169,11 +178,16 @@ def _cmd_check(args) -> int:
 
 def _cmd_data(args) -> int:
     from .config import project_root
-    from .provenance import accept_source, add_source
+    from .provenance import accept_source, add_simulated, add_source
 
     root = project_root(args.config)
     relpath = Path(args.path).resolve().relative_to(root).as_posix() if Path(args.path).is_absolute() else args.path
-    if args.data_command == "add":
+    if args.data_command == "simulate":
+        settings = {k: getattr(args, k) for k in ("n_sequences", "length", "noise", "related_fraction", "seed")}
+        entry = add_simulated(root, relpath, **settings)
+        print(f"wrote SIMULATED data {entry['path']} (sha256 {entry['sha256']}) and recorded its generator and "
+              f"settings in data/manifest.yaml; set data.path: {entry['path']} in lab.yaml to use it")
+    elif args.data_command == "add":
         fields = {k: getattr(args, k) for k in ("source", "accession", "version", "licence", "retrieved")}
         entry = add_source(root, relpath, fields)
         print(f"recorded {entry.path} (sha256 {entry.sha256}) in data/manifest.yaml; "

@@ -22,6 +22,7 @@ from .summaries import (
     metric_sentence,
     network_sentence,
     paired_lines,
+    redundancy_sentence,
     source_lines,
     split_sentence,
     split_table,
@@ -68,6 +69,9 @@ def _splits(f: RunFacts):
 def _redundancy(f: RunFacts):
     if not f.split_sizes:
         return [], None
+    homology = redundancy_sentence(f)
+    if homology:
+        return [leakage_lines(f), homology], None
     return [leakage_lines(f)], (
         "for sequences or related samples, state the identity threshold that keeps parts independent")
 

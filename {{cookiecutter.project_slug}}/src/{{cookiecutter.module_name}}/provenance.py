@@ -132,6 +132,26 @@ def add_source(root: Path, relpath: str, fields: dict[str, str], today: dt.date 
     return Source.model_validate(entry)
 
 
+def add_simulated(root: Path, relpath: str, **settings) -> dict:
+    """Simulate a binding-site FASTA at `relpath` and record it, generator and settings included.
+
+    `settings` go to sequences.simulate_binding_sites (n_sequences, length, noise, …). An existing
+    file or manifest entry is never overwritten.
+    """
+    from .sequences import simulate_binding_sites, simulated_manifest_entry, write_fasta
+
+    path = root / relpath
+    raw = _read_raw(root)
+    if path.exists() or find_source([Source.model_construct(**e) for e in raw["files"]], relpath):
+        raise LabError(f"{relpath} already exists or is in {MANIFEST}; choose a new file name for the simulated data")
+    records, params = simulate_binding_sites(**settings)  # checks the settings before anything is written
+    path.parent.mkdir(parents=True, exist_ok=True)
+    entry = simulated_manifest_entry(Path(relpath).as_posix(), params, write_fasta(path, records))
+    raw["files"].append(entry)
+    _write_manifest(root, raw)
+    return entry
+
+
 def accept_source(root: Path, relpath: str, today: dt.date | None = None) -> tuple[str, str]:
     """Accept a changed file: record its new hash and date, keeping the old hash in history."""
     raw = _read_raw(root)

@@ -470,7 +470,7 @@ def simulated_manifest_entry(path: str, params: dict, sha256: str) -> dict:
             f"{params['noise']:.0%} of labels were flipped."
         ),
         "source": "simulated by this project's sequences.simulate_binding_sites (no laboratory source)",
-        "accession": None,
+        "accession": "none (simulated data)",
         "version": f"simulator {params['simulator_version']}, seed {params['seed']}",
         "retrieved": "not retrieved: generated locally from the seed",
         "licence": "CC0 1.0 (simulated data)",

@@ -46,6 +46,28 @@ def split_table(facts: RunFacts) -> Table | None:
     return table(["part", *classes, "total"], rows)
 
 
+def homology_facts(facts: RunFacts) -> dict:
+    """Notebook 01's report on related sequences across the split ({} for tables)."""
+    homology = facts.art("01_data_provenance").get("homology")
+    return homology if isinstance(homology, dict) else {}
+
+
+def redundancy_sentence(facts: RunFacts) -> str | None:
+    """For sequences: the similarity threshold that keeps parts independent, and the closest pair found."""
+    homology = homology_facts(facts)
+    if not homology:
+        return None
+    mine = (homology.get("this_split") or {}).get("test_to_train") or {}
+    plain = (homology.get("random_split") or {}).get("test_to_train") or {}
+    rule = (f"Related sequences are those whose {homology.get('similarity')} reaches {fmt(homology.get('threshold'))}; "
+            f"{homology.get('n_clusters')} clusters were formed (largest {homology.get('largest_cluster')}).")
+    if homology.get("method") == "none":
+        rule += " The split did not keep clusters together (sequence.homology.method: none)."
+    return (f"{rule} The closest test sequence to any training sequence has similarity {fmt(mine.get('max'))} "
+            f"({mine.get('n_related', 0)} test sequences at or above the threshold); a plain random split would "
+            f"have had {plain.get('n_related', 0)}, up to {fmt(plain.get('max'))}.")
+
+
 def split_sentence(facts: RunFacts) -> str | None:
     """How the split was made: fractions, stratification, groups, seed and where it is kept."""
     sizes = facts.split_sizes
@@ -54,6 +76,10 @@ def split_sentence(facts: RunFacts) -> str | None:
     fractions = facts.parameters.get("split") or {}
     group = (facts.parameters.get("data") or {}).get("group_column")
     kept = f", keeping every '{group}' group within one part" if group else " (no group column: samples stand alone)"
+    homology = homology_facts(facts)
+    if homology and homology.get("method") != "none":
+        kept = (f", keeping every cluster of related sequences (k-mer similarity ≥ {fmt(homology['threshold'])}) "
+                "within one part") + (f" together with every '{group}' group" if group else "")
     how = "at random, stratified by class" + kept
     seed = facts.split_record.get("seed", facts.parameters.get("seed"))
     shares = ""
