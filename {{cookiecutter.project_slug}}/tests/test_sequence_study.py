@@ -17,6 +17,7 @@ from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.splits import (
     homology_leakage,
     homology_report,
+    homology_warnings,
     load_or_make_split,
     make_split,
     split_groups,
@@ -128,6 +129,8 @@ def test_plain_split_of_related_sequences_is_flagged(sequence_project):
     report, _ = homology_report(cfg, data, split)
     assert report["flagged"] and report["this_split"]["test_to_train"]["n_related"] > 0
     assert homology_leakage(report) == []  # not a failure: a plain split was asked for, the warning says so
+    warning = homology_warnings(report)[0]
+    assert warning["check"] == "leakage" and "sequence.homology.method: kmer" in warning["message"]
 
 
 def test_changing_the_homology_threshold_changes_the_split_settings(sequence_project):
