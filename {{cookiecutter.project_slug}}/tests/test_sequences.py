@@ -19,9 +19,9 @@ from {{ cookiecutter.module_name }}.sequences import (
     apply_length_policy,
     check_alphabet,
     coding_letters,
-    cross_similarity,
     homology_clusters,
     kmer_profiles,
+    nearest_similarity,
     read_fasta,
     resolve_labels,
     simulate_binding_sites,
@@ -338,11 +338,14 @@ def test_mutated_copies_share_a_cluster_and_unrelated_do_not():
     _raises(r"sequence\.homology\.threshold", homology_clusters, ["ACGT"], k=2, threshold=0, letters="ACGT")
 
 
-def test_cross_similarity_finds_the_related_pair_across_parts():
+def test_nearest_similarity_finds_the_related_pair_across_parts():
     sequences = _families()
-    found = cross_similarity(sequences, list(range(0, 15)), list(range(15, 33)), k=5, letters="ACGT",
-                             threshold=0.4)
-    assert found["pair"] in ([4, 30], [4, 31]) and found["max_similarity"] > 0.4
-    assert found["n_pairs_above"] == 2 and found["k"] == 5 and found["threshold"] == 0.4
-    apart = cross_similarity(sequences, list(range(0, 15)), list(range(15, 30)), k=5, letters="ACGT", threshold=0.4)
-    assert apart["max_similarity"] < 0.4 and apart["n_pairs_above"] == 0
+    profiles = kmer_profiles(sequences, 5, "ACGT")
+    rows, reference = np.arange(15, 33), np.arange(0, 15)
+    best, closest = nearest_similarity(profiles, rows, reference)
+    related = rows[best >= 0.4]
+    assert list(related) == [30, 31] and list(reference[closest[best >= 0.4]]) == [4, 4]
+    assert best.max() <= 1.0 + 1e-9
+    apart, _ = nearest_similarity(profiles, np.arange(15, 30), reference)
+    assert apart.max() < 0.4
+    assert nearest_similarity(profiles, [], reference)[0].size == 0

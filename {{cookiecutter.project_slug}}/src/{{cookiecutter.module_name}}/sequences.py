@@ -619,8 +619,12 @@ def homology_clusters(sequences, *, k: int, threshold: float, letters: str) -> n
     Clusters are the connected groups of links (single linkage), numbered 0, 1, … in order of each
     cluster's first member, so a split can keep whole families on one side.
     """
+    return link_clusters(kmer_profiles(sequences, k, letters), threshold)
+
+
+def link_clusters(profiles, threshold: float) -> np.ndarray:
+    """homology_clusters on k-mer profiles already counted (see kmer_profiles)."""
     _check_threshold(threshold)
-    profiles = kmer_profiles(sequences, k, letters)
     links = radius_neighbors_graph(profiles, radius=1 - threshold, metric="cosine", mode="connectivity",
                                    include_self=False)
     _, labels = connected_components(links, directed=False)
@@ -630,23 +634,20 @@ def homology_clusters(sequences, *, k: int, threshold: float, letters: str) -> n
     return rank[labels]
 
 
-def cross_similarity(sequences, rows_a, rows_b, *, k: int, letters: str, threshold: float,
-                     chunk: int = 2048) -> dict:
-    """The highest k-mer cosine similarity between any sequence of part a and any of part b.
+def nearest_similarity(profiles, rows, reference_rows, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """For each of `rows`, the highest cosine similarity of its k-mer profile to any of `reference_rows`.
 
-    Also counts the pairs at or above `threshold`: relatives that straddle the split. The pair is
-    given as positions in `sequences`.
+    Returns (similarities, position within `reference_rows` of the closest one); sparse products
+    in chunks, so large sets never need an all-against-all matrix in memory.
     """
-    _check_threshold(threshold)
-    rows_a, rows_b = np.asarray(rows_a, dtype=np.int64), np.asarray(rows_b, dtype=np.int64)
-    profiles = normalize(kmer_profiles(sequences, k, letters))
-    part_b = profiles[rows_b].T.tocsc()
-    best, pair, above = 0.0, None, 0
-    for start in range(0, rows_a.size if rows_b.size else 0, chunk):
-        block = (profiles[rows_a[start:start + chunk]] @ part_b).toarray()
-        above += int((block >= threshold).sum())
-        i, j = np.unravel_index(np.argmax(block), block.shape)
-        if pair is None or block[i, j] > best:
-            best, pair = float(block[i, j]), [int(rows_a[start + i]), int(rows_b[j])]
-    return {"max_similarity": round(best, 6), "pair": pair, "n_pairs_above": above,
-            "threshold": threshold, "k": k}
+    rows, reference_rows = np.asarray(rows, dtype=np.int64), np.asarray(reference_rows, dtype=np.int64)
+    best, where = np.zeros(rows.size), np.zeros(rows.size, dtype=np.int64)
+    if rows.size == 0 or reference_rows.size == 0:
+        return best, where
+    unit = normalize(sparse.csr_matrix(profiles))
+    reference = unit[reference_rows].T.tocsc()
+    for start in range(0, rows.size, chunk):
+        block = (unit[rows[start:start + chunk]] @ reference).toarray()
+        where[start:start + chunk] = block.argmax(axis=1)
+        best[start:start + chunk] = block.max(axis=1)
+    return best, where

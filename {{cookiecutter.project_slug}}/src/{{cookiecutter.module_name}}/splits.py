@@ -297,27 +297,6 @@ def check_leakage(report: dict, data_path: str, command: str) -> None:
 
 
 # related sequences across the split (Tip 7) --------------------------------------------------
-_CHUNK = 2048
-
-
-def nearest_similarity(profiles, rows, reference_rows) -> tuple[np.ndarray, np.ndarray]:
-    """For each of `rows`, the highest cosine similarity of its k-mer profile to any of `reference_rows`.
-
-    Returns (similarities, position in `reference_rows` of the closest one); computed in chunks.
-    """
-    from sklearn.metrics.pairwise import cosine_similarity
-
-    best, where = np.zeros(len(rows)), np.zeros(len(rows), dtype=int)
-    if len(rows) == 0 or len(reference_rows) == 0:
-        return best, where
-    reference = profiles[np.asarray(reference_rows)]
-    for start in range(0, len(rows), _CHUNK):
-        block = cosine_similarity(profiles[np.asarray(rows[start:start + _CHUNK])], reference)
-        where[start:start + _CHUNK] = block.argmax(axis=1)
-        best[start:start + _CHUNK] = block.max(axis=1)
-    return best, where
-
-
 def _part_similarity(similarity, closest, rows, reference_rows, ids, threshold) -> dict:
     top = int(np.argmax(similarity))
     return {
@@ -337,12 +316,11 @@ def homology_report(cfg, data, split: Split) -> dict:
     training one is partly recalled rather than predicted, so the scores would flatter the model.
     Returns (report, {(split name, part): each row's highest similarity to training}) for figures.
     """
-    from .sequences import coding_letters, homology_clusters, kmer_profiles
+    from .sequences import coding_letters, kmer_profiles, link_clusters, nearest_similarity
 
-    homology, letters = cfg.sequence.homology, coding_letters(cfg.sequence.alphabet)
-    sequences = list(data.X["sequence"])
-    profiles = kmer_profiles(sequences, homology.k, letters)
-    clusters = homology_clusters(sequences, k=homology.k, threshold=homology.threshold, letters=letters)
+    homology = cfg.sequence.homology
+    profiles = kmer_profiles(list(data.X["sequence"]), homology.k, coding_letters(cfg.sequence.alphabet))
+    clusters = link_clusters(profiles, homology.threshold)
     sizes = np.bincount(clusters)
     random_split = make_split(data.y, data.groups, cfg.split.train, cfg.split.tune, cfg.split_seed)
     report = {
