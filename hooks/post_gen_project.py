@@ -3,6 +3,7 @@
 Runs inside the new project folder. Safe to run twice: a path already gone is skipped.
 """
 
+import json
 import shutil
 from pathlib import Path
 
@@ -30,6 +31,31 @@ def paths_switched_off(answers):
         paths.append(".github")
     paths += [path for modality, path in EXAMPLE_DATA.items() if modality != answers["modality"]]
     return paths
+
+
+def keep_modality_cells(notebooks, modality):
+    """Drop notebook cells tagged for the other modality ("tabular" / "sequence"), and those tags.
+
+    The notebooks explain tables and sequences in separate cells; a project keeps the ones for
+    its data. Notebooks are rewritten only when something changed, in nbformat's own layout.
+    """
+    for path in sorted(Path(notebooks).glob("*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        notebook = json.loads(text)
+        kept = []
+        for cell in notebook["cells"]:
+            tags = cell.get("metadata", {}).get("tags", [])
+            if any(tag in EXAMPLE_DATA and tag != modality for tag in tags):
+                continue
+            if modality in tags:
+                tags.remove(modality)
+                if not tags:
+                    del cell["metadata"]["tags"]
+            kept.append(cell)
+        notebook["cells"] = kept
+        new = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        if new != text:
+            path.write_text(new, encoding="utf-8")
 
 
 def remove(path):
@@ -60,6 +86,7 @@ def main():
     project_dir = Path.cwd()
     for relative in paths_switched_off(ANSWERS):
         remove(project_dir / relative)
+    keep_modality_cells(project_dir / "notebooks", ANSWERS["modality"])
     print(next_steps(ANSWERS))
 
 

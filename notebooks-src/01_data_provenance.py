@@ -26,6 +26,7 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
 import pandas as pd
+from IPython.display import display
 
 from {{ cookiecutter.module_name }} import explore, plots
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
@@ -51,19 +52,33 @@ if simulated:
           "(settings in data/manifest.yaml); results describe the simulation, not biology.")
 manifest.set_index("path")[["source", "accession", "version", "retrieved", "licence", "sha256"]].T  # one field per row
 
-# %% [markdown]
+# %% [markdown] tags=["tabular"]
 # ## What is in the table
+
+# %% [markdown] tags=["sequence"]
+# ## What is in the sequences
+# Lengths and letter composition, overall and per class: a class that differs in length or
+# composition alone (GC content, say) can be told apart without any motif.
 
 # %%
 data = run.data
 summary = explore.summarize(data.X, data.y)
 duplicates = explore.duplicate_rows(data.X)
-print(f"{summary['n_rows']} samples × {summary['n_columns']} features; "
-      f"{len(summary['columns_with_missing'])} column(s) with missing values; "
-      f"{summary['n_duplicate_groups']} group(s) of identical rows")
-missing = explore.missingness(data.X)
-missing = missing[missing["n_missing"] > 0]
-missing if len(missing) else print("No missing values in any column.")
+if is_sequences(data.X):
+    profile_of_sequences = explore.sequence_profile(data.X, data.y)
+    lengths = profile_of_sequences["length"]
+    print(f"{summary['n_rows']} {profile_of_sequences['alphabet']} sequences, {lengths['min']} to {lengths['max']} "
+          f"letters (read as {profile_of_sequences['fixed_length']}, {data.sequence_info['policy']} policy); "
+          f"{summary['n_duplicate_groups']} group(s) of identical sequences")
+    display(pd.DataFrame(profile_of_sequences["composition_by_class"]).T.round(3))
+else:
+    profile_of_sequences = None
+    print(f"{summary['n_rows']} samples × {summary['n_columns']} features; "
+          f"{len(summary['columns_with_missing'])} column(s) with missing values; "
+          f"{summary['n_duplicate_groups']} group(s) of identical rows")
+    missing = explore.missingness(data.X)
+    missing = missing[missing["n_missing"] > 0]
+    display(missing) if len(missing) else print("No missing values in any column.")
 
 # %% [markdown]
 # ## The split (made once, kept in `data/splits/` with the data's hash)
@@ -79,14 +94,16 @@ figure = plots.split_composition(by_part)
 run.save_figure(figure, "01_split_composition")
 figure
 
-# %% [markdown]
-# ## Near duplicates, related sequences, repeated subjects and batch structure
-# **Tables.** Distances and the PCA use the features as the models see them, scaled on the
-# training part only. Two rows are near duplicates when every standardised feature differs by
-# at most `thresholds.near_duplicate_sd` standard deviations and every category is equal.
-#
-# **Sequences.** The near duplicates of sequence data are related sequences — paralogues,
-# orthologues, overlapping windows. Each sequence is summarised by its k-mer counts
+# %% [markdown] tags=["tabular"]
+# ## Near duplicates, repeated subjects and batch structure
+# Distances and the PCA use the features as the models see them, scaled on the training part
+# only. Two rows are near duplicates when every standardised feature differs by at most
+# `thresholds.near_duplicate_sd` standard deviations and every category is equal.
+
+# %% [markdown] tags=["sequence"]
+# ## Related sequences, repeated subjects and batch structure
+# The near duplicates of sequence data are related sequences — paralogues, orthologues,
+# overlapping windows. Each sequence is summarised by its k-mer counts
 # (`sequence.homology.k`) and two count as related when the cosine similarity of those profiles
 # reaches `sequence.homology.threshold`. Related sequences are clustered and each cluster goes
 # whole into one part of the split; the figure compares, for every test sequence, its closest
@@ -98,7 +115,6 @@ subjects = explore.repeated_subjects(data.groups)
 confounding = explore.group_predicts_label(data.groups, data.y, run.cfg.thresholds.confounding, run.seed)
 if sequences:
     tolerance, near, explained = None, [], None
-    profile_of_sequences = explore.sequence_profile(data.X, data.y)
     homology, closest = homology_report(run.cfg, data, split)
     related = homology["this_split"]["test_to_train"]
     print(f"{homology['n_clusters']} clusters of related sequences (largest {homology['largest_cluster']}); "
@@ -107,7 +123,7 @@ if sequences:
     figure = plots.homology_similarity(closest, homology["threshold"])
     run.save_figure(figure, "01_homology")
 else:
-    profile_of_sequences, homology = None, None
+    homology = None
     tolerance = run.cfg.thresholds.near_duplicate_sd
     Z = explore.standardised(data.X, split.train)
     near = explore.near_duplicate_pairs(Z, tolerance, duplicates)
@@ -119,10 +135,15 @@ print(f"repeated subjects: {subjects or 'no group column set'}; "
       f"group → label: {confounding or 'no group column set'}")
 figure
 
-# %% [markdown]
+# %% [markdown] tags=["tabular"]
 # ## Leakage report — nothing may cross the split
-# A group, an exact duplicate, a near duplicate or (for sequences) a related sequence found in
-# two parts lets a model score by recognising training samples; the run stops here, naming them.
+# A group, an exact duplicate or a near duplicate found in two parts lets a model score by
+# recognising training rows; the run stops here, naming the samples.
+
+# %% [markdown] tags=["sequence"]
+# ## Leakage report — nothing may cross the split
+# A group, an identical sequence or a related sequence found in two parts lets a model score by
+# recognising training sequences; the run stops here, naming them.
 
 # %%
 leakage = leakage_report(split, data.ids, data.groups, duplicates, near)

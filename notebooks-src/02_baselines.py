@@ -6,16 +6,21 @@
 # Bayes and a support vector machine (its probabilities calibrated by cross-validation) — plus
 # a prior baseline that always predicts the class frequencies. Each is a pipeline whose
 # preprocessing is fitted on the training split only and shared by all of them, so no model
-# gets better data handling than another. For a table that is imputation, scaling and
-# encoding, and the network of notebook 03 starts with the very same preprocessor. For
-# sequences the classical models read k-mer frequencies (how often each short word of
-# `sequence.kmer` letters occurs), a summary that forgets where each word sits; the network
-# reads the letters in order. Here they run with default settings and are scored on the tune
-# split; notebook 04 tunes them with the same budget as the network.
+# gets better data handling than another. Here they run with default settings and are scored
+# on the tune split; notebook 04 tunes them with the same budget as the network.
 #
 # **Checklist**
 # - [ ] every model clearly beats the prior baseline on the tune split
 # - [ ] the metric panel read, not only the headline score
+
+# %% [markdown] tags=["tabular"]
+# The shared preprocessing is imputation, scaling and encoding, and the network of notebook 03
+# starts with the very same preprocessor.
+
+# %% [markdown] tags=["sequence"]
+# The classical models read k-mer frequencies (how often each short word of `sequence.kmer`
+# letters occurs), a summary that forgets where each word sits; the network of notebook 03
+# reads the letters in order.
 
 # %% tags=["parameters"]
 run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
@@ -42,8 +47,8 @@ print(f"train: {len(y_train)} samples, tune: {len(y_tune)} samples")
 baselines = make_baselines(X_train, seed=run.seed)
 sharing = baselines if is_sequences(X_train) else {**baselines, "network": make_network(X_train, seed=run.seed)}
 same_prep = shared_preprocessing(sharing)
-print(f"{'every baseline' if is_sequences(X_train) else 'every baseline and the network'} share one "
-      f"training-only preprocessor: {same_prep}\nthey read {preprocessing_description(X_train)}")
+who = "every baseline shares" if is_sequences(X_train) else "every baseline and the network share"
+print(f"{who} one training-only preprocessor: {same_prep}\nthey read {preprocessing_description(X_train)}")
 rows = {}
 for name, model in baselines.items():
     model.fit(X_train, y_train)

@@ -41,8 +41,6 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import itertools
 
-from IPython.display import display
-
 from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.interpret import (
     agreement_matrix,
@@ -57,13 +55,11 @@ from {{ cookiecutter.module_name }}.interpret import (
 from {{ cookiecutter.module_name }}.motifs import (
     kmer_attribution_table,
     motif_correlation,
-    position_profile,
     recovered_motif,
     sequence_attributions,
 )
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
-from {{ cookiecutter.module_name }}.provenance import simulation_of
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.sequences import coding_letters
@@ -80,15 +76,21 @@ models = tuned_models(run, [NETWORK, baseline])
 repeats = run.budget.permutation_repeats
 print(f"interpreting the tuned network and the best tuned baseline ({baseline}); {repeats} permutation repeats")
 
-# %% [markdown]
+# %% [markdown] tags=["tabular"]
 # ## Permutation importance and integrated gradients
 # Each panel is one model and one method, features in the order of the first panel. The units
 # differ (a drop in ROC-AUC, a mean absolute attribution in logits), so compare the order.
-# For sequences the features are k-mers: the baseline's k-mer frequencies are shuffled one at a
-# time, and the network's per-letter attributions are summed over every occurrence of each k-mer.
+
+# %% [markdown] tags=["sequence"]
+# ## Which k-mers matter: permutation importance and integrated gradients
+# The features are k-mers (words of `sequence.kmer` letters). For the baseline, each k-mer's
+# frequency is shuffled across tune sequences and the drop in ROC-AUC recorded; for the
+# network, the attribution of every letter is summed over each occurrence of each k-mer. The
+# units differ, so compare the order.
 
 # %%
 sequences = is_sequences(X_tune)
+motif = None  # sequences: the recovered motif (next section)
 positive = run.cfg.data.positive_class or models[NETWORK].classes_[-1]  # the class attributions explain
 if sequences:
     letters = coding_letters(X_tune.alphabet)
@@ -110,8 +112,8 @@ figure = plots.importance_comparison(tables)
 run.save_figure(figure, "06_importance_comparison")
 figure
 
-# %% [markdown]
-# ## Sequences: where the network looks, and the motif it found
+# %% [markdown] tags=["sequence"]
+# ## Where the network looks, and the motif it found
 # Integrated gradients give every letter of every tune sequence of the positive class a share
 # of the network's output. Along the sequence they show where the network looks; the window of
 # `sequence.motif_width` letters with the largest share in each sequence, stacked, gives the
@@ -120,8 +122,12 @@ figure
 # that interpretation finds what is truly there. For real data, compare it with known motifs of
 # the factor or family by eye (a motif database such as JASPAR, offline).
 
-# %%
-motif = None
+# %% tags=["sequence"]
+from IPython.display import display
+
+from {{ cookiecutter.module_name }}.motifs import position_profile
+from {{ cookiecutter.module_name }}.provenance import simulation_of
+
 if sequences:
     recovered = recovered_motif(attributions, onehot, run.cfg.sequence.motif_width)
     simulation = simulation_of(run.root, run.cfg.data.path)
@@ -140,8 +146,6 @@ if sequences:
     figure = plots.motif_comparison(recovered["pwm"], planted, letters, match["pearson"] if match else None)
     run.save_figure(figure, "06_motif")
     display(figure)
-else:
-    print("tabular data: no sequence motif to recover")
 
 # %% [markdown]
 # ## Agreement between methods and models, stability across seeds
@@ -187,6 +191,10 @@ figure
 # A decision tree of depth `interpretation.surrogate_depth` is fitted to the network's
 # predictions on the training split; its fidelity is how often it agrees with the network on
 # the tune split. Read each rule: does any contradict what is known about the biology?
+
+# %% [markdown] tags=["sequence"]
+# Here the tree reads k-mer frequencies: `TCA > 0.019` means the word TCA makes up more than
+# 1.9% of the sequence's 3-letter words.
 
 # %%
 surrogate = surrogate_tree(models[NETWORK], X_train, X_tune, run.cfg.interpretation.surrogate_depth, run.seed)

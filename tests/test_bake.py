@@ -345,3 +345,18 @@ def test_sequence_lab_yaml_validates_and_describes_simulated_data(bake_once):
     entry = yaml.safe_load((project / "data/manifest.yaml").read_text())["files"][0]
     assert entry["description"].startswith("SIMULATED") and entry["generator"]["version"] == "1.0"
     assert "simulated" in (project / "README.md").read_text().lower()
+
+
+@pytest.mark.parametrize(("modality", "other"), [("tabular", "sequence"), ("sequence", "tabular")])
+def test_notebooks_keep_only_the_cells_of_their_modality(bake_once, modality, other):
+    project = assert_baked(bake_once(modality=modality))
+    headings = []
+    for path in sorted((project / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            assert not {modality, other} & set(cell.metadata.get("tags", [])), f"modality tag left in {path.name}"
+            if cell.cell_type == "markdown" and cell.source.startswith("## "):
+                headings.append(cell.source.splitlines()[0])
+    motif = "## Where the network looks, and the motif it found"
+    assert (motif in headings) == (modality == "sequence")
+    assert ("## What is in the table" in headings) == (modality == "tabular")
+    assert ("## What is in the sequences" in headings) == (modality == "sequence")
