@@ -67,9 +67,10 @@ duplicates = explore.duplicate_rows(data.X)
 if is_sequences(data.X):
     profile_of_sequences = explore.sequence_profile(data.X, data.y)
     lengths = profile_of_sequences["length"]
-    print(f"{summary['n_rows']} {profile_of_sequences['alphabet']} sequences, {lengths['min']} to {lengths['max']} "
-          f"letters (read as {profile_of_sequences['fixed_length']}, {data.sequence_info['policy']} policy); "
-          f"{summary['n_duplicate_groups']} group(s) of identical sequences")
+    span = f"all {lengths['min']}" if lengths["min"] == lengths["max"] else f"{lengths['min']} to {lengths['max']}"
+    print(f"{summary['n_rows']} {'DNA' if data.X.alphabet == 'dna' else 'protein'} sequences, {span} letters long "
+          f"(read as {profile_of_sequences['fixed_length']}, {data.sequence_info['policy']} policy); "
+          f"{summary['n_duplicate_groups']} group(s) of identical sequences; letter shares by class:")
     display(pd.DataFrame(profile_of_sequences["composition_by_class"]).T.round(3))
 else:
     profile_of_sequences = None
