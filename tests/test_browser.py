@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from conftest import DEFAULT_MODULE, project_env, severe_console_errors
+from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.slow
 
@@ -92,7 +93,9 @@ def test_every_link_on_the_index_opens(served, chromium):
         assert status == 200 and size > 0, url
         if url.endswith(".html"):
             chromium.get(url)
-            assert chromium.execute_script("return document.readyState") == "complete", url
+            # get() can hand back a large page (figures inlined) just before its load completes
+            WebDriverWait(chromium, 15).until(lambda d: d.execute_script("return document.readyState") == "complete",
+                                              message=f"{url} did not finish loading")
             assert chromium.title, f"{url} has no title"
             broken = [src for src, width in chromium.execute_script(IMAGES_JS) if not width]
             assert broken == [], f"images that did not load on {url}: {broken}"
