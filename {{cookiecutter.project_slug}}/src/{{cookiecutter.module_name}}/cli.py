@@ -181,7 +181,9 @@ def _cmd_data(args) -> int:
     from .provenance import accept_source, add_simulated, add_source
 
     root = project_root(args.config)
-    relpath = Path(args.path).resolve().relative_to(root).as_posix() if Path(args.path).is_absolute() else args.path
+    from .manifest_text import normalise_path
+
+    relpath = normalise_path(args.path, root)
     if args.data_command == "simulate":
         settings = {k: getattr(args, k) for k in ("n_sequences", "length", "noise", "related_fraction", "seed")}
         entry = add_simulated(root, relpath, **settings)

@@ -32,6 +32,8 @@ class DataSpec(_Strict):
     target: str = Field(min_length=1)
     positive_class: str | None = None
     id_column: str | None = None
+    # cell texts that mean "not measured" (e.g. ["n/a", "?"]): read as missing instead of stopping the run
+    missing_values: list[str] = Field(default_factory=list)
     group_column: str | None = None
     sensitive: bool = False
     # Tips 9, 10: columns that describe how or from whom a sample came, not the biology.
@@ -304,18 +306,9 @@ def read_yaml(path: Path) -> dict:
     """Read a YAML mapping, turning a missing file or a syntax error into one sentence."""
     if not path.is_file():
         raise LabError(f"{path} not found; run from the project folder or pass --config PATH")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise LabError(
-            f"{path.name} is not valid YAML{where} ({problem}); fix the indentation or quoting there"
-        ) from None
-    if not isinstance(raw, dict):
-        raise LabError(f"{path.name} must hold a mapping of fields (key: value), not {type(raw).__name__}")
-    return raw
+    from .yamlread import parse_mapping
+
+    return parse_mapping(path.read_text(encoding="utf-8"), path.name)
 
 
 def describe_error(error: dict, source: str, overrides: dict[str, Any]) -> str:

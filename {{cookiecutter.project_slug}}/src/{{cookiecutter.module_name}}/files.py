@@ -6,6 +6,7 @@ importing pandas or scikit-learn.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -14,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .errors import LabError
 
 
 def _plain(value: Any) -> Any:
@@ -34,16 +37,56 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _umask() -> int:
+    """The process's umask (read by setting and restoring it; there is no plain getter)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode(path: Path) -> int:
+    """The mode a rewritten file gets: the existing file's, else 0666 less the umask (0644 by default)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        return 0o666 & ~_umask()
+
+
+def out_of_space(error: BaseException) -> bool:
+    """True when an OSError says the disk (or a file-size limit) is full."""
+    return isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def space_message(path: Path, error: OSError) -> str:
+    """One sentence for a write that hit a disk-space or file-size limit."""
+    limit = "file-size limit reached" if error.errno == errno.EFBIG else "out of disk space"
+    return (
+        f"{limit} while writing {path}; the previous version of the file (if any) is kept unchanged — "
+        "free some space (or raise the limit) and run the command again"
+    )
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file by renaming a finished temporary file over it."""
+    """Write a file by renaming a finished temporary file over it.
+
+    Readers see the old file or the new one, never half of one; a full disk leaves the old file in
+    place and raises LabError saying so. The new file gets the old one's mode, else the umask's.
+    """
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = new_file_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if out_of_space(exc):
+            raise LabError(space_message(path, exc)) from None
         raise
 
 

@@ -49,10 +49,9 @@ def load_manifest(root: Path) -> list[Source]:
     path = root / MANIFEST
     if not path.is_file():
         raise LabError(f"{MANIFEST} not found; create it with `data add PATH` for each input file")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise LabError(f"{MANIFEST} is not valid YAML ({exc.__class__.__name__}); fix its syntax") from None
+    from .yamlread import parse_yaml
+
+    raw = parse_yaml(path.read_text(encoding="utf-8"), str(MANIFEST)) or {}
     entries = raw.get("files") if isinstance(raw, dict) else None
     if not isinstance(entries, list):
         raise LabError(f"{MANIFEST} must hold a list under 'files:'; see the template's example entry")
@@ -62,12 +61,30 @@ def load_manifest(root: Path) -> list[Source]:
             sources.append(Source.model_validate(entry))
         except ValidationError as exc:
             raise LabError(f"{MANIFEST}: entry {index} {explain_field_error(exc.errors()[0], str(MANIFEST))}") from None
+    refuse_duplicates(sources)
     return sources
 
 
+def refuse_duplicates(sources: list[Source]) -> None:
+    """Two entries for one file (after normalising the paths) would let either hash count; refuse."""
+    from .manifest_text import normalise_path
+
+    seen: dict[str, int] = {}
+    for index, source in enumerate(sources, start=1):
+        key = normalise_path(source.path)
+        if key in seen:
+            raise LabError(
+                f"{MANIFEST}: entries {seen[key]} and {index} both describe {key}; keep one entry per file "
+                "(merge their fields and delete the other)"
+            )
+        seen[key] = index
+
+
 def find_source(sources: list[Source], relpath: str) -> Source | None:
-    wanted = Path(relpath).as_posix()
-    return next((s for s in sources if Path(s.path).as_posix() == wanted), None)
+    from .manifest_text import normalise_path
+
+    wanted = normalise_path(relpath)
+    return next((s for s in sources if normalise_path(s.path) == wanted), None)
 
 
 def verify_inputs(root: Path, relpaths: list[str], command: str) -> dict[str, str]:
@@ -99,7 +116,27 @@ def _write_manifest(root: Path, raw: dict) -> None:
     """Replace the manifest atomically so an interrupted write never leaves half a file."""
     text = yaml.safe_dump(raw, sort_keys=False, allow_unicode=True, width=100)
     header = "# data/manifest.yaml — provenance of every input file (Tip 4).\n"
-    write_atomic(root / MANIFEST, (header + text).encode("utf-8"))
+    path = root / MANIFEST
+    if path.is_file():  # keep the person's leading comments
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        comments = "".join(line for line in lines[: next((i for i, l in enumerate(lines) if not l.startswith("#")),
+                                                          len(lines))])
+        header = comments or header
+    write_atomic(path, (header + text).encode("utf-8"))
+
+
+def _append_entry(root: Path, raw: dict, entry: dict) -> None:
+    """Add one entry to the manifest as text, keeping every comment and the order; re-dump only as a last resort."""
+    from .manifest_text import appended
+
+    path = root / MANIFEST
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    edited = appended(text, entry) if text.strip() else None
+    if edited is None:
+        raw["files"].append(entry)
+        _write_manifest(root, raw)
+    else:
+        write_atomic(path, edited.encode("utf-8"))
 
 
 def _read_raw(root: Path) -> dict:
@@ -112,6 +149,9 @@ def _read_raw(root: Path) -> dict:
 
 def add_source(root: Path, relpath: str, fields: dict[str, str], today: dt.date | None = None) -> Source:
     """Record a new input file with its hash; fields a person must supply are marked."""
+    from .manifest_text import normalise_path
+
+    relpath = normalise_path(relpath, root)
     path = root / relpath
     if not path.is_file():
         raise LabError(f"{relpath} does not exist; give the path of the data file relative to the project folder")
@@ -127,8 +167,7 @@ def add_source(root: Path, relpath: str, fields: dict[str, str], today: dt.date 
         "licence": fields.get("licence") or PERSON_MUST_ANSWER,
         "sha256": sha256_file(path),
     }
-    raw["files"].append(entry)
-    _write_manifest(root, raw)
+    _append_entry(root, raw, entry)
     return Source.model_validate(entry)
 
 
@@ -140,6 +179,9 @@ def add_simulated(root: Path, relpath: str, **settings) -> dict:
     """
     from .sequences import simulate_binding_sites, simulated_manifest_entry, write_fasta
 
+    from .manifest_text import normalise_path
+
+    relpath = normalise_path(relpath, root)
     path = root / relpath
     raw = _read_raw(root)
     if path.exists() or find_source([Source.model_construct(**e) for e in raw["files"]], relpath):
@@ -147,16 +189,18 @@ def add_simulated(root: Path, relpath: str, **settings) -> dict:
     records, params = simulate_binding_sites(**settings)  # checks the settings before anything is written
     path.parent.mkdir(parents=True, exist_ok=True)
     entry = simulated_manifest_entry(Path(relpath).as_posix(), params, write_fasta(path, records))
-    raw["files"].append(entry)
-    _write_manifest(root, raw)
+    _append_entry(root, raw, entry)
     return entry
 
 
 def accept_source(root: Path, relpath: str, today: dt.date | None = None) -> tuple[str, str]:
     """Accept a changed file: record its new hash and date, keeping the old hash in history."""
+    from .manifest_text import normalise_path
+
+    relpath = normalise_path(relpath, root)
     raw = _read_raw(root)
     for entry in raw["files"]:
-        if Path(entry["path"]).as_posix() == Path(relpath).as_posix():
+        if normalise_path(entry["path"]) == relpath:
             new = sha256_file(root / relpath)
             old = entry["sha256"]
             if new != old:

@@ -11,8 +11,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
-import tempfile
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -85,13 +83,18 @@ class Run:
         return read_json(path)
 
     def save_figure(self, figure, name: str) -> Path:
-        """Save a matplotlib figure as PNG (no timestamps, so reruns give identical files)."""
+        """Save a matplotlib figure as PNG (no timestamps, so reruns give identical files).
+
+        Texts longer than a few words (e.g. a 5,000-character class name) are shortened first, so a
+        tight bounding box cannot grow to tens of thousands of pixels.
+        """
+        from .figtext import shorten_figure_texts
+
         path = self.dir / FIGURES / f"{name}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".png")
-        os.close(fd)
-        figure.savefig(tmp, dpi=110, bbox_inches="tight", metadata={"Software": None})
-        os.replace(tmp, path)
+        shorten_figure_texts(figure)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+        write_atomic(path, buffer.getvalue())
         return path
 
     # data ------------------------------------------------------------------------------

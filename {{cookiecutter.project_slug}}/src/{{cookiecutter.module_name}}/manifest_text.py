@@ -1,0 +1,61 @@
+"""Edit `data/manifest.yaml` as text, so a person's comments, order and layout survive `data add`.
+
+A new entry is appended to the `files:` list in the list's own indentation; the result is
+parsed back and compared with what was meant before anything is written. Paths are
+normalised (`data/external/../external/x.csv` is `data/external/x.csv`) so one file has one entry.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+import yaml
+
+from .errors import LabError
+
+
+def normalise_path(path: str, root: Path | None = None) -> str:
+    """`path` as the manifest spells it: relative to the project, forward slashes, no `.` or `..` parts."""
+    given = Path(path)
+    if given.is_absolute() and root is not None:
+        try:
+            given = given.resolve().relative_to(Path(root).resolve())
+        except ValueError:
+            raise LabError(f"{path} is outside the project folder {root}; copy the file under data/ first") from None
+    text = posixpath.normpath(given.as_posix())
+    if text == ".." or text.startswith("../"):
+        raise LabError(f"{path} points outside the project folder; copy the file under data/ and give that path")
+    return text
+
+
+def _item_indent(text: str) -> str:
+    """The indentation of the `- ` items under `files:` (two spaces when the list is still empty)."""
+    match = re.search(r"^files:[ \t]*(?:#.*)?\n(?:[ \t]*(?:#.*)?\n)*([ \t]*)- ", text, flags=re.MULTILINE)
+    return match.group(1) if match else "  "
+
+
+def entry_block(entry: dict, indent: str) -> str:
+    """One manifest entry as YAML list-item text with the given indentation."""
+    dumped = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, width=100)
+    return "".join(indent + line if line.strip() else line for line in dumped.splitlines(keepends=True))
+
+
+def appended(text: str, entry: dict) -> str | None:
+    """`text` with `entry` added at the end of its `files:` list, or None when its layout does not allow that."""
+    expected = yaml.safe_load(text) or {}
+    files = list(expected.get("files") or [])
+    expected = {**expected, "files": [*files, entry]}
+    block = entry_block(entry, _item_indent(text))
+    candidates = [text.rstrip("\n") + "\n" + block]
+    if re.search(r"^files:[ \t]*\[\][ \t]*(#.*)?$", text, flags=re.MULTILINE):  # an empty flow list
+        candidates.append(re.sub(r"^files:[ \t]*\[\]", lambda _: "files:\n" + block.rstrip("\n"), text,
+                                 count=1, flags=re.MULTILINE))
+    for candidate in candidates:
+        try:
+            if yaml.safe_load(candidate) == expected:
+                return candidate
+        except yaml.YAMLError:
+            continue
+    return None
