@@ -52,14 +52,18 @@ def test_run_executes_in_order_with_parameters_and_manifest(tiny):
 
 def test_failure_names_notebook_cell_error_and_keeps_earlier_outputs(tiny):
     execute(plan_run(tiny / "lab.yaml"), echo=lambda _: None)
-    run_dir = latest_run_dir(tiny)
-    first = (run_dir / "notebooks/00_first.ipynb").read_bytes()
+    completed = latest_run_dir(tiny)
+    good = {path.name: path.read_bytes() for path in sorted(completed.rglob("*")) if path.is_file()}
+    first = (completed / "notebooks/00_first.ipynb").read_bytes()
     _notebook(tiny / "notebooks/01_second.ipynb", "raise ValueError('boom')")
     with pytest.raises(NotebookFailed) as error:
         execute(plan_run(tiny / "lab.yaml", start="01"), echo=lambda _: None)
     message = str(error.value)
+    run_dir = latest_run_dir(tiny)
+    assert run_dir != completed  # a completed run is never rerun in place
+    assert {path.name: path.read_bytes() for path in sorted(completed.rglob("*")) if path.is_file()} == good
     assert "01_second.ipynb" in message and "cell [3]" in message and "ValueError: boom" in message
-    assert "notebooks/01_second.ipynb" in message and "--from 01" in message
+    assert f"{run_dir.name}/notebooks/01_second.ipynb" in message and "--from 01" in message
     assert (run_dir / "notebooks/00_first.ipynb").read_bytes() == first
     saved = nbformat.read(run_dir / "notebooks/01_second.ipynb", 4)
     assert any(cell.outputs and cell.outputs[0].get("ename") == "ValueError" for cell in saved.cells
@@ -67,6 +71,12 @@ def test_failure_names_notebook_cell_error_and_keeps_earlier_outputs(tiny):
     manifest = json.loads((run_dir / "run.json").read_text())
     assert manifest["notebooks"]["01_second"]["status"] == "failed"
     assert manifest["notebooks"]["00_first"]["status"] == "ok"
+    assert manifest["derived_from"] == completed.name
+    assert not list((run_dir / "notebooks").glob(".*partial*"))
+    _notebook(tiny / "notebooks/01_second.ipynb", "print('fixed')")
+    execute(plan_run(tiny / "lab.yaml", start="01"), echo=lambda _: None)  # a failed run resumes in place
+    assert latest_run_dir(tiny) == run_dir
+    assert json.loads((run_dir / "run.json").read_text())["status"] == "ok"
 
 
 def test_bad_config_stops_before_any_run_folder(tiny):

@@ -118,6 +118,8 @@ def _cmd_run(args) -> int:
     from .runner import execute, plan_run
 
     plan = plan_run(args.config, _overrides(args.params), args.profile, args.only, args.start, args.run_dir)
+    for notice in plan.notices:
+        print(notice, file=sys.stderr, flush=True)
     manifest = execute(plan, echo=lambda line: print(line, flush=True), cell_progress=args.cell_progress)
     where = Path(plan.run_dir).relative_to(plan.root) if plan.run_dir.is_relative_to(plan.root) else plan.run_dir
     print(f"done in {manifest['seconds']:.1f} s — results in {where}/ (manifest: {where}/run.json)")
@@ -159,6 +161,11 @@ def _cmd_report(args) -> int:
         raise LabError(f"there is no run under {root / 'reports' / 'runs'} to report on; make one with `{COMMAND} run`")
     if not run_dir.is_dir():
         raise LabError(f"run folder {args.run} does not exist; pass a folder under reports/runs/ with --run")
+    from .liveness import dead_run_notice
+
+    notice = dead_run_notice(run_dir, root, COMMAND)
+    if notice:
+        print(notice, file=sys.stderr, flush=True)
     _print_report(_build_report(run_dir, root), root)
     return 0
 
@@ -172,8 +179,26 @@ def _cmd_check(args) -> int:
     root = project_root(args.config)
     sha = verify_inputs(root, cfg.input_paths, COMMAND)[cfg.data.path]
     check_split_record(read_split_record(root, cfg), cfg, sha, COMMAND)
+    for notice in _preflight(cfg, root):
+        print(notice, file=sys.stderr, flush=True)
     print(f"{args.config} is valid and {cfg.data.path} matches data/manifest.yaml")
     return 0
+
+
+def _preflight(cfg, root: Path) -> list[str]:
+    """What `run` checks before its first notebook, for `check`: data, notebooks, folders; plus notices."""
+    from . import preflight
+    from .data import load_dataset
+    from .liveness import dead_run_notice
+    from .runner import latest_run_dir
+
+    data = load_dataset(cfg, root)
+    preflight.check_class_sizes(cfg, data)
+    preflight.check_homology(cfg)
+    preflight.check_notebook_files(root)
+    preflight.check_writable(root, cfg, None)
+    notices = [dead_run_notice(latest_run_dir(root), root, COMMAND), preflight.wide_table_notice(data)]
+    return [notice for notice in notices if notice]
 
 
 def _cmd_data(args) -> int:
@@ -254,9 +279,13 @@ def _cmd_tune(args) -> int:
     import json
 
     from .config import project_root
-    from .tuning import check_budget, fixed_params, mask_url, tune_shared
+    from .storagecheck import check_storage_folder
+
+    check_storage_folder(args.storage, project_root(args.config))  # before anything heavy is imported or loaded
+    from .tuning import _close, check_budget, fixed_params, mask_url, open_storage, tune_shared
 
     check_budget(args.n_trials, where="--n-trials")
+    _close(open_storage(args.storage))  # a bad URL is one sentence before the data are loaded
     overrides = _overrides(args.params)
     cfg, (X_train, y_train, X_tune, y_tune) = _tuning_rows(args, overrides)
     if args.family not in cfg.tuning.families:
@@ -293,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     except LabError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return 1 if isinstance(exc, NotebookFailed) else 2
-    except KeyboardInterrupt:
-        print("interrupted; finished notebooks are kept — resume with `run --from NN`", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        message = str(exc) or "interrupted; finished notebooks are kept — resume with `run --from NN`"
+        print(message, file=sys.stderr, flush=True)
         return 130

@@ -46,7 +46,7 @@ class Dataset:
         return int(self.X.length) * len(coding_letters(self.X.alphabet))
 
 
-def read_table(path: Path, label: str) -> pd.DataFrame:
+def read_table(path: Path, label: str, missing_values: list[str] | None = None) -> pd.DataFrame:
     """Read a CSV, TSV or Parquet file; `label` is how the file is named in messages."""
     suffix = path.suffix.lower()
     if suffix not in READERS and suffix not in PARQUET:
@@ -58,15 +58,15 @@ def read_table(path: Path, label: str) -> pd.DataFrame:
         raise LabError(f"{label} (lab.yaml field 'data.path') does not exist; put the file there or fix the path")
     if path.stat().st_size == 0:
         raise LabError(f"{label} is empty; replace it with the full table")
-    frame = _read_parquet(path, label) if suffix in PARQUET else _read_delimited(path, label, suffix)
+    frame = _read_parquet(path, label) if suffix in PARQUET else _read_delimited(path, label, suffix, missing_values)
     if frame.empty or frame.shape[1] < 2:
         raise LabError(f"{label} holds no rows or only one column; check the file and its delimiter")
     return frame
 
 
-def _read_delimited(path: Path, label: str, suffix: str) -> pd.DataFrame:
+def _read_delimited(path: Path, label: str, suffix: str, missing_values: list[str] | None = None) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, sep=READERS[suffix])
+        return pd.read_csv(path, sep=READERS[suffix], na_values=list(missing_values or []) or None)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
         reason = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
         raise LabError(
@@ -98,7 +98,7 @@ def _target(frame: pd.DataFrame, cfg: Config, label: str) -> np.ndarray:
     _require_column(frame, column, "data.target", label)
     values = frame[column]
     if values.isna().any():
-        rows = list(np.flatnonzero(values.isna().to_numpy())[:5] + 2)
+        rows = [int(row) + 2 for row in np.flatnonzero(values.isna().to_numpy())[:5]]
         raise LabError(
             f"{label}: target column '{column}' is empty on line(s) {rows}; fill in those labels or remove the rows"
         )
@@ -130,7 +130,7 @@ def load_dataset(cfg: Config, root: Path) -> Dataset:
     if cfg.modality == "sequence":
         return load_sequences(cfg, root)
     label = cfg.data.path
-    frame = read_table(root / cfg.data.path, label)
+    frame = read_table(root / cfg.data.path, label, cfg.data.missing_values)
     y = _target(frame, cfg, label)
     drop = [cfg.data.target]
     if cfg.data.id_column:
@@ -153,6 +153,9 @@ def load_dataset(cfg: Config, root: Path) -> Dataset:
     X = frame.drop(columns=drop)
     if X.shape[1] == 0:
         raise LabError(f"{label} has no feature columns besides the target, id and group; add measurements")
+    from .tablechecks import check_feature_columns
+
+    check_feature_columns(X, label)
     return Dataset(
         X=X,
         y=y,
@@ -212,6 +215,6 @@ def sample_table(cfg: Config, root: Path) -> tuple[pd.DataFrame, str]:
     order (no columns when labels come from the headers).
     """
     if cfg.modality != "sequence":
-        return read_table(root / cfg.data.path, cfg.data.path), cfg.data.path
+        return read_table(root / cfg.data.path, cfg.data.path, cfg.data.missing_values), cfg.data.path
     _, _, _, extra = _sequence_parts(cfg, root)
     return extra.reset_index(drop=True), cfg.data.labels or cfg.data.path

@@ -102,3 +102,20 @@ def read_json(path: Path) -> dict:
 
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def keep_partial(partial: Path, final: Path) -> bool:
+    """Rename a finished (or stopped) notebook file over `final` if it is whole JSON; else drop it.
+
+    Returns whether `final` now holds it. A notebook cut short by a full disk is never put in place.
+    """
+    if not partial.is_file():
+        return False
+    try:
+        json.loads(partial.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError, OSError):
+        partial.unlink(missing_ok=True)
+        return False
+    os.chmod(partial, new_file_mode(final))
+    os.replace(partial, final)
+    return True

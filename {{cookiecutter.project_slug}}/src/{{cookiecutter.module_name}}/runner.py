@@ -54,6 +54,7 @@ class Plan:
     resumed: bool = False
     kernel: str = KERNEL
     command: str = field(default_factory=lambda: __package__)
+    notices: list[str] = field(default_factory=list)  # warnings shown before the first notebook
 
 
 def discover_notebooks(root: Path) -> list[Path]:
@@ -111,24 +112,68 @@ def plan_run(
     config_path = Path(config_path).resolve()
     cfg = load_config(config_path, overrides)
     root = project_root(config_path)
-    notebooks = select_notebooks(discover_notebooks(root), only, start)
+    from . import preflight
+    from .liveness import dead_run_notice
+
+    preflight.check_notebook_files(root, NOTEBOOKS)
+    discovered = discover_notebooks(root)
+    notebooks = select_notebooks(discovered, only, start)
     directory = Path(run_dir).resolve() if run_dir is not None else None
+    notices = [notice for notice in [dead_run_notice(latest_run_dir(root), root, __package__)] if notice]
     if directory is None and (only or start):
         directory = latest_run_dir(root)
+        preflight.check_resumable(notebooks, discovered, directory, __package__)
     resumed = directory is not None and (directory / MANIFEST_NAME).is_file()
-    plan = Plan(root, config_path, cfg, overrides, directory, notebooks, resumed)
+    plan = Plan(root, config_path, cfg, overrides, directory, notebooks, resumed, notices=notices)
     hashes = verify_inputs(root, cfg.input_paths, plan.command)
-    load_dataset(cfg, root)  # a missing column or a one-class target stops here, before any notebook
+    data = load_dataset(cfg, root)  # a missing column or a one-class target stops here, before any notebook
+    preflight.check_class_sizes(cfg, data)
+    preflight.check_homology(cfg)
     check_split_record(read_split_record(root, cfg), cfg, hashes[cfg.data.path], plan.command)
     from .subgroups import check_declared_columns
 
     check_declared_columns(cfg, root)  # so does a subgroup or metadata column the data lack
+    plan.notices += [notice for notice in [preflight.wide_table_notice(data)] if notice]
     if resumed:
         check_same_parameters(plan)
+        refuse_live_run(plan)
+    preflight.check_writable(root, cfg, plan.run_dir)
+    if resumed:
+        branch_completed(plan)
     if plan.run_dir is None:
         plan.run_dir = new_run_dir(root, cfg.profile)
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     return plan
+
+
+def refuse_live_run(plan: Plan) -> None:
+    """Two runners in one run folder would overwrite each other's notebooks; refuse the second."""
+    from .liveness import alive_elsewhere
+
+    pid = alive_elsewhere(plan.run_dir)
+    if pid is not None:
+        where = os.path.relpath(plan.run_dir, plan.root)
+        raise LabError(f"{where} is being run right now by process {pid}; wait for it to finish, or stop it "
+                       "(Ctrl-C) and resume with --from")
+
+
+def branch_completed(plan: Plan) -> None:
+    """Rerunning part of a completed run works on a copy in a new run folder; the completed run stays as it is."""
+    import shutil
+
+    source = plan.run_dir
+    if read_json(source / MANIFEST_NAME).get("status") != "ok":
+        return  # a failed or interrupted run is resumed in place
+    target = new_run_dir(plan.root, plan.cfg.profile)
+    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.kernel.log", "heartbeat"))
+    manifest = read_json(target / MANIFEST_NAME)
+    manifest.update(run=target.name, derived_from=source.name)
+    write_json(target / MANIFEST_NAME, manifest)
+    plan.run_dir = target
+    plan.notices.append(
+        f"{os.path.relpath(source, plan.root)} is a completed run and is kept as it is; the notebooks run again in "
+        f"a copy of it, {os.path.relpath(target, plan.root)}"
+    )
 
 
 def check_same_parameters(plan: Plan) -> None:
@@ -173,7 +218,7 @@ def package_versions() -> dict[str, str | None]:
     return versions
 
 
-def start_manifest(plan: Plan) -> dict[str, Any]:
+def start_manifest(plan: Plan, process: dict | None = None) -> dict[str, Any]:
     """The run manifest: reuse the existing one when resuming, else a new one."""
     path = plan.run_dir / MANIFEST_NAME
     manifest = read_json(path) if plan.resumed and path.is_file() else {}
@@ -193,6 +238,7 @@ def start_manifest(plan: Plan) -> dict[str, Any]:
             "platform": platform.platform(),
             "packages": package_versions(),
             "inputs": inputs,
+            **(process or {}),
         }
     )
     manifest.setdefault("created", dt.datetime.now().isoformat(timespec="seconds"))
@@ -301,26 +347,58 @@ def notebook_parameters(plan: Plan, notebook_dir: Path) -> dict[str, Any]:
     }
 
 
-def failure_message(nb: Path, output: Path, error: Exception, command: str, root: Path) -> str:
+def failure_message(nb: Path, output: Path, error: Exception, command: str, root: Path, saved: bool = True) -> str:
     cell = getattr(error, "exec_count", None)
     ename = getattr(error, "ename", type(error).__name__)
     evalue = str(getattr(error, "evalue", error)).strip().splitlines()
     reason = f"{ename}: {evalue[0]}" if evalue else ename
     where = f"at cell [{cell}]" if cell is not None else "while running"
-    saved = os.path.relpath(output, root)
-    return (
-        f"notebook {nb.name} failed {where} with {reason} — the partial notebook is saved at "
-        f"{saved} with the failing cell marked; fix the cause, then resume with "
+    kept = (f"the partial notebook is saved at {os.path.relpath(output, root)} with the failing cell marked"
+            if saved else "the partial notebook could not be saved")
+    return f"notebook {nb.name} failed {where} with {reason} — {kept}; fix the cause, then resume with " \
         f"`{command} run --from {nb.name[:2]}`"
-    )
 
 
 def _fmt(seconds: float) -> str:
     return f"{seconds:5.1f} s"
 
 
+class RunInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped the run; the message says which notebook to resume from."""
+
+
 def execute(plan: Plan, echo: Callable[[str], None] = print, cell_progress: bool = False) -> dict:
-    """Run the planned notebooks; raise NotebookFailed on the first failing cell."""
+    """Run the planned notebooks; raise NotebookFailed on the first failing cell, RunInterrupted on Ctrl-C."""
+    from .liveness import Heartbeat, InterruptGuard
+
+    state: dict[str, Any] = {}
+
+    def mark_interrupted() -> None:
+        manifest = state.get("manifest")
+        if manifest is None:
+            return
+        for record in manifest["notebooks"].values():
+            if record.get("status") == "running":
+                record.update(status="interrupted", error="stopped by Ctrl-C")
+        manifest["status"] = "interrupted"
+        write_json(plan.run_dir / MANIFEST_NAME, manifest)
+
+    with InterruptGuard(mark_interrupted) as guard, Heartbeat(plan.run_dir):
+        try:
+            return _execute(plan, echo, cell_progress, guard, state)
+        except KeyboardInterrupt:
+            mark_interrupted()
+            current = state.get("current", plan.notebooks[0].name[:2])
+            raise RunInterrupted(
+                f"interrupted in notebook {current}; finished notebooks are kept in "
+                f"{os.path.relpath(plan.run_dir, plan.root)} — resume with `{plan.command} run --from {current}`"
+            ) from None
+
+
+def _execute(plan: Plan, echo: Callable[[str], None], cell_progress: bool, guard, state: dict) -> dict:
+    from .files import keep_partial, out_of_space, space_message
+    from .liveness import owner
+
     notebook_dir = plan.root / NOTEBOOKS
     started = time.perf_counter()
     pool = KernelPool(plan.kernel, notebook_dir, plan.run_dir / "logs")
@@ -332,23 +410,25 @@ def execute(plan: Plan, echo: Callable[[str], None] = print, cell_progress: bool
         engine = _register_engine()
         out_dir = plan.run_dir / NOTEBOOKS
         out_dir.mkdir(parents=True, exist_ok=True)
-        manifest = start_manifest(plan)
+        manifest = state["manifest"] = start_manifest(plan, owner())
         manifest_path = plan.run_dir / MANIFEST_NAME
         parameters = notebook_parameters(plan, notebook_dir)
         total = len(plan.notebooks)
         echo(f"{plan.command} run · profile {plan.cfg.profile} · {os.path.relpath(plan.run_dir, plan.root)}")
         for i, nb in enumerate(plan.notebooks, start=1):
             output = out_dir / nb.name
+            partial = out_dir / f".{nb.stem}.partial.ipynb"  # becomes `output` once complete (or failed)
+            state["current"] = nb.name[:2]
             echo(f"[{i}/{total}] {nb.stem} …")
             t0 = time.perf_counter()
-            km = pool.take(nb.stem, plan.notebooks[i].stem if i < total else None)
+            km = guard.kernel = pool.take(nb.stem, plan.notebooks[i].stem if i < total else None)
             record = {"status": "running", "started": dt.datetime.now().isoformat(timespec="seconds")}
             manifest["notebooks"][nb.stem] = record
             write_json(manifest_path, manifest)
             try:
                 papermill.execute_notebook(
                     str(nb),
-                    str(output),
+                    str(partial),
                     parameters=parameters,
                     kernel_name=plan.kernel,
                     engine_name=engine,
@@ -358,18 +438,22 @@ def execute(plan: Plan, echo: Callable[[str], None] = print, cell_progress: bool
                     log_output=False,
                     request_save_on_cell_execute=True,
                 )
-            except (Exception, KeyboardInterrupt) as exc:  # a failing cell, a dead kernel, Ctrl-C
-                failed = not isinstance(exc, KeyboardInterrupt)
+            except (Exception, KeyboardInterrupt) as exc:  # a failing cell, a dead kernel, Ctrl-C, a full disk
+                failed = not (isinstance(exc, KeyboardInterrupt) or guard.interrupted)
                 detail = f"{exc.ename}: {exc.evalue}" if isinstance(exc, PapermillExecutionError) else repr(exc)
                 record.update(status="failed" if failed else "interrupted", error=detail,
                               seconds=round(time.perf_counter() - t0, 2))
                 manifest["status"] = record["status"]
+                saved = keep_partial(partial, output)
                 write_json(manifest_path, manifest)
                 if not failed:
-                    raise
-                raise NotebookFailed(failure_message(nb, output, exc, plan.command, plan.root)) from None
+                    raise KeyboardInterrupt from None
+                if out_of_space(exc):
+                    raise LabError(space_message(output, exc)) from None
+                raise NotebookFailed(failure_message(nb, output, exc, plan.command, plan.root, saved)) from None
             finally:
                 pool.stop(km)
+            keep_partial(partial, output)
             seconds = time.perf_counter() - t0
             record.update(status="ok", seconds=round(seconds, 2), output=f"{NOTEBOOKS}/{nb.name}")
             write_json(manifest_path, manifest)
@@ -381,4 +465,3 @@ def execute(plan: Plan, echo: Callable[[str], None] = print, cell_progress: bool
     manifest["seconds"] = round(time.perf_counter() - started, 2)
     write_json(manifest_path, manifest)
     return manifest
-
