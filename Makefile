@@ -12,7 +12,7 @@ DEBIAN_PKGS := postgresql chromium chromium-driver
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system demo test test-fast notebooks bench clean
+.PHONY: help venv system bake demo test test-fast notebooks bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ system: ## install the Debian packages the tests need (PostgreSQL, Chromium and 
 		echo "installing Debian packages:" $$missing; \
 		$(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
+
+bake: venv ## bake a project, answers checked first (one sentence, no traceback): make bake ARGS='--no-input modality=sequence'
+	$(BIN)/python tools/bake.py $(ARGS)
 
 demo: venv ## bake a project with defaults, install it, run all eight notebooks on the built-in data (MODALITY=sequence for FASTA)
 	rm -rf '$(DEMO)' && mkdir -p '$(DEMO)'

@@ -5,6 +5,7 @@ cookiecutter then removes the half-made project folder.
 """
 
 import keyword
+import os
 import re
 import sys
 import unicodedata
@@ -171,6 +172,68 @@ def check_choice(field, value):
         raise AnswerError(f"{field} {value!r} is not one of: {options}; pick one of those.")
 
 
+BOOLEAN_WORDS = {"1", "true", "t", "yes", "y", "on", "0", "false", "f", "no", "n", "off"}
+
+
+def calling_command():
+    """The command line and working folder of the process that runs this hook (Linux; else nothing)."""
+    parent = os.getppid()
+    try:
+        with open(f"/proc/{parent}/cmdline", "rb") as handle:
+            argv = [part.decode("utf-8", "replace") for part in handle.read().split(b"\0") if part]
+    except OSError:
+        return [], os.getcwd()
+    # cookiecutter has moved into the template by now; the shell's PWD is where its relative paths start
+    return argv, os.environ.get("PWD") or os.getcwd()
+
+
+def user_config_path(argv, cwd, environ):
+    """The user config cookiecutter read: the command's --config-file, else COOKIECUTTER_CONFIG or ~/.cookiecutterrc."""
+    if "--default-config" in argv:
+        return None
+    for index, arg in enumerate(argv):
+        if arg == "--config-file" and index + 1 < len(argv):
+            return os.path.join(cwd, argv[index + 1])
+        if arg.startswith("--config-file="):
+            return os.path.join(cwd, arg.split("=", 1)[1])
+    return environ.get("COOKIECUTTER_CONFIG") or os.path.expanduser("~/.cookiecutterrc")
+
+
+def user_config_defaults(path):
+    """The default_context of a user config file ({} when there is none or it cannot be read)."""
+    if not path or not os.path.isfile(path):
+        return {}
+    try:
+        import yaml  # cookiecutter's own dependency, so present wherever cookiecutter runs
+
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.safe_load(handle) or {}
+    except Exception:  # noqa: BLE001 - cookiecutter explains a broken config itself
+        return {}
+    context = data.get("default_context") if isinstance(data, dict) else None
+    return context if isinstance(context, dict) else {}
+
+
+def check_user_config(defaults, path):
+    """An unknown choice in the user config is refused, not replaced by the template's default (cookiecutter
+    only warns and bakes the default)."""
+    for field, allowed in CHOICES.items():
+        if field not in defaults:
+            continue
+        value = defaults[field]
+        if field == "sensitive_data":
+            if isinstance(value, bool) or str(value).strip().lower() in BOOLEAN_WORDS:
+                continue
+            raise AnswerError(
+                f"sensitive_data {value!r} in the user config {path} is not yes or no; correct it there."
+            )
+        if str(value) not in allowed:
+            raise AnswerError(
+                f"{field} {value!r} in the user config {path} is not one of: {', '.join(allowed)}; "
+                "correct it there (cookiecutter would silently use the default instead)."
+            )
+
+
 def validate(answers):
     """Raise AnswerError for the first bad answer, in prompt order."""
     check_project_name(answers["project_name"])
@@ -188,6 +251,9 @@ def validate(answers):
 
 def main():
     try:
+        argv, cwd = calling_command()
+        path = user_config_path(argv, cwd, os.environ)
+        check_user_config(user_config_defaults(path), path)
         validate(ANSWERS)
     except AnswerError as err:
         print(f"ERROR: {err}", file=sys.stderr)

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 from .config import Config, load_config, project_root
 from .data import Dataset, load_dataset
 from .errors import LabError
-from .files import read_json, sha256_bytes, write_atomic, write_json
+from .files import out_of_space, read_json, sha256_bytes, space_message, write_atomic, write_json
 from .provenance import verify_inputs
 from .splits import Split, split_file
 
@@ -168,10 +169,9 @@ class Run:
             "forced": bool(earlier),
             "force_reason": force_reason if earlier else None,
         }
-        append_jsonl(self.dir / TEST_AUDIT, entry)
         ledger = {**entry, "run": self.dir.name, "settings": self.settings_digest(),
                   "test_sha256": record.get("test_sha256")}
-        append_jsonl(self.ledger_path(), ledger)
+        append_jsonl_together([(self.ledger_path(), ledger), (self.dir / TEST_AUDIT, entry)])
         return X_test, y_test
 
     def ledger_summary(self) -> dict:
@@ -216,3 +216,29 @@ def append_jsonl(path: Path, record: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def append_jsonl_together(records: list[tuple[Path, dict]]) -> None:
+    """Append one record to each log, all or none: a failed append undoes the ones already made.
+
+    The test gate writes the project's ledger and the run's audit log; a look recorded in one but
+    not the other would either hide a look or use up the run's one look for nothing.
+    """
+    done: list[tuple[Path, int | None]] = []
+    try:
+        for path, record in records:
+            size = path.stat().st_size if path.exists() else None
+            append_jsonl(path, record)
+            done.append((path, size))
+    except BaseException as exc:
+        for path, size in reversed(done):
+            if size is None:
+                path.unlink(missing_ok=True)
+            else:
+                os.truncate(path, size)
+        if out_of_space(exc):
+            raise LabError(space_message(path, exc)) from None
+        if isinstance(exc, PermissionError):
+            raise LabError(f"{path} cannot be written, so the test split was not opened; make it writable "
+                           f"(e.g. `chmod u+w {path.parent}`) and run again") from None
+        raise
