@@ -13,6 +13,7 @@ ANSWERS = {
     "license": {{ cookiecutter.license | string | tojson }},
     "ci": {{ cookiecutter.ci | string | tojson }},
     "modality": {{ cookiecutter.modality | string | tojson }},
+    "sequence_alphabet": {{ cookiecutter.sequence_alphabet | default("dna") | string | tojson }},
 }
 
 # The built-in example data of each modality; a project keeps its own modality's only.
@@ -20,6 +21,8 @@ EXAMPLE_DATA = {
     "tabular": "data/external/breast_cancer_wisconsin.csv",
     "sequence": "data/external/tf_binding_simulated.fa",
 }
+SEQUENCE_EXAMPLES = {"dna": "data/external/tf_binding_simulated.fa",
+                     "protein": "data/external/protein_families_simulated.fa"}
 
 
 def paths_switched_off(answers):
@@ -30,6 +33,8 @@ def paths_switched_off(answers):
     if answers["ci"] == "none":
         paths.append(".github")
     paths += [path for modality, path in EXAMPLE_DATA.items() if modality != answers["modality"]]
+    other_alphabet = "dna" if answers.get("sequence_alphabet") == "protein" else "protein"
+    paths.append(SEQUENCE_EXAMPLES[other_alphabet])  # a sequence study keeps its alphabet's example only
     return paths
 
 

@@ -31,12 +31,10 @@ from IPython.display import display
 from {{ cookiecutter.module_name }} import explore, plots
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source, load_manifest, simulation_of
+from {{ cookiecutter.module_name }}.relatedness import homology_leakage, homology_report, homology_warnings
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.splits import (
     check_leakage,
-    homology_leakage,
-    homology_report,
-    homology_warnings,
     leakage_report,
     load_or_make_split,
     save_split_record,
@@ -104,11 +102,13 @@ figure
 # %% [markdown] tags=["sequence"]
 # ## Related sequences, repeated subjects and batch structure
 # The near duplicates of sequence data are related sequences — paralogues, orthologues,
-# overlapping windows. Each sequence is summarised by its k-mer counts
-# (`sequence.homology.k`) and two count as related when the cosine similarity of those profiles
-# reaches `sequence.homology.threshold`. Related sequences are clustered and each cluster goes
-# whole into one part of the split; the figure compares, for every test sequence, its closest
-# training sequence in this split and in a plain random split of the same data.
+# overlapping windows, a window and its reverse complement. Two sequences count as related when
+# their percent identity reaches `sequence.homology.min_identity` over at least
+# `sequence.homology.coverage` of both: MMseqs2 aligns them (`method: mmseqs`, DNA on both
+# strands), or shared canonical k-mers estimate it (`method: kmer`, nothing to install).
+# Related sequences are clustered and each cluster goes whole into one part of the split; the
+# figure compares, for every test sequence, its closest training sequence in this split and in a
+# plain random split of the same data, and no test sequence may reach the threshold.
 
 # %%
 sequences = is_sequences(data.X)
@@ -118,10 +118,15 @@ if sequences:
     tolerance, near, explained = None, [], None
     homology, closest = homology_report(run.cfg, data, split)
     related = homology["this_split"]["test_to_train"]
-    print(f"{homology['n_clusters']} clusters of related sequences (largest {homology['largest_cluster']}); "
-          f"closest test-training pair {related['closest_pair']} at similarity {related['max']:.3f}; "
-          f"a random split's closest pair: {homology['random_split']['test_to_train']['max']:.3f}")
-    figure = plots.homology_similarity(closest, homology["threshold"])
+    plain = homology["random_split"]["test_to_train"]
+    print(f"{homology['similarity']}; {homology['n_clusters']} clusters of related sequences "
+          f"(largest {homology['largest_cluster']}); closest test-training pair {related['closest_pair']} at "
+          f"{related['max']:.1%} identity over {related['coverage']:.0%} of its length; test sequences at or above "
+          f"{homology['min_identity']:.0%}: {related['n_related']} (a random split: {plain['n_related']}, "
+          f"closest pair {plain['max']:.1%})")
+    if homology["fallback"]:
+        print(homology["fallback"] + ".")
+    figure = plots.homology_similarity(closest, homology["min_identity"], measure="identity")
     run.save_figure(figure, "01_homology")
 else:
     homology = None

@@ -78,7 +78,7 @@ def test_quick_pipeline_on_simulated_sequences_records_every_sequence_check(sequ
     project, run_dir = sequence_run
     provenance = artifact(run_dir, "01_data_provenance")
     homology = provenance["homology"]
-    assert homology["method"] == "kmer" and homology["this_split"]["test_to_train"]["n_related"] == 0
+    assert homology["method"] == "mmseqs" and homology["this_split"]["test_to_train"]["n_related"] == 0
     assert homology["random_split"]["test_to_train"]["n_related"] > 0  # the related families a plain split scatters
     assert provenance["leakage"]["related_sequences"] == []
     assert provenance["sequence_length_policy"]["policy"] == "pad"

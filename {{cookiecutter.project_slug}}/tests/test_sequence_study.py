@@ -14,10 +14,8 @@ from {{ cookiecutter.module_name }}.config import load_config
 from {{ cookiecutter.module_name }}.data import load_dataset, sample_table
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
+from {{ cookiecutter.module_name }}.relatedness import homology_leakage, homology_report, homology_warnings
 from {{ cookiecutter.module_name }}.splits import (
-    homology_leakage,
-    homology_report,
-    homology_warnings,
     load_or_make_split,
     make_split,
     split_groups,
@@ -107,13 +105,14 @@ def test_homology_split_keeps_related_sequences_together(sequence_project):
     cfg = _config(sequence_project)
     data = load_dataset(cfg, sequence_project)
     split, record, is_new = load_or_make_split(cfg, sequence_project, data, "0" * 64, "lab")
-    assert is_new and record["settings"]["homology"] == {"method": "kmer", "k": cfg.sequence.homology.k,
-                                                         "threshold": cfg.sequence.homology.threshold}
+    assert is_new and record["settings"]["homology"] == {"method": "mmseqs", "min_identity": 0.8, "coverage": 0.8,
+                                                         "k": 12}
     units = split_groups(cfg, data)
     train, test = set(units[split.train]), set(units[split.test])
     assert not train & test
     report, curves = homology_report(cfg, data, split)
-    assert report["this_split"]["test_to_train"]["n_related"] == 0
+    mine, plain = report["this_split"]["test_to_train"], report["random_split"]["test_to_train"]
+    assert mine["n_related"] == 0 and mine["max"] < report["min_identity"] <= plain["max"]
     assert homology_leakage(report) == []
     # the simulated set holds families of related sequences: a plain random split scatters them
     assert report["random_split"]["test_to_train"]["n_related"] > 0
@@ -130,12 +129,12 @@ def test_plain_split_of_related_sequences_is_flagged(sequence_project):
     assert report["flagged"] and report["this_split"]["test_to_train"]["n_related"] > 0
     assert homology_leakage(report) == []  # not a failure: a plain split was asked for, the warning says so
     warning = homology_warnings(report)[0]
-    assert warning["check"] == "leakage" and "sequence.homology.method: kmer" in warning["message"]
+    assert warning["check"] == "leakage" and "sequence.homology.method: mmseqs" in warning["message"]
 
 
 def test_changing_the_homology_threshold_changes_the_split_settings(sequence_project):
     before = split_settings(_config(sequence_project))
-    after = split_settings(_config(sequence_project, **{"sequence.homology.threshold": 0.9}))
+    after = split_settings(_config(sequence_project, **{"sequence.homology.min_identity": 0.9}))
     assert before["homology"] != after["homology"]
 
 

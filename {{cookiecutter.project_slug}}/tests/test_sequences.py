@@ -1,7 +1,6 @@
 import gzip
 import hashlib
 import math
-import random
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +18,7 @@ from {{ cookiecutter.module_name }}.sequences import (
     apply_length_policy,
     check_alphabet,
     coding_letters,
-    homology_clusters,
     kmer_profiles,
-    nearest_similarity,
     read_fasta,
     resolve_labels,
     simulate_binding_sites,
@@ -312,40 +309,3 @@ def test_one_hot_layout_is_position_major():
     assert list(encoder.get_feature_names_out()[:5]) == ["p1_A", "p1_C", "p1_G", "p1_T", "p2_A"]
     _raises(r"sequence 2 of 2 has 4 letters, more than the 3.*sequence\.length_policy: trim", encoder.transform,
             ["ACG", "ACGT"])
-
-
-# homology (Tip 7) ------------------------------------------------------------------------------
-def _random_dna(rng, length=80):
-    return "".join(rng.choice("ACGT") for _ in range(length))
-
-
-def _copy(rng, sequence, rate=0.08):
-    return "".join(rng.choice([c for c in "ACGT" if c != x]) if rng.random() < rate else x for x in sequence)
-
-
-def _families(seed=0):
-    rng = random.Random(seed)
-    founders = [_random_dna(rng) for _ in range(30)]
-    sequences = founders + [_copy(rng, founders[i]) for i in (4, 4, 17)]
-    return sequences
-
-
-def test_mutated_copies_share_a_cluster_and_unrelated_do_not():
-    clusters = homology_clusters(_families(), k=5, threshold=0.4, letters="ACGT")
-    assert clusters[30] == clusters[31] == clusters[4] and clusters[32] == clusters[17]
-    assert len(set(clusters[:30])) == 30  # no two founders linked
-    assert list(clusters[:30]) == list(range(30))  # numbered by first member
-    _raises(r"sequence\.homology\.threshold", homology_clusters, ["ACGT"], k=2, threshold=0, letters="ACGT")
-
-
-def test_nearest_similarity_finds_the_related_pair_across_parts():
-    sequences = _families()
-    profiles = kmer_profiles(sequences, 5, "ACGT")
-    rows, reference = np.arange(15, 33), np.arange(0, 15)
-    best, closest = nearest_similarity(profiles, rows, reference)
-    related = rows[best >= 0.4]
-    assert list(related) == [30, 31] and list(reference[closest[best >= 0.4]]) == [4, 4]
-    assert best.max() <= 1.0 + 1e-9
-    apart, _ = nearest_similarity(profiles, np.arange(15, 30), reference)
-    assert apart.max() < 0.4
-    assert nearest_similarity(profiles, [], reference)[0].size == 0

@@ -120,11 +120,12 @@ class Ethics(_Strict):
 
 
 class HomologySpec(_Strict):
-    """How related sequences are kept on one side of the split (Tip 7)."""
+    """How related sequences are kept on one side of the split (Tip 7); defaults in homology.py."""
 
-    method: Literal["kmer", "none"] = "kmer"  # none = a plain stratified split (then leakage is only reported)
-    k: int = Field(default=5, ge=1, le=12)  # k-mer length of the similarity profiles
-    threshold: float = Field(default=0.4, gt=0, le=1)  # cosine similarity at or above which two sequences are related
+    method: Literal["mmseqs", "kmer", "none"] = "mmseqs"  # none = a plain stratified split (leakage only reported)
+    min_identity: float | None = Field(default=None, gt=0, le=1)  # null = 0.8 for dna, 0.3 for protein
+    coverage: float = Field(default=0.8, gt=0, le=1)  # share of both sequences an alignment must cover
+    k: int | None = Field(default=None, ge=3, le=16)  # k-mer length of the kmer method; null = 12 dna, 5 protein
 
 
 SEQUENCE_ALPHABET_SIZES = {"dna": 4, "protein": 20}

@@ -8,6 +8,7 @@ marked. The completeness score counts filled fields the way the DOME registry do
 from __future__ import annotations
 
 from .documents import Document, Field, Section, answer, fmt, label
+from .relatedness import identity_sentence
 from .runfacts import RunFacts
 from .summaries import (
     budget_sentence,
@@ -16,6 +17,7 @@ from .summaries import (
     comparison_table,
     encoding_sentence,
     gap_sentence,
+    homology_facts,
     importance_table,
     interpretation_sentence,
     leakage_lines,
@@ -69,7 +71,7 @@ def _splits(f: RunFacts):
 def _redundancy(f: RunFacts):
     if not f.split_sizes:
         return [], None
-    homology = redundancy_sentence(f)
+    homology = identity_sentence(homology_facts(f)) or redundancy_sentence(f)
     if homology:
         return [leakage_lines(f), homology], None
     return [leakage_lines(f)], (

@@ -207,7 +207,7 @@ def pca_scatter(coords, labels, groups=None, explained=None):
     return fig
 
 
-def homology_similarity(closest, threshold):
+def homology_similarity(closest, threshold, measure="k-mer similarity"):
     """Each test sequence's highest similarity to any training sequence, in this split and a random one (Tip 7).
 
     Mass to the right of the dashed threshold is test sequences with a training relative: a
@@ -219,8 +219,8 @@ def homology_similarity(closest, threshold):
         values = np.asarray(closest[(name, "test")], dtype=float)
         ax.hist(values, bins=bins, histtype="step", linewidth=2, color=colour,
                 label=f"{label} ({int((values >= threshold).sum())} at or above the threshold)")
-    ax.axvline(threshold, color="black", linestyle="--", linewidth=1, label=f"related: similarity ≥ {threshold:g}")
-    ax.set(xlabel="highest k-mer similarity of a test sequence to any training sequence", ylabel="test sequences",
+    ax.axvline(threshold, color="black", linestyle="--", linewidth=1, label=f"related: {measure} ≥ {threshold:g}")
+    ax.set(xlabel=f"highest {measure} of a test sequence to any training sequence", ylabel="test sequences",
            title="How close test sequences sit to the training set")
     ax.legend(fontsize="small")
     return fig

@@ -1,10 +1,9 @@
-"""DNA and protein sequences: FASTA input, checks, labels, features and homology (Tips 5, 7).
+"""DNA and protein sequences: FASTA input, checks, labels and features (Tip 5); homology is in homology.py.
 
 Reads plain or gzipped FASTA, checks the declared alphabet, joins labels from the headers or a
 side table, applies the recorded length policy, turns sequences into k-mer frequencies or one-hot
-matrices (scikit-learn transformers, fitted on training rows only), groups related sequences so a
-split keeps each family on one side, and simulates a transcription-factor-binding set whose answer
-is known (a motif planted in the bound sequences).
+matrices (scikit-learn transformers, fitted on training rows only), and simulates a
+transcription-factor-binding set whose answer is known (a motif planted in the bound sequences).
 """
 
 from __future__ import annotations
@@ -22,10 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.sparse.csgraph import connected_components
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.neighbors import radius_neighbors_graph
-from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 from .errors import LabError
@@ -603,51 +599,3 @@ class OneHotSequences(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None):
         return np.array([f"p{pos}_{letter}" for pos in range(1, self.length_ + 1) for letter in self.letters],
                         dtype=object)
-
-
-# homology (Tip 7) ----------------------------------------------------------------------------
-def _check_threshold(threshold: float) -> None:
-    if not 0 < threshold <= 1:
-        raise LabError(
-            f"lab.yaml field 'sequence.homology.threshold' is {threshold}; give a similarity above 0 and at most 1"
-        )
-
-
-def homology_clusters(sequences, *, k: int, threshold: float, letters: str) -> np.ndarray:
-    """Families of related sequences: cosine similarity of k-mer counts >= threshold links two sequences.
-
-    Clusters are the connected groups of links (single linkage), numbered 0, 1, … in order of each
-    cluster's first member, so a split can keep whole families on one side.
-    """
-    return link_clusters(kmer_profiles(sequences, k, letters), threshold)
-
-
-def link_clusters(profiles, threshold: float) -> np.ndarray:
-    """homology_clusters on k-mer profiles already counted (see kmer_profiles)."""
-    _check_threshold(threshold)
-    links = radius_neighbors_graph(profiles, radius=1 - threshold, metric="cosine", mode="connectivity",
-                                   include_self=False)
-    _, labels = connected_components(links, directed=False)
-    _, first = np.unique(labels, return_index=True)
-    rank = np.empty_like(first)
-    rank[np.argsort(first)] = np.arange(first.size)
-    return rank[labels]
-
-
-def nearest_similarity(profiles, rows, reference_rows, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
-    """For each of `rows`, the highest cosine similarity of its k-mer profile to any of `reference_rows`.
-
-    Returns (similarities, position within `reference_rows` of the closest one); sparse products
-    in chunks, so large sets never need an all-against-all matrix in memory.
-    """
-    rows, reference_rows = np.asarray(rows, dtype=np.int64), np.asarray(reference_rows, dtype=np.int64)
-    best, where = np.zeros(rows.size), np.zeros(rows.size, dtype=np.int64)
-    if rows.size == 0 or reference_rows.size == 0:
-        return best, where
-    unit = normalize(sparse.csr_matrix(profiles))
-    reference = unit[reference_rows].T.tocsc()
-    for start in range(0, rows.size, chunk):
-        block = (unit[rows[start:start + chunk]] @ reference).toarray()
-        where[start:start + chunk] = block.argmax(axis=1)
-        best[start:start + chunk] = block.max(axis=1)
-    return best, where

@@ -71,7 +71,7 @@ def _stratified(y: np.ndarray, tune: float, test: float, seed: int) -> Split:
 
 
 GROUPING_FIX = "collect more groups or set data.group_column to null in lab.yaml"
-HOMOLOGY_FIX = ("raise sequence.homology.threshold in lab.yaml so fewer sequences count as related, "
+HOMOLOGY_FIX = ("raise sequence.homology.min_identity in lab.yaml so fewer sequences count as related, "
                 "or collect more unrelated sequences")
 
 
@@ -131,24 +131,23 @@ def split_settings(cfg) -> dict:
         "seed": cfg.split_seed,
     }
     if cfg.modality == "sequence":
-        homology = cfg.sequence.homology
-        settings["homology"] = {"method": homology.method, "k": homology.k, "threshold": homology.threshold}
+        from .homology import settings as homology_settings
+
+        settings["homology"] = homology_settings(cfg.sequence.homology, cfg.sequence.alphabet)
     return settings
 
 
 # related sequences (Tip 7) -----------------------------------------------------------------
 def homology_groups(cfg, data) -> np.ndarray | None:
-    """Cluster ids of related sequences (k-mer similarity at or above `sequence.homology.threshold`).
+    """Cluster ids of related sequences (identity at or above `sequence.homology.min_identity`).
 
     None for tables and for `homology.method: none`.
     """
     if not homology_used(cfg):
         return None
-    from .sequences import coding_letters, homology_clusters
+    from .relatedness import homology_groups as clusters
 
-    homology = cfg.sequence.homology
-    return homology_clusters(list(data.X["sequence"]), k=homology.k, threshold=homology.threshold,
-                             letters=coding_letters(cfg.sequence.alphabet))
+    return clusters(cfg, data.X["sequence"])
 
 
 def grouping_fix(cfg) -> str:
@@ -294,80 +293,3 @@ def check_leakage(report: dict, data_path: str, command: str) -> None:
             "value in a group column and set data.group_column in lab.yaml, or remove the duplicate rows, "
             f"then make a new split with `{command} split --new`"
         )
-
-
-# related sequences across the split (Tip 7) --------------------------------------------------
-def _part_similarity(similarity, closest, rows, reference_rows, ids, threshold) -> dict:
-    top = int(np.argmax(similarity))
-    return {
-        "max": round(float(similarity.max()), 6),
-        "median": round(float(np.median(similarity)), 6),
-        "n_related": int((similarity >= threshold).sum()),
-        "closest_pair": [str(ids[rows[top]]), str(ids[reference_rows[closest[top]]])],
-        "related_ids": sorted(str(ids[rows[i]]) for i in np.flatnonzero(similarity >= threshold)),
-    }
-
-
-def homology_report(cfg, data, split: Split) -> dict:
-    """How similar tune and test sequences are to the training ones, in this split and in a plain random one.
-
-    Similarity is the cosine of k-mer count profiles (`sequence.homology.k`); at or above
-    `sequence.homology.threshold` two sequences count as related. A test sequence related to a
-    training one is partly recalled rather than predicted, so the scores would flatter the model.
-    Returns (report, {(split name, part): each row's highest similarity to training}) for figures.
-    """
-    from .sequences import coding_letters, kmer_profiles, link_clusters, nearest_similarity
-
-    homology = cfg.sequence.homology
-    profiles = kmer_profiles(list(data.X["sequence"]), homology.k, coding_letters(cfg.sequence.alphabet))
-    clusters = link_clusters(profiles, homology.threshold)
-    sizes = np.bincount(clusters)
-    random_split = make_split(data.y, data.groups, cfg.split.train, cfg.split.tune, cfg.split_seed)
-    report = {
-        "method": homology.method,
-        "similarity": f"cosine of {homology.k}-mer count profiles",
-        "k": homology.k,
-        "threshold": homology.threshold,
-        "n_clusters": int(len(sizes)),
-        "largest_cluster": int(sizes.max()),
-        "sequences_with_relatives": int((sizes[clusters] > 1).sum()),
-    }
-    curves = {}
-    for name, chosen in (("this_split", split), ("random_split", random_split)):
-        for part in ("test", "tune"):
-            rows, reference = getattr(chosen, part), chosen.train
-            similarity, closest = nearest_similarity(profiles, rows, reference)
-            summary = _part_similarity(similarity, closest, rows, reference, data.ids, homology.threshold)
-            if name == "random_split":  # a counterfactual: how many, not which
-                del summary["related_ids"]
-            report.setdefault(name, {})[f"{part}_to_train"] = summary
-            curves[(name, part)] = similarity
-    report["flagged"] = report["this_split"]["test_to_train"]["n_related"] > 0
-    return report, curves
-
-
-def homology_leakage(report: dict) -> list[str]:
-    """Test and tune ids related to a training sequence, when the split was meant to keep relatives together."""
-    if report["method"] == "none":
-        return []
-    parts = report["this_split"]
-    return sorted(set(parts["test_to_train"]["related_ids"]) | set(parts["tune_to_train"]["related_ids"]))
-
-
-def homology_warnings(report: dict) -> list[dict]:
-    """Findings on related sequences, as notebook 01 records its warnings."""
-    found = []
-    mine, plain = report["this_split"]["test_to_train"], report["random_split"]["test_to_train"]
-    if report["method"] == "none" and mine["n_related"]:
-        found.append({"check": "leakage", "message": (
-            f"{mine['n_related']} test sequence(s) have a related training sequence (similarity up to "
-            f"{mine['max']:.2f}); the split is not homology-aware, so test scores partly measure recall — "
-            "set sequence.homology.method: kmer and make a new split with `split --new`."
-        )})
-    if report["method"] != "none" and plain["n_related"]:
-        found.append({"check": "homology", "message": (
-            f"A plain random split would have put {plain['n_related']} test sequence(s) next to a related training "
-            f"sequence (similarity up to {plain['max']:.2f}); this split keeps the "
-            f"{report['n_clusters']} clusters of related sequences whole."
-        )})
-    return found

