@@ -294,12 +294,18 @@ def _submit_slurm(args, cfg, fixed, rows) -> int:
     """Check the study here (storage, family, search space, split), then submit the array of workers."""
     from .config import project_root
     from .slurm import check_cluster_storage, submit, write_script
+    from .splits import read_split_record
     from .storage import absolute_journal_url
     from .tuning import data_fingerprint, mask_url, open_storage, open_study
 
     if args.slurm < 1:
         raise LabError(f"--slurm must be at least 1 array task, not {args.slurm}; raise it.")
     root = project_root(args.config)
+    if args.run_dir is None and read_split_record(root, cfg) is None:
+        raise LabError(
+            f"no split is recorded in data/splits/ yet, so array tasks could tune on different rows; record it "
+            f"first with `{COMMAND} run --only 01` (or `{COMMAND} split --new`), then submit again."
+        )
     storage = absolute_journal_url(args.storage, Path.cwd())
     check_cluster_storage(storage)
     open_study(open_storage(storage), args.study, args.family, fixed, data_fingerprint(*rows), cfg.seed, args.prune)

@@ -107,7 +107,7 @@ def submit(script):
         )
     result = subprocess.run([sbatch, "--parsable", str(script)], capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
-        said = [line.removeprefix("sbatch: error: ").strip() for line in result.stderr.strip().splitlines()]
+        said = [re.sub(r"^sbatch: (error: )?", "", line).strip() for line in result.stderr.strip().splitlines()]
         reason = "; ".join(line for line in said if line) or f"exit status {result.returncode}"
         raise LabError(
             f"Slurm refused the job array {script} ({reason.rstrip('.')}); fix the option it names "

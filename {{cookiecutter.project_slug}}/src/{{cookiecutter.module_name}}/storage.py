@@ -29,7 +29,7 @@ def journal_path(url, root=None):
         raise LabError(
             f"tuning storage '{url}' names no journal file; write it like journal:///shared/lab/study.log."
         )
-    path = Path(rest)
+    path = Path("/" + rest.lstrip("/")) if rest.startswith("/") else Path(rest)
     return path if path.is_absolute() else Path(root or Path.cwd()).resolve() / path
 
 
