@@ -7,8 +7,9 @@ CONSTRAINTS := $(TEMPLATE)/constraints.txt
 DEMO        ?= demo
 MODALITY    ?= tabular
 PYTEST_ARGS ?=
-# Debian packages the tests drive for real: a throwaway PostgreSQL server, a headless browser.
-DEBIAN_PKGS := postgresql chromium chromium-driver
+# Debian packages the tests drive for real: a throwaway PostgreSQL server, a headless browser,
+# a throwaway single-node Slurm cluster (controller, node daemon, sbatch/squeue/scancel).
+DEBIAN_PKGS := postgresql chromium chromium-driver slurmctld slurmd slurm-client
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
@@ -24,7 +25,7 @@ $(VENV)/.installed: requirements-dev.txt $(CONSTRAINTS)
 
 venv: $(VENV)/.installed ## create .venv with the template's tools and the project's pinned packages
 
-system: ## install the Debian packages the tests need (PostgreSQL, Chromium and its driver)
+system: ## install the Debian packages the tests need (PostgreSQL, Chromium and its driver, Slurm)
 	@missing=$$(for p in $(DEBIAN_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:" $$missing; \
