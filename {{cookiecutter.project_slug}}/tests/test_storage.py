@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import optuna
+import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }}.config import load_config
@@ -106,3 +107,21 @@ def test_worker_tag_names_the_slurm_array_task(monkeypatch):
     tag = worker_tag()
     assert tag["slurm_job"] == "77_3" and tag["pid"] == os.getpid()
     assert json.loads(json.dumps(tag)) == tag
+
+
+def test_trials_that_workers_added_count_towards_notebook_04s_budget(tmp_path):
+    from sklearn.datasets import make_classification
+
+    from {{ cookiecutter.module_name }}.tuning import study_name_for, tune_family, tune_shared
+
+    X, y = make_classification(n_samples=120, n_features=4, random_state=0)
+    X = pd.DataFrame(X, columns=list("abcd"))
+    rows = (X.iloc[:80].reset_index(drop=True), y[:80], X.iloc[80:].reset_index(drop=True), y[80:])
+    url = f"journal://{tmp_path / 'study.log'}"
+    name = study_name_for("naive_bayes")
+    shared = tune_shared(url, name, "naive_bayes", 3, *rows, seed=0, slot=0)
+    assert shared["worker_trials"] == [0, 1, 2]
+    result = tune_family("naive_bayes", *rows, n_trials=4, seed=0, storage=url)
+    assert result["n_trials"] == 4 and result["best_score"] >= shared["best_score"]
+    study = optuna.load_study(study_name=name, storage=open_storage(url))
+    assert len(study.trials) == 4 and [t.user_attrs.get("slot") for t in study.trials] == [0, 0, 0, None]
