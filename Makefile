@@ -50,9 +50,10 @@ test-fast: venv system ## the tests without the slow end-to-end ones
 notebooks: venv ## rebuild the template's notebooks from notebooks-src/
 	$(BIN)/python tools/build_notebooks.py
 
-bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network trainer vs skorch, tuning scale
+bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network trainer vs skorch, tuning scale, storages
 	$(BIN)/python benchmarks/bench_runner.py
 	$(BIN)/python benchmarks/bench_training.py
+	$(BIN)/python benchmarks/bench_storage.py
 
 clean: ## remove the demo, caches and the venv
 	rm -rf '$(DEMO)' $(VENV) .pytest_cache build
