@@ -7,8 +7,9 @@ CONSTRAINTS := $(TEMPLATE)/constraints.txt
 DEMO        ?= demo
 MODALITY    ?= tabular
 PYTEST_ARGS ?=
-# Debian packages the tests drive for real: a throwaway PostgreSQL server, a headless browser.
-DEBIAN_PKGS := postgresql chromium chromium-driver
+# Debian packages the tests drive for real: a throwaway PostgreSQL server, a headless browser,
+# a throwaway single-node Slurm cluster (controller, node daemon, sbatch/squeue/scancel).
+DEBIAN_PKGS := postgresql chromium chromium-driver slurmctld slurmd slurm-client
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
@@ -24,7 +25,7 @@ $(VENV)/.installed: requirements-dev.txt $(CONSTRAINTS)
 
 venv: $(VENV)/.installed ## create .venv with the template's tools and the project's pinned packages
 
-system: ## install the Debian packages the tests need (PostgreSQL, Chromium and its driver)
+system: ## install the Debian packages the tests need (PostgreSQL, Chromium and its driver, Slurm)
 	@missing=$$(for p in $(DEBIAN_PKGS); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:" $$missing; \
@@ -52,9 +53,10 @@ test-fast: venv system ## the tests without the slow end-to-end ones
 notebooks: venv ## rebuild the template's notebooks from notebooks-src/
 	$(BIN)/python tools/build_notebooks.py
 
-bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network trainer vs skorch, tuning scale
+bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network trainer vs skorch, tuning scale, storages
 	$(BIN)/python benchmarks/bench_runner.py
 	$(BIN)/python benchmarks/bench_training.py
+	$(BIN)/python benchmarks/bench_storage.py
 
 clean: ## remove the demo, caches and the venv
 	rm -rf '$(DEMO)' $(VENV) .pytest_cache build

@@ -11,7 +11,9 @@
 # median rule on the tune score every few epochs); a pruned trial still counts as a trial.
 #
 # The studies are kept in `tuning.sqlite3` in the run folder: if the search is interrupted,
-# running this notebook again resumes it where it stopped.
+# running this notebook again resumes it where it stopped. With `tuning.storage` set in
+# `lab.yaml` (a journal file or a PostgreSQL database) they live there instead, so trials that
+# `tune` workers (on a Slurm cluster, say) added to a family's study count towards its budget.
 #
 # **Checklist**
 # - [ ] every family ran the same number of trials
@@ -37,7 +39,8 @@ from {{ cookiecutter.module_name }}.tuning import (
     STRATEGY,
     default_workers,
     fixed_params,
-    local_storage_url,
+    mask_url,
+    run_storage_url,
     space_hash,
     study_name_for,
     timings_record,
@@ -57,7 +60,7 @@ print(f"{len(families)} families × {run.budget.n_trials} trials each (profile '
 # %%
 outcome = tune_families(
     families, X_train, y_train, X_tune, y_tune, n_trials=run.budget.n_trials, seed=run.seed,
-    storage=local_storage_url(run.dir), fixed=fixed, workers=workers,
+    storage=run_storage_url(run.cfg, run.root, run.dir), fixed=fixed, workers=workers,
 )
 results = outcome.results
 table = pd.DataFrame(
@@ -98,7 +101,11 @@ run.save_artifact(
         "equal_budgets_statement": EQUAL_BUDGETS_REASON if equal else None,
         "families": families,
         "fixed": fixed,
-        "storage": {"file": STORAGE_FILE, "studies": {family: study_name_for(family) for family in families}},
+        "storage": {
+            "file": STORAGE_FILE if run.cfg.tuning.storage is None else None,
+            "shared": mask_url(run.cfg.tuning.storage) if run.cfg.tuning.storage else None,
+            "studies": {family: study_name_for(family) for family in families},
+        },
         "search_spaces": {family: space_hash(family, fixed.get(family)) for family in families},
         "results": results,
     },

@@ -106,6 +106,19 @@ def _add_tune_parser(commands) -> None:
     tune.add_argument("--no-prune", dest="prune", action="store_false",
                       help="run every trial to its last epoch (equal work per trial, e.g. to compare set-ups)")
     tune.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    _add_slurm_options(tune)
+
+
+def _add_slurm_options(tune) -> None:
+    tune.add_argument("--slurm", type=int, metavar="N",
+                      help="submit N Slurm array tasks running this command instead of tuning here (each runs "
+                      "--n-trials); writes slurm/tune-<study>.sbatch, resubmit it after a killed job")
+    tune.add_argument("--slot", type=int, metavar="I",
+                      help="this worker's share of a Slurm array (set by slurm/tune-*.sbatch): --n-trials counts "
+                      "the trials slot I finished before, and a trial it left running is marked failed")
+    tune.add_argument("--sbatch-option", dest="sbatch_options", action="append", default=[], metavar="FLAG",
+                      help="an extra sbatch flag for --slurm, e.g. --sbatch-option=--partition=short "
+                      "(added to lab.yaml's tuning.sbatch_options)")
 
 
 def _overrides(params: list[str]) -> dict:
@@ -294,8 +307,10 @@ def _cmd_tune(args) -> int:
             f"use one of {', '.join(cfg.tuning.families)}"
         )
     fixed = fixed_params(cfg, project_root(args.config)).get(args.family)
+    if args.slurm is not None:
+        return _submit_slurm(args, cfg, fixed, (X_train, y_train, X_tune, y_tune))
     result = tune_shared(args.storage, args.study, args.family, args.n_trials, X_train, y_train, X_tune, y_tune,
-                         cfg.seed, fixed, prune=args.prune)
+                         cfg.seed, fixed, prune=args.prune, slot=args.slot)
     if args.json:
         print(json.dumps(result, sort_keys=True, default=str))
         return 0
@@ -303,6 +318,39 @@ def _cmd_tune(args) -> int:
           f"'{args.study}' ({args.family}) in {mask_url(args.storage)}; the study now holds {result['n_trials']} "
           f"finished trial(s); best tune ROC-AUC {result['best_score']:.4f} (trial {result['best_trial']}) "
           f"with {result['best_params']}")
+    return 0
+
+
+def _submit_slurm(args, cfg, fixed, rows) -> int:
+    """Check the study here (storage, family, search space, split), then submit the array of workers."""
+    from .config import project_root
+    from .slurm import check_cluster_storage, submit, write_script
+    from .splits import read_split_record
+    from .storage import absolute_journal_url
+    from .tuning import data_fingerprint, mask_url, open_storage, open_study
+
+    if args.slurm < 1:
+        raise LabError(f"--slurm must be at least 1 array task, not {args.slurm}; raise it.")
+    root = project_root(args.config)
+    if args.run_dir is None and read_split_record(root, cfg) is None:
+        raise LabError(
+            f"no split is recorded in data/splits/ yet, so array tasks could tune on different rows; record it "
+            f"first with `{COMMAND} run --only 01` (or `{COMMAND} split --new`), then submit again."
+        )
+    storage = absolute_journal_url(args.storage, Path.cwd())
+    check_cluster_storage(storage)
+    open_study(open_storage(storage), args.study, args.family, fixed, data_fingerprint(*rows), cfg.seed, args.prune)
+    worker = ["--config", str(Path(args.config).resolve()), "tune", "--storage", storage, "--study", args.study,
+              "--family", args.family, "--n-trials", str(args.n_trials), "--json"]
+    worker += [*(["--profile", args.profile] if args.profile else []), *(["--no-prune"] if not args.prune else [])]
+    worker += [*(["--run-dir", str(args.run_dir.resolve())] if args.run_dir else [])]
+    worker += [item for text in args.params for item in ("-p", text)]
+    script = write_script(root, args.study, args.slurm, worker, [*cfg.tuning.sbatch_options, *args.sbatch_options],
+                          module=COMMAND)
+    job = submit(script)
+    print(f"submitted Slurm job {job}: {args.slurm} array task(s) of {args.n_trials} {args.family} trial(s) each on "
+          f"study '{args.study}' in {mask_url(storage)}; logs in {script.parent / 'logs'}/; after a killed job "
+          f"submit {script.relative_to(root)} again to finish the trials left")
     return 0
 
 

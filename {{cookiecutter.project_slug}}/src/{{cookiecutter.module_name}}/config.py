@@ -174,6 +174,25 @@ class TuningSpec(_Strict):
     families: list[Family] = Field(default_factory=lambda: list(TUNABLE_FAMILIES), min_length=1)
     workers: int | Literal["auto"] = "auto"
     fixed: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    storage: str | None = None  # null = tuning.sqlite3 in the run folder; a journal or PostgreSQL URL shares studies
+    sbatch_options: list[str] = Field(default_factory=list)  # extra #SBATCH lines of `tune --slurm`
+
+    @field_validator("storage")
+    @classmethod
+    def _storage_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("sqlite:///", "journal://", "postgresql", "postgres://")):
+            raise ValueError(
+                "must be null, journal:///shared/folder/study.log, sqlite:///file or a postgresql:// URL"
+            )
+        return url
+
+    @field_validator("sbatch_options")
+    @classmethod
+    def _sbatch_flags(cls, options: list[str]) -> list[str]:
+        odd = [option for option in options if not option.startswith("-") or "\n" in option]
+        if odd:
+            raise ValueError(f"each option must be one sbatch flag such as --partition=short, not {odd[0]!r}")
+        return options
 
     @field_validator("families")
     @classmethod

@@ -30,6 +30,7 @@ from .baselines import CLASSICAL, make_model, parameter_names
 from .errors import LabError
 from .evaluate import score_model
 from .nets import TorchMLPClassifier, fit_network, make_network, network_parameter_names, starting_params
+from .storage import absolute_journal_url, is_journal, open_journal
 
 NETWORK = "network"
 STORAGE_FILE = "tuning.sqlite3"
@@ -190,6 +191,13 @@ def local_storage_url(run_dir):
     return f"sqlite:///{Path(run_dir).resolve() / STORAGE_FILE}"
 
 
+def run_storage_url(cfg, root, run_dir):
+    """Where notebook 04 keeps its studies: lab.yaml's tuning.storage (shared with `tune` workers,
+    a relative journal path read from the project folder `root`), else the run folder's SQLite file."""
+    url = cfg.tuning.storage
+    return absolute_journal_url(url, root) if url else local_storage_url(run_dir)
+
+
 def study_name_for(family, prefix=STUDY_PREFIX):
     """Deterministic study name of one family, so a rerun finds (and resumes) its study."""
     return f"{prefix}-{family}"
@@ -205,15 +213,17 @@ def open_storage(url, shared=False):
 
     `shared` (several workers) adds heartbeats, so a worker that dies has its trial marked failed.
     """
+    if is_journal(url):  # an Optuna journal file: no server, safe on network filesystems
+        return open_journal(url)
     if not isinstance(url, str) or "://" not in url:
         raise LabError(
             f"tuning storage '{mask_url(url)}' is not a database URL; write it like "
-            "sqlite:///tuning.sqlite3 or postgresql://user:password@host:5432/dbname."
+            "sqlite:///tuning.sqlite3, journal:///shared/folder/study.log or postgresql://user:password@host:5432/dbname."
         )
     given, url = url, _with_installed_driver(url)
     engine_kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {}
     if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
-        _write_ahead_log(Path(url[len("sqlite:///"):]))
+        _rollback_journal(Path(url[len("sqlite:///"):]))
     if url.startswith("postgresql"):
         engine_kwargs = {"connect_args": {"connect_timeout": 10}}
     beats = {"heartbeat_interval": 60, "grace_period": 180} if shared else {}
@@ -232,12 +242,13 @@ def open_storage(url, shared=False):
         ) from None
 
 
-def _write_ahead_log(path):
-    """Put a SQLite file in write-ahead-log mode (it stays so): readers no longer block the writer,
-    so several processes on one study wait milliseconds for each other instead of lock timeouts."""
+def _rollback_journal(path):
+    """Keep a SQLite file in its default rollback-journal mode (and turn an older write-ahead-log file
+    back): write-ahead logging needs shared memory that network filesystems do not provide, so a run
+    folder on NFS or Lustre would corrupt or lock its study. Shared studies use a journal:/// file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(path, timeout=60)) as db:
-        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA journal_mode=DELETE")
 
 
 def _rdb_storage(url, engine_kwargs, beats, attempts=5):
@@ -385,18 +396,10 @@ def tune_family(
 
 
 def _close(storage):
-    """Close an RDB storage's database connections (so a SQLite file can leave write-ahead-log mode)."""
+    """Close an RDB storage's database connections."""
     engine = getattr(storage, "engine", None)
     if engine is not None:
         engine.dispose()
-
-
-def _fold_write_ahead_log(url):
-    """Fold a SQLite file's write-ahead log back into it, so the file alone holds every trial."""
-    if isinstance(url, str) and url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
-        path = Path(url[len("sqlite:///"):])
-        with contextlib.suppress(sqlite3.Error), contextlib.closing(sqlite3.connect(path, timeout=60)) as db:
-            db.execute("PRAGMA journal_mode=DELETE")
 
 
 @dataclass
@@ -445,7 +448,6 @@ def tune_families(
     else:
         timed = _tune_in_processes(jobs, workers)
         timed = {family: timed[family] for family in families}
-    _fold_write_ahead_log(storage)
     return TuningOutcome(
         results={family: result for family, (result, _) in timed.items()},
         seconds={family: seconds for family, (_, seconds) in timed.items()},
@@ -476,13 +478,17 @@ def tune_all(
 
 
 def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_tune, y_tune, seed, fixed=None,
-                prune=True):
+                prune=True, slot=None):
     """One worker's share of a study many processes or machines work on at once.
 
-    Runs exactly n_trials trials against the shared storage (Optuna's RDB storage does the
-    coordination); the sampler is seeded per worker, so workers do not propose the same points.
-    Returns this worker's trial numbers and the study's best result so far.
+    Runs exactly n_trials trials against the shared storage (Optuna's RDB or journal storage does
+    the coordination); the sampler is seeded per worker, so workers do not propose the same points.
+    With a `slot` (a Slurm array task) the n_trials include those the slot finished before, so a
+    resubmitted array completes what a killed one left. Returns this worker's trial numbers and
+    the study's best result so far.
     """
+    from .slurm import claim_slot, tagged
+
     _check_family(family)
     n_trials = check_budget(n_trials, where="--n-trials")
     _init_worker()  # one thread per worker: several workers on one machine must not fight over cores
@@ -490,10 +496,13 @@ def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_t
     study = open_study(storage, study_name, family, fixed, data_fingerprint(X_train, y_train, X_tune, y_tune), seed,
                        prune)
     study.sampler = optuna.samplers.TPESampler(seed=_trial_seed(seed, os.getpid()))
-    objective = make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed)
+    if slot is not None:
+        n_trials = claim_slot(study, int(slot), n_trials)
+    objective = tagged(make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed), slot)
     mine = []
     with _quiet_optuna():
-        study.optimize(objective, n_trials=n_trials, callbacks=[lambda _, trial: mine.append(trial.number)])
+        if n_trials:
+            study.optimize(objective, n_trials=n_trials, callbacks=[lambda _, trial: mine.append(trial.number)])
     result = study_result(family, study, None)
     return {"study": study_name, "family": family, "worker_trials": mine, **result}
 
