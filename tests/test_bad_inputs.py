@@ -23,7 +23,7 @@ import subprocess
 import sys
 import traceback
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -242,7 +242,8 @@ def protein(project: Path) -> None:
     rng = random.Random(0)
     lines = []
     for i in range(60):
-        lines += [f">p{i}|{'bound' if i % 2 else 'unbound'}", "".join(rng.choice("ACDEFGHIKLMNPQRSTVWY") for _ in range(50))]
+        letters = "".join(rng.choice("ACDEFGHIKLMNPQRSTVWY") for _ in range(50))
+        lines += [f">p{i}|{'bound' if i % 2 else 'unbound'}", letters]
     (project / "data/external/proteins.fa").write_text("\n".join(lines) + "\n")
     add_source(project, "data/external/proteins.fa", {"source": "test"})
     edit_yaml(project, "lab.yaml", lambda raw: (raw["sequence"].update(alphabet="protein"),
@@ -265,7 +266,8 @@ TARGET_EMPTY = with_cells("diagnosis", {5: None})
 
 CASES = [
     # 1 ─ data add keeps comments and order
-    Case("data-add-keeps-comments", "1", ["data", "add", "data/external/extra.csv"], 0, r"recorded data/external/extra\.csv",
+    Case("data-add-keeps-comments", "1", ["data", "add", "data/external/extra.csv"], 0,
+         r"recorded data/external/extra\.csv",
          setup=comment_and_copy, intact=(DATA, "lab.yaml"), after=manifest_keeps_lines),
     # 2 ─ a partial rerun of a completed run never touches it
     Case("only-07-on-completed-run", "2", ["run", "--only", "07"], 1,
@@ -292,20 +294,24 @@ CASES = [
          after=marked_interrupted, one_line=False),
     # 7 ─ stray texts in a number column
     Case("comma-decimal-and-question-marks", "7", ["check"], 2,
-         r"column 'mean_radius' holds numbers but also the text\(s\) '12,5', '\?\?' \(line\(s\) 7, 11\); write decimals "
+         r"column 'mean_radius' holds numbers but also the text\(s\) '12,5', '\?\?' \(line\(s\) 7, 11\); "
+         r"write decimals "
          r"with a point", setup=use_table(with_cells("mean_radius", {5: "12,5", 9: "??"}))),
     Case("question-marks-as-declared-missing", "7", ["check"], 0, r"is valid",
          setup=use_table(with_cells("mean_radius", {9: "??"}), missing_values=["??"])),
     Case("question-marks-undeclared", "7", ["check"], 2, r"'data\.missing_values'",
          setup=use_table(with_cells("mean_radius", {9: "??"}))),
     # 8 ─ duplicate keys in lab.yaml
-    Case("duplicate-key-in-lab-yaml", "8", ["check"], 2, r"lab\.yaml: key 'seed' is written twice \(lines \d+ and \d+\)",
+    Case("duplicate-key-in-lab-yaml", "8", ["check"], 2,
+         r"lab\.yaml: key 'seed' is written twice \(lines \d+ and \d+\)",
          setup=replace_text("lab.yaml", "seed: 42\n", "seed: 42\nseed: 7\n"), intact=("lab.yaml",)),
     # 9 ─ manifest paths normalised, duplicates refused
-    Case("data-add-dotdot-path-is-a-duplicate", "9", ["data", "add", "data/external/../external/breast_cancer_wisconsin.csv"],
+    Case("data-add-dotdot-path-is-a-duplicate", "9",
+         ["data", "add", "data/external/../external/breast_cancer_wisconsin.csv"],
          2, r"data/external/breast_cancer_wisconsin\.csv is already in data/manifest\.yaml",
          intact=("data/manifest.yaml",)),
-    Case("manifest-with-two-entries-for-one-file", "9", ["check"], 2, r"entries 1 and 2 both describe " + re.escape(DATA),
+    Case("manifest-with-two-entries-for-one-file", "9", ["check"], 2,
+         r"entries 1 and 2 both describe " + re.escape(DATA),
          setup=lambda p: (p / "data/manifest.yaml").write_text(
              (p / "data/manifest.yaml").read_text() + (p / "data/manifest.yaml").read_text().split("files:\n")[1]
              .replace(f"path: {DATA}", f"path: data/external/../external/{DATA.rsplit('/', 1)[1]}")),
@@ -317,7 +323,8 @@ CASES = [
          ["tune", "--storage", "sqlite:///{outside}/deep/t.db", "--study", "s", "--n-trials", "1"], 2,
          r"does not exist, and nothing is created outside the project", after=nothing_outside),
     # 11 ─ unknown choice in the user config
-    Case("user-config-unknown-choice-wrapper", "11", ["--no-input", "--config-file", "{tmp}/user.yaml", "-o", "{tmp}/baked"],
+    Case("user-config-unknown-choice-wrapper", "11",
+         ["--no-input", "--config-file", "{tmp}/user.yaml", "-o", "{tmp}/baked"],
          1, r"^ERROR: modality 'image' in the user config .*user\.yaml is not one of: tabular, sequence",
          setup=user_config, kind="bake", after=nothing_baked),
     Case("user-config-unknown-choice-cookiecutter", "11",

@@ -130,6 +130,7 @@ def test_second_ctrl_c_always_stops_and_a_killed_run_is_seen_as_interrupted(proj
     assert json.loads((run_dir / "run.json").read_text())["status"] == "running"
     check = _cli(project, "check")
     assert check.returncode == 0, check.stderr
-    assert f"the run reports/runs/zz-killed was interrupted (its process {runner.pid} is gone) in notebook 01" in check.stderr
+    expected = f"the run reports/runs/zz-killed was interrupted (its process {runner.pid} is gone) in notebook 01"
+    assert expected in check.stderr
     assert "run --from 01" in check.stderr
     assert json.loads((run_dir / "run.json").read_text())["status"] == "interrupted"

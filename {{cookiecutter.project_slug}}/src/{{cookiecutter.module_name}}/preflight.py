@@ -120,7 +120,7 @@ def _appendable(path: Path) -> bool:
 
 
 def check_writable(root: Path, cfg, run_dir: Path | None) -> None:
-    """Every folder and log a run writes can be written, so no notebook finds out half-way (e.g. after the test look)."""
+    """Every folder and log a run writes can be written, so no notebook finds out half-way (after the test look)."""
     from .splits import split_file
 
     split = root / split_file(cfg.data.path)

@@ -119,9 +119,8 @@ def _write_manifest(root: Path, raw: dict) -> None:
     path = root / MANIFEST
     if path.is_file():  # keep the person's leading comments
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        comments = "".join(line for line in lines[: next((i for i, l in enumerate(lines) if not l.startswith("#")),
-                                                          len(lines))])
-        header = comments or header
+        first = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+        header = "".join(lines[:first]) or header
     write_atomic(path, (header + text).encode("utf-8"))
 
 
@@ -177,9 +176,8 @@ def add_simulated(root: Path, relpath: str, **settings) -> dict:
     `settings` go to sequences.simulate_binding_sites (n_sequences, length, noise, …). An existing
     file or manifest entry is never overwritten.
     """
-    from .sequences import simulate_binding_sites, simulated_manifest_entry, write_fasta
-
     from .manifest_text import normalise_path
+    from .sequences import simulate_binding_sites, simulated_manifest_entry, write_fasta
 
     relpath = normalise_path(relpath, root)
     path = root / relpath
