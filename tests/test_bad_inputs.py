@@ -22,7 +22,6 @@ import shutil
 import subprocess
 import sys
 import traceback
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -35,7 +34,6 @@ import yaml
 TEMPLATE = Path(__file__).resolve().parents[1]
 MODULE = "my_lab_project"
 DATA = "data/external/breast_cancer_wisconsin.csv"
-VERDICTS: Counter = Counter()
 RESULTS: list[tuple[str, str, str]] = []
 
 
@@ -131,7 +129,6 @@ def manifest_keeps_lines(project: Path) -> str | None:
 
 
 def umask_022(project: Path) -> None:
-    os.umask(0o022)
     shutil.copy(project / DATA, project / "data/external/extra.csv")
     (project / "data/manifest.yaml").chmod(0o640)
 
@@ -142,7 +139,7 @@ def mode_kept(project: Path) -> str | None:
 
 
 def new_file_mode(project: Path) -> str | None:
-    mode = (project / "reports/probe.json").stat().st_mode & 0o777
+    mode = (project / "data/splits/breast_cancer_wisconsin.json").stat().st_mode & 0o777
     return None if mode == 0o644 else f"a new file got mode {oct(mode)} under umask 022, not 0o644"
 
 
@@ -285,9 +282,7 @@ CASES = [
     # 5 ─ modes: an existing file keeps its mode, a new one gets the umask's
     Case("rewrite-keeps-mode", "5", ["data", "add", "data/external/extra.csv"], 0, r"recorded", setup=umask_022,
          after=mode_kept),
-    Case("new-file-respects-umask", "5", ["split"], 0, r"no split recorded yet",
-         setup=lambda p: (os.umask(0o022), __import__("my_lab_project.files", fromlist=["x"]).write_json(
-             p / "reports/probe.json", {})), after=new_file_mode),
+    Case("new-file-respects-umask", "5", ["split", "--new"], 0, r"made a new split", after=new_file_mode),
     # 6 ─ a killed run is recognised and marked
     Case("dead-run-seen-by-check", "6", ["check"], 0, r"was interrupted \(its process \d+ is gone\) in notebook 03; "
          r"resume it with `my_lab_project run --from 03`", setup=lambda p: fake_run("running", dead_pid(), "03")(p),
@@ -406,15 +401,9 @@ def pristine(tmp_path_factory):
 
 @pytest.fixture(scope="module", autouse=True)
 def verdict_counts(request):
+    """Hand the verdicts to the terminal summary (tests/conftest.py prints the counts at the end)."""
+    request.config.bad_input_verdicts = RESULTS
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None or not RESULTS:
-        return
-    reporter.write_line("")
-    reporter.write_line("bad-input catalogue: " + ", ".join(f"{VERDICTS[v]} {v}" for v in ("CLEAR", "UNCLEAR", "LOST")))
-    for case_id, verdict, why in RESULTS:
-        if verdict != "CLEAR":
-            reporter.write_line(f"  {verdict:<8} {case_id}: {why}")
 
 
 def _fill(argv: list[str], tmp: Path, project: Path) -> list[str]:
@@ -433,8 +422,7 @@ def _run(case: Case, project: Path, tmp: Path) -> tuple[int, str]:
         from my_lab_project.cli import main
 
         out, err = io.StringIO(), io.StringIO()
-        mask = os.umask(0o022)
-        os.umask(mask)
+        mask = os.umask(0o022)  # the commands run under the common umask; restored below
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 code = main(["--config", str(project / "lab.yaml"), *argv])
@@ -492,7 +480,6 @@ def test_bad_input(case, pristine, tmp_path):
                if not (project / path).is_file() or (project / path).read_bytes() != data]
     problem = case.after(project) if case.after else None
     verdict, why = judge(case, code, message, changed, problem)
-    VERDICTS[verdict] += 1
     RESULTS.append((f"{case.item}-{case.id}", verdict, why))
     assert verdict == "CLEAR", why
 
