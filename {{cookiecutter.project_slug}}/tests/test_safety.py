@@ -211,3 +211,25 @@ def test_very_long_labels_do_not_make_a_huge_figure(tmp_path):
     plt.close(figure)
     buffer.seek(0)
     assert Image.open(buffer).size[0] < 2500
+
+
+def test_data_add_and_accept_keep_every_comment(project):
+    from {{ cookiecutter.module_name }}.provenance import accept_source, add_source, load_manifest
+
+    manifest = project / "data/manifest.yaml"
+    text = manifest.read_text().replace("files:", "files:  # one entry per input", 1)
+    manifest.write_text(text + "# kept at the end\n")
+    before = manifest.read_text().splitlines()
+    data = project / "data/external/breast_cancer_wisconsin.csv"
+    (project / "data/external/copy.csv").write_bytes(data.read_bytes())
+    add_source(project, "data/external/copy.csv", {"source": "a copy"})
+    for extra in ("wdbc-9998,", "wdbc-9999,"):  # twice: the second accept extends an existing history
+        data.write_text(data.read_text() + extra + "1," * 29 + "1,benign\n")
+        accept_source(project, "data/external/breast_cancer_wisconsin.csv")
+    after = manifest.read_text()
+    comments = [line for line in before if "#" in line]
+    assert all(line in after for line in comments), comments
+    entry = load_manifest(project)[0]
+    assert len(entry.history) == 2 and entry.sha256 != entry.history[0]["sha256"]
+    paths = [source.path for source in load_manifest(project)]
+    assert paths == ["data/external/breast_cancer_wisconsin.csv", "data/external/copy.csv"]

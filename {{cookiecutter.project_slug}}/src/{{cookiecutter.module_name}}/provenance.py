@@ -138,6 +138,18 @@ def _append_entry(root: Path, raw: dict, entry: dict) -> None:
         write_atomic(path, edited.encode("utf-8"))
 
 
+def _replace_entry(root: Path, raw: dict, relpath: str, entry: dict) -> None:
+    """Rewrite one entry's changed lines only (comments and layout kept); re-dump only as a last resort."""
+    from .manifest_text import accepted
+
+    path = root / MANIFEST
+    edited = accepted(path.read_text(encoding="utf-8"), relpath, entry)
+    if edited is None:
+        _write_manifest(root, raw)
+    else:
+        write_atomic(path, edited.encode("utf-8"))
+
+
 def _read_raw(root: Path) -> dict:
     path = root / MANIFEST
     if not path.is_file():
@@ -206,7 +218,7 @@ def accept_source(root: Path, relpath: str, today: dt.date | None = None) -> tup
                 history.append({"sha256": old, "retrieved": entry.get("retrieved")})
                 entry["sha256"] = new
                 entry["retrieved"] = (today or dt.date.today()).isoformat()
-                _write_manifest(root, raw)
+                _replace_entry(root, raw, relpath, entry)
             return old, new
     raise LabError(f"{relpath} is not in {MANIFEST}; add it first with `data add {relpath}`")
 
