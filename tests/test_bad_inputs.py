@@ -128,6 +128,13 @@ def manifest_keeps_lines(project: Path) -> str | None:
     return None
 
 
+def comments_kept(project: Path) -> str | None:
+    before = (project / ".before/data/manifest.yaml").read_text().splitlines()
+    after = (project / "data/manifest.yaml").read_text()
+    lost = [line for line in before if line.lstrip().startswith("#") and line not in after]
+    return f"comment lines lost: {lost}" if lost else None
+
+
 def umask_022(project: Path) -> None:
     shutil.copy(project / DATA, project / "data/external/extra.csv")
     (project / "data/manifest.yaml").chmod(0o640)
@@ -266,6 +273,9 @@ CASES = [
     Case("data-add-keeps-comments", "1", ["data", "add", "data/external/extra.csv"], 0,
          r"recorded data/external/extra\.csv",
          setup=comment_and_copy, intact=(DATA, "lab.yaml"), after=manifest_keeps_lines),
+    Case("data-accept-keeps-comments", "1", ["data", "accept", DATA], 0, r"accepted the new version",
+         setup=chain(comment_and_copy, lambda p: (p / DATA).write_text((p / DATA).read_text() + "\n")),
+         after=comments_kept),
     # 2 ─ a partial rerun of a completed run never touches it
     Case("only-07-on-completed-run", "2", ["run", "--only", "07"], 1,
          r"07_ethics_register\.ipynb failed at cell .* ValueError: the register is broken",
