@@ -72,7 +72,10 @@ def check_homology(cfg) -> None:
     """The homology k-mer length must be usable over the alphabet (sequence studies)."""
     if cfg.modality != "sequence" or cfg.sequence.homology.method == "none":
         return
-    from .sequences import _check_k, coding_letters
+    try:  # the homology code's own limit on k, whatever it is
+        from .sequences import _check_k, coding_letters
+    except ImportError:
+        return
 
     letters = coding_letters(cfg.sequence.alphabet)
     try:
@@ -86,7 +89,7 @@ def check_homology(cfg) -> None:
 
 
 def _fits(k: int, letters: str) -> bool:
-    from .sequences import _check_k
+    from .sequences import _check_k  # present: check_homology imported it
 
     try:
         _check_k(k, letters)
