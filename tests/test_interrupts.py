@@ -134,3 +134,8 @@ def test_second_ctrl_c_always_stops_and_a_killed_run_is_seen_as_interrupted(proj
     assert expected in check.stderr
     assert "run --from 01" in check.stderr
     assert json.loads((run_dir / "run.json").read_text())["status"] == "interrupted"
+    flag.unlink()
+    resumed = _cli(project, "run", "--from", "01", "--run-dir", "reports/runs/zz-killed")
+    assert resumed.returncode == 0, resumed.stderr
+    manifest = json.loads((run_dir / "run.json").read_text())
+    assert manifest["status"] == "ok" and manifest["notebooks"]["01_wait"]["status"] == "ok"
