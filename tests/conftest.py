@@ -197,3 +197,15 @@ def chromium():
 def severe_console_errors(driver):
     """Console messages of level SEVERE since the last call (the log is drained on reading)."""
     return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """The bad-input catalogue's counts per verdict (tests/test_bad_inputs.py), when it ran."""
+    results = getattr(config, "bad_input_verdicts", None)  # [(case, verdict, why), …]
+    if results:
+        counts = {verdict: sum(1 for _, v, _ in results if v == verdict) for verdict in ("CLEAR", "UNCLEAR", "LOST")}
+        terminalreporter.section("bad-input catalogue")
+        terminalreporter.write_line(", ".join(f"{n} {verdict}" for verdict, n in counts.items()))
+        for case, verdict, why in results:
+            if verdict != "CLEAR":
+                terminalreporter.write_line(f"  {verdict:<8} {case}: {why}")

@@ -170,13 +170,18 @@ def test_failing_notebook_stops_keeps_earlier_outputs_and_resumes(project, first
 
 
 def test_second_look_at_the_test_set_in_one_run_needs_a_recorded_reason(project, first_run):
-    run_dir = run_dirs(project)[-1]
+    completed = run_dirs(project)[-1]
+    kept = (completed / "run.json").read_bytes(), (completed / "notebooks/05_overfitting.ipynb").read_bytes()
     refused = module_cli(project, "run", "--only", "05")
     assert refused.returncode == 1
-    assert refused.stderr.count("\n") == 1 and "already opened 1 time(s)" in refused.stderr
-    assert "test_set.reopen_reason" in refused.stderr
+    error = refused.stderr.splitlines()[-1]  # after the note that the completed run is kept and copied
+    assert "already opened 1 time(s)" in error and "test_set.reopen_reason" in error
+    run_dir = run_dirs(project)[-1]
+    assert run_dir != completed  # the completed run was rerun in a copy and is untouched
+    assert ((completed / "run.json").read_bytes(), (completed / "notebooks/05_overfitting.ipynb").read_bytes()) == kept
     forced = module_cli(project, "run", "--only", "05", "-p", "test_set.reopen_reason=checking the gate")
     assert forced.returncode == 0, forced.stderr
+    assert run_dirs(project)[-1] == run_dir  # the failed copy is resumed in place
     audit = [json.loads(line) for line in (run_dir / "test_audit.jsonl").read_text().splitlines()]
     assert [entry["forced"] for entry in audit] == [False, True]
     assert audit[1]["force_reason"] == "checking the gate"

@@ -7,6 +7,7 @@ normalised (`data/external/../external/x.csv` is `data/external/x.csv`) so one f
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from pathlib import Path
@@ -59,3 +60,54 @@ def appended(text: str, entry: dict) -> str | None:
         except yaml.YAMLError:
             continue
     return None
+
+
+def _entry_lines(lines: list[str], relpath: str) -> tuple[int, int, int] | None:
+    """(first line, end line, key column) of the `files:` entry whose path is `relpath`, or None."""
+    for start, line in enumerate(lines):
+        match = re.match(r"^(\s*)-(\s+)path:\s*['\"]?([^'\"#]+?)['\"]?\s*(#.*)?$", line)
+        if not match or normalise_path(match.group(3)) != relpath:
+            continue
+        item, column = len(match.group(1)), len(match.group(1)) + 1 + len(match.group(2))
+        end = start + 1
+        while end < len(lines):
+            text = lines[end]
+            if text.strip() and not text.lstrip().startswith("#") and len(text) - len(text.lstrip()) <= item:
+                break
+            end += 1
+        while end - 1 > start and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+            end -= 1  # comments and blank lines after the entry belong to what follows
+        return start, end, column
+    return None
+
+
+def accepted(text: str, relpath: str, entry: dict) -> str | None:
+    """`text` with the entry of `relpath` replaced by `entry` (new sha256, retrieved and one more history item),
+    editing only those lines; None when the layout does not allow that (the caller then rewrites the file)."""
+    expected = yaml.safe_load(text) or {}
+    files = [entry if normalise_path(str(e.get("path", ""))) == relpath else e for e in expected.get("files") or []]
+    expected = {**expected, "files": files}
+    lines = text.splitlines(keepends=True)
+    found = _entry_lines(lines, relpath)
+    if found is None:
+        return None
+    start, end, column = found
+    pad = " " * column
+    block, in_history = [], False
+    for line in lines[start:end]:
+        indent = len(line) - len(line.lstrip())
+        if re.match(rf"^{pad}history:", line):
+            in_history = True  # the earlier history is written again below, one item longer
+            continue
+        if in_history and (not line.strip() or indent > column or (indent == column and line.lstrip()[:2] == "- ")):
+            continue
+        in_history = False
+        key = re.match(rf"^{pad}(sha256|retrieved):", line)
+        block.append(f"{pad}{key.group(1)}: {json.dumps(entry[key.group(1)])}\n" if key else line)
+    history = yaml.safe_dump({"history": entry["history"]}, sort_keys=False, allow_unicode=True, width=100)
+    block += [pad + line for line in history.splitlines(keepends=True)]
+    candidate = "".join(lines[:start] + block + lines[end:])
+    try:
+        return candidate if yaml.safe_load(candidate) == expected else None
+    except yaml.YAMLError:
+        return None

@@ -72,7 +72,10 @@ def check_homology(cfg) -> None:
     """The homology k-mer length must be usable over the alphabet (sequence studies)."""
     if cfg.modality != "sequence" or cfg.sequence.homology.method == "none":
         return
-    from .sequences import _check_k, coding_letters
+    try:  # the homology code's own limit on k, whatever it is
+        from .sequences import _check_k, coding_letters
+    except ImportError:
+        return
 
     letters = coding_letters(cfg.sequence.alphabet)
     try:
@@ -86,7 +89,7 @@ def check_homology(cfg) -> None:
 
 
 def _fits(k: int, letters: str) -> bool:
-    from .sequences import _check_k
+    from .sequences import _check_k  # present: check_homology imported it
 
     try:
         _check_k(k, letters)
@@ -120,7 +123,7 @@ def _appendable(path: Path) -> bool:
 
 
 def check_writable(root: Path, cfg, run_dir: Path | None) -> None:
-    """Every folder and log a run writes can be written, so no notebook finds out half-way (e.g. after the test look)."""
+    """Every folder and log a run writes can be written, so no notebook finds out half-way (after the test look)."""
     from .splits import split_file
 
     split = root / split_file(cfg.data.path)

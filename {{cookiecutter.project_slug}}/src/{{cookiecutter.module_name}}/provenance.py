@@ -119,9 +119,8 @@ def _write_manifest(root: Path, raw: dict) -> None:
     path = root / MANIFEST
     if path.is_file():  # keep the person's leading comments
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        comments = "".join(line for line in lines[: next((i for i, l in enumerate(lines) if not l.startswith("#")),
-                                                          len(lines))])
-        header = comments or header
+        first = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+        header = "".join(lines[:first]) or header
     write_atomic(path, (header + text).encode("utf-8"))
 
 
@@ -134,6 +133,18 @@ def _append_entry(root: Path, raw: dict, entry: dict) -> None:
     edited = appended(text, entry) if text.strip() else None
     if edited is None:
         raw["files"].append(entry)
+        _write_manifest(root, raw)
+    else:
+        write_atomic(path, edited.encode("utf-8"))
+
+
+def _replace_entry(root: Path, raw: dict, relpath: str, entry: dict) -> None:
+    """Rewrite one entry's changed lines only (comments and layout kept); re-dump only as a last resort."""
+    from .manifest_text import accepted
+
+    path = root / MANIFEST
+    edited = accepted(path.read_text(encoding="utf-8"), relpath, entry)
+    if edited is None:
         _write_manifest(root, raw)
     else:
         write_atomic(path, edited.encode("utf-8"))
@@ -177,9 +188,8 @@ def add_simulated(root: Path, relpath: str, **settings) -> dict:
     `settings` go to sequences.simulate_binding_sites (n_sequences, length, noise, …). An existing
     file or manifest entry is never overwritten.
     """
-    from .sequences import simulate_binding_sites, simulated_manifest_entry, write_fasta
-
     from .manifest_text import normalise_path
+    from .sequences import simulate_binding_sites, simulated_manifest_entry, write_fasta
 
     relpath = normalise_path(relpath, root)
     path = root / relpath
@@ -208,7 +218,7 @@ def accept_source(root: Path, relpath: str, today: dt.date | None = None) -> tup
                 history.append({"sha256": old, "retrieved": entry.get("retrieved")})
                 entry["sha256"] = new
                 entry["retrieved"] = (today or dt.date.today()).isoformat()
-                _write_manifest(root, raw)
+                _replace_entry(root, raw, relpath, entry)
             return old, new
     raise LabError(f"{relpath} is not in {MANIFEST}; add it first with `data add {relpath}`")
 

@@ -114,6 +114,7 @@ def plan_run(
     root = project_root(config_path)
     from . import preflight
     from .liveness import dead_run_notice
+    from .rerun import branch_completed, refuse_live_run
 
     preflight.check_notebook_files(root, NOTEBOOKS)
     discovered = discover_notebooks(root)
@@ -136,44 +137,15 @@ def plan_run(
     plan.notices += [notice for notice in [preflight.wide_table_notice(data)] if notice]
     if resumed:
         check_same_parameters(plan)
-        refuse_live_run(plan)
+        refuse_live_run(plan.run_dir, root)
     preflight.check_writable(root, cfg, plan.run_dir)
-    if resumed:
-        branch_completed(plan)
+    if resumed:  # a completed run is never changed: part of it reruns in a copy
+        plan.run_dir, notice = branch_completed(plan.run_dir, root, lambda: new_run_dir(root, cfg.profile))
+        plan.notices += [notice] if notice else []
     if plan.run_dir is None:
         plan.run_dir = new_run_dir(root, cfg.profile)
     plan.run_dir.mkdir(parents=True, exist_ok=True)
     return plan
-
-
-def refuse_live_run(plan: Plan) -> None:
-    """Two runners in one run folder would overwrite each other's notebooks; refuse the second."""
-    from .liveness import alive_elsewhere
-
-    pid = alive_elsewhere(plan.run_dir)
-    if pid is not None:
-        where = os.path.relpath(plan.run_dir, plan.root)
-        raise LabError(f"{where} is being run right now by process {pid}; wait for it to finish, or stop it "
-                       "(Ctrl-C) and resume with --from")
-
-
-def branch_completed(plan: Plan) -> None:
-    """Rerunning part of a completed run works on a copy in a new run folder; the completed run stays as it is."""
-    import shutil
-
-    source = plan.run_dir
-    if read_json(source / MANIFEST_NAME).get("status") != "ok":
-        return  # a failed or interrupted run is resumed in place
-    target = new_run_dir(plan.root, plan.cfg.profile)
-    shutil.copytree(source, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.kernel.log", "heartbeat"))
-    manifest = read_json(target / MANIFEST_NAME)
-    manifest.update(run=target.name, derived_from=source.name)
-    write_json(target / MANIFEST_NAME, manifest)
-    plan.run_dir = target
-    plan.notices.append(
-        f"{os.path.relpath(source, plan.root)} is a completed run and is kept as it is; the notebooks run again in "
-        f"a copy of it, {os.path.relpath(target, plan.root)}"
-    )
 
 
 def check_same_parameters(plan: Plan) -> None:
