@@ -150,6 +150,8 @@ def _print_report(summary, root: Path) -> None:
     print(f"report: {where}/index.html (model card, DOME report, datasheet and the notebooks as HTML beside it)")
     print(f"DOME completeness: {summary.dome_filled} of {summary.dome_total} fields filled from the run; "
           f"{where}/DOME.md marks what is still missing")
+    for line in summary.standards.lines(where) if summary.standards else []:
+        print(line)
 
 
 def _cmd_report(args) -> int:
