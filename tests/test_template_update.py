@@ -6,11 +6,13 @@ the template fixes a module file and rewords two notebooks), then `cruft update 
 `sync-notebooks` bring the template's change in. `cruft check` and `check` agree it is up to date.
 """
 
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,23 @@ def reword(notebook: Path, old: str, new: str) -> None:
 
 def module(project, env, *args, ok=True):
     return sh([sys.executable, "-m", DEFAULT_MODULE, *args], project, {**env, "PYTHONPATH": str(project / "src")}, ok)
+
+
+@pytest.mark.parametrize("modality", ["tabular", "sequence"])
+def test_bake_keeps_the_template_notebooks_and_lists_what_updates_skip(bake_once, modality):
+    result = bake_once(modality=modality)
+    assert result.exit_code == 0, result.exception
+    project = result.project_path
+    taken = json.loads((project / "notebooks/.template-sync.json").read_text())["taken_from_template"]
+    notebooks = sorted(p.name for p in (project / "notebooks").glob("*.ipynb"))
+    assert sorted(taken) == notebooks == sorted(p.name for p in (project / ".template/notebooks").glob("*.ipynb"))
+    for name in notebooks:  # copied after the modality's cells were kept
+        data = (project / "notebooks" / name).read_bytes()
+        assert (project / ".template/notebooks" / name).read_bytes() == data
+        assert taken[name] == hashlib.sha256(data).hexdigest()
+    skip = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["cruft"]["skip"]
+    listed = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())["_exclude_on_template_update"]
+    assert skip == listed and {"lab.yaml", "data", "ethics/register.yaml", "reports", "notebooks/*.ipynb"} <= set(skip)
 
 
 @pytest.mark.slow
