@@ -12,10 +12,10 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 from conftest import DEFAULT_MODULE, DEFAULT_SLUG, TEMPLATE_DIR
 
 CRUFT = str(Path(sys.executable).with_name("cruft"))
