@@ -73,13 +73,30 @@ def test_bake_keeps_the_template_notebooks_and_lists_what_updates_skip(bake_once
     assert skip == listed and {"lab.yaml", "data", "ethics/register.yaml", "reports", "notebooks/*.ipynb"} <= set(skip)
 
 
-@pytest.mark.slow
-def test_cruft_update_brings_template_change_and_keeps_study(tmp_path, env):
+@pytest.fixture
+def template(tmp_path, env):
+    """The template copied into a fresh git repository with one commit."""
     template = tmp_path / "template"
     shutil.copytree(TEMPLATE_DIR, template, ignore=COPY_IGNORE)
     sh(["git", "init", "-q", "-b", "main"], template, env)
     commit_all(template, "template at bake time", env)
+    return template
 
+
+@pytest.mark.slow
+def test_a_project_baked_with_cookiecutter_is_linked_with_cruft_link(tmp_path, env, template):
+    out = tmp_path / "plain"
+    sh([sys.executable, "-m", "cookiecutter", "--no-input", "--output-dir", str(out), str(template)], tmp_path, env)
+    project = out / DEFAULT_SLUG
+    assert not (project / ".cruft.json").exists()
+    sh([CRUFT, "link", str(template), "--no-input"], project, env)
+    head = sh(["git", "rev-parse", "HEAD"], template, env).stdout.strip()
+    assert json.loads((project / ".cruft.json").read_text())["commit"] == head
+    assert "template: up to date" in module(project, env, "check").stdout
+
+
+@pytest.mark.slow
+def test_cruft_update_brings_template_change_and_keeps_study(tmp_path, env, template):
     sh([CRUFT, "create", str(template), "--no-input", "--output-dir", str(tmp_path / "out")], tmp_path, env)
     project = tmp_path / "out" / DEFAULT_SLUG
     assert json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"]["_exclude_on_template_update"]
