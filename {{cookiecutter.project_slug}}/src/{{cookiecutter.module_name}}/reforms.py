@@ -91,6 +91,11 @@ def _script(f: RunFacts, dome):
             "recorded in run.json."], None
 
 
+def _sources(f: RunFacts, dome):
+    blocks, _ = _dome("dataset/provenance")(f, dome)
+    return blocks, ("say when the data were collected and how the labels (ground truth) were made" if blocks else None)
+
+
 def _outcome(f: RunFacts, dome):
     target = (f.parameters.get("data") or {}).get("target") if isinstance(f.parameters.get("data"), dict) else None
     if not target and not f.class_counts:
@@ -184,7 +189,7 @@ ITEMS = (
     Item("2c", "The computers and software used", "run", _infrastructure),
     Item("2d", "Instructions to regenerate the results", "run", _readme),
     Item("2e", "One command that reproduces every result", "run", _script),
-    Item("3a", "Where the data came from, when, and how labels were made", "run", _dome("dataset/provenance")),
+    Item("3a", "Where the data came from, when, and how labels were made", "run", _sources),
     Item("3b", "The sampling frame the data were drawn from", "person",
          _ask("state the set or distribution the samples were drawn from")),
     Item("3c", "Why these data suit the task", "person", _ask("say why these data are useful for this task")),
