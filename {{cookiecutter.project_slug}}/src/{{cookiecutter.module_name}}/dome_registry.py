@@ -25,7 +25,6 @@ SECTIONS = ("data", "optimization", "model", "evaluation")
 REGULARISERS = {
     "dropout": "dropout", "weight_decay": "L2 weight decay", "C": "inverse regularisation strength C",
     "max_depth": "maximum tree depth", "min_samples_leaf": "minimum samples per leaf",
-    "var_smoothing": "variance smoothing", "n_neighbors": "neighbourhood size",
 }  # fmt: skip
 
 
