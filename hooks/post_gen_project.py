@@ -3,6 +3,7 @@
 Runs inside the new project folder. Safe to run twice: a path already gone is skipped.
 """
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -63,6 +64,26 @@ def keep_modality_cells(notebooks, modality):
             path.write_text(new, encoding="utf-8")
 
 
+# Template updates (README, "Taking template updates"): the template's own copy of each notebook
+# lives in .template/notebooks/ (updated by `cruft update`), and the state file records which
+# template version each working notebook was last taken from, so an edited one is never overwritten.
+TEMPLATE_NOTEBOOKS = ".template/notebooks"
+SYNC_STATE = "notebooks/.template-sync.json"
+
+
+def keep_template_copies(project_dir):
+    """Copy the notebooks as baked into .template/notebooks/ and record their sha256 as taken."""
+    copies = project_dir / TEMPLATE_NOTEBOOKS
+    copies.mkdir(parents=True, exist_ok=True)
+    state = {}
+    for path in sorted((project_dir / "notebooks").glob("*.ipynb")):
+        data = path.read_bytes()
+        (copies / path.name).write_bytes(data)
+        state[path.name] = hashlib.sha256(data).hexdigest()
+    text = json.dumps({"taken_from_template": state}, indent=2, sort_keys=True) + "\n"
+    (project_dir / SYNC_STATE).write_text(text, encoding="utf-8")
+
+
 def remove(path):
     """Delete a file or a folder tree; do nothing if it is already missing."""
     if path.is_dir() and not path.is_symlink():
@@ -92,6 +113,7 @@ def main():
     for relative in paths_switched_off(ANSWERS):
         remove(project_dir / relative)
     keep_modality_cells(project_dir / "notebooks", ANSWERS["modality"])
+    keep_template_copies(project_dir)
     print(next_steps(ANSWERS))
 
 

@@ -94,7 +94,8 @@ def test_exports_models_register_and_release_json_once_settled(study, capsys):
     out = study / "reports" / "releases" / run_dir.name
     assert f"released into {out}" in capsys.readouterr().out
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "MODEL_CARD.md", "models/index.json", "models/logistic_regression.joblib", "register.yaml", "release.json"]
+        "MODEL_CARD.md", "REFORMS.md", "dome-registry.json", "models/index.json", "models/logistic_regression.joblib",
+        "register.yaml", "release.json"]
     record = json.loads((out / "release.json").read_text())
     assert record["run"] == f"reports/runs/{run_dir.name}" and record["commit"] == "abc123"
     assert record["data"]["sha256"] == sha256_file(study / "data/external/breast_cancer_wisconsin.csv")
@@ -104,6 +105,8 @@ def test_exports_models_register_and_release_json_once_settled(study, capsys):
     assert record["sensitive_data"] is False and record["model_card"] == "MODEL_CARD.md"
     assert (out / "register.yaml").read_text() == (study / "ethics/register.yaml").read_text()
     assert (out / "MODEL_CARD.md").read_text() == (run_dir / "MODEL_CARD.md").read_text()  # built for the release
+    assert (out / "REFORMS.md").read_text() == (run_dir / "REFORMS.md").read_text()
+    assert record["reforms"] == "REFORMS.md" and record["dome_registry"] == "dome-registry.json"
     assert "Intended use" in (out / "MODEL_CARD.md").read_text()
     model = joblib.load(out / "models/logistic_regression.joblib")
     assert model.predict_proba(load_dataset(load_config(study / "lab.yaml"), study).X.head(3)).shape == (3, 2)

@@ -34,7 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--run-dir", type=Path, help="run into this folder instead of a new one")
     run.add_argument("--cell-progress", action="store_true", help="also show a per-cell progress bar")
 
-    commands.add_parser("check", help="validate lab.yaml and the data manifest without running anything")
+    commands.add_parser("check", help="validate lab.yaml and the data manifest; say whether the template moved on")
+    sync = commands.add_parser("sync-notebooks", help="after `cruft update`: refresh notebooks you did not edit")
+    sync.add_argument("--take", nargs="+", default=(), metavar="NN", help="replace these edited notebooks too")
+    sync.add_argument("--keep", nargs="+", default=(), metavar="NN", help="keep these edited notebooks as they are")
 
     data = commands.add_parser("data", help="record input files in data/manifest.yaml")
     data_cmds = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
@@ -162,6 +165,8 @@ def _print_report(summary, root: Path) -> None:
     print(f"report: {where}/index.html (model card, DOME report, datasheet and the notebooks as HTML beside it)")
     print(f"DOME completeness: {summary.dome_filled} of {summary.dome_total} fields filled from the run; "
           f"{where}/DOME.md marks what is still missing")
+    for line in summary.standards.lines(where) if summary.standards else []:
+        print(line)
 
 
 def _cmd_report(args) -> int:
@@ -195,6 +200,18 @@ def _cmd_check(args) -> int:
     for notice in _preflight(cfg, root):
         print(notice, file=sys.stderr, flush=True)
     print(f"{args.config} is valid and {cfg.data.path} matches data/manifest.yaml")
+    from .template_sync import print_template_status
+
+    print_template_status(root)
+    return 0
+
+
+def _cmd_sync_notebooks(args) -> int:
+    from .config import project_root
+    from .template_sync import report_sync, sync_notebooks
+
+    root = project_root(args.config)
+    print(report_sync(sync_notebooks(root, tuple(args.take), tuple(args.keep))))
     return 0
 
 
@@ -359,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
     handlers = {
         "run": _cmd_run,
         "check": _cmd_check,
+        "sync-notebooks": _cmd_sync_notebooks,
         "data": _cmd_data,
         "split": _cmd_split,
         "tune": _cmd_tune,

@@ -14,9 +14,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .dome_registry import REGISTRY_JSON
 from .errors import LabError
 from .files import read_json, write_json
 from .provenance import sha256_file
+from .standards import REFORMS_FILES
 
 RUNS = Path("reports") / "runs"
 RELEASES = Path("reports") / "releases"
@@ -25,6 +27,7 @@ INDEX = "index.json"
 REGISTER = Path("ethics") / "register.yaml"
 # The one place the model card enters an export: whatever this file holds in the run folder.
 MODEL_CARD = "MODEL_CARD.md"
+STANDARDS_FILES = (REFORMS_FILES[0], REGISTRY_JSON)
 SHARING = "model_sharing"
 
 
@@ -200,6 +203,8 @@ def _fill(staging, root, run_dir, manifest, models, register_path, entries, sens
     shutil.copy2(run_dir / MODELS / INDEX, staging / MODELS / INDEX)
     shutil.copy2(register_path, staging / "register.yaml")
     shutil.copy2(run_dir / MODEL_CARD, staging / MODEL_CARD)
+    for name in STANDARDS_FILES:  # the REFORMS checklist and the DOME Registry entry travel with the model card
+        shutil.copy2(run_dir / name, staging / name)
     data_path = ((manifest.get("parameters") or {}).get("data") or {}).get("path")
     git = manifest.get("git") or {}
     write_json(
@@ -221,6 +226,8 @@ def _fill(staging, root, run_dir, manifest, models, register_path, entries, sens
             "sensitive_data": sensitive,
             "sharing_permitted_by": permit.id if permit is not None else None,
             "model_card": MODEL_CARD,
+            "reforms": REFORMS_FILES[0],
+            "dome_registry": REGISTRY_JSON,
         },
     )
 

@@ -20,6 +20,7 @@ from .errors import LabError
 from .files import write_atomic
 from .modelcard import caveat_lines, model_card
 from .runfacts import RunFacts
+from .standards import StandardsSummary, standards_files
 from .summaries import (
     budget_sentence,
     class_sentence,
@@ -63,6 +64,7 @@ class ReportSummary:
     files: tuple[str, ...]
     dome_filled: int
     dome_total: int
+    standards: StandardsSummary | None = None  # REFORMS completeness, DOME Registry validation
 
 
 def template_environment():
@@ -173,8 +175,8 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
     }
 
 
-def render(facts: RunFacts) -> tuple[dict[str, bytes], dict]:
-    """Every report file by path relative to the run folder, rendered in memory; and the DOME record."""
+def render(facts: RunFacts) -> tuple[dict[str, bytes], dict, StandardsSummary]:
+    """Every report file by path relative to the run folder, rendered in memory; the DOME record; the standards."""
     env = template_environment()
     documents = {"model_card": model_card(facts), "dome": dome_document(facts), "datasheet": datasheet(facts)}
     files: dict[str, bytes] = {}
@@ -185,17 +187,20 @@ def render(facts: RunFacts) -> tuple[dict[str, bytes], dict]:
         files[html_name] = page.render(doc=document, markdown=markdown_name, run=facts.run_name).encode("utf-8")
     dome = dome_json(documents["dome"], facts.run_name)
     files[DOME_JSON] = (json.dumps(dome, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    extra, standards = standards_files(facts, documents["dome"], page)
+    files.update(extra)
     pages = notebook_pages(facts)
     files.update(pages)
-    files[INDEX] = env.get_template("index.html.j2").render(index_context(facts, documents, pages)).encode("utf-8")
-    return files, dome
+    context = {**index_context(facts, documents, pages), "standards": standards}
+    files[INDEX] = env.get_template("index.html.j2").render(context).encode("utf-8")
+    return files, dome, standards
 
 
 def build_report(run_dir: str | Path, root: Path | None = None) -> ReportSummary:
     """Read a run folder and write its report files into it (all rendered before any is written)."""
     facts = RunFacts.load(run_dir, root)
-    files, dome = render(facts)
+    files, dome, standards = render(facts)
     for relative, data in sorted(files.items()):
         write_atomic(facts.run_dir / relative, data)
     score = dome["completeness"]
-    return ReportSummary(facts.run_dir, tuple(sorted(files)), score["filled"], score["total"])
+    return ReportSummary(facts.run_dir, tuple(sorted(files)), score["filled"], score["total"], standards)
