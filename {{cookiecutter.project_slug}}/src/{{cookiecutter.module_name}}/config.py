@@ -69,6 +69,7 @@ class NetworkSpec(_Strict):
     # The sequence CNN's convolution (modality: sequence only): filters and their width in letters.
     channels: int | None = Field(default=None, gt=0)
     kernel_size: int | None = Field(default=None, gt=0)
+    both_strands: bool | None = None  # DNA: each filter also scans the reverse complement; null = yes for dna
 
     @model_validator(mode="after")
     def _positive_widths(self) -> NetworkSpec:

@@ -134,23 +134,29 @@ def kmer_sets(sequences, k: int, alphabet: str) -> sparse.csr_matrix:
     """Which k-mers each sequence holds (0/1, sparse); for DNA a k-mer and its reverse complement are one."""
     letters = coding_letters(alphabet)
     size = len(letters)
-    if size**k >= 2**62:
+    if max(len(sequences), 1) * size**k >= 2**62:
         raise LabError(f"lab.yaml field 'sequence.homology.k' is {k}, too long for the {alphabet} alphabet; lower it")
     codes, rows, _ = _encode(list(sequences), letters)
-    n = len(sequences)
-    if codes.size < k:
-        return sparse.csr_matrix((n, size**k), dtype=np.float32)
-    windows = np.lib.stride_tricks.sliding_window_view(codes, k)
-    valid = (windows != _UNKNOWN).all(axis=1)
-    windows = windows[valid].astype(np.int64)
-    weights = size ** np.arange(k - 1, -1, -1, dtype=np.int64)
-    index = windows @ weights
-    if alphabet == "dna":  # canonical: the smaller of a k-mer and its reverse complement (A<->T, C<->G)
-        index = np.minimum(index, (3 - windows[:, ::-1]) @ weights)
-    pairs = np.unique(np.stack([rows[: valid.size][valid], index]), axis=1)
-    _, column = np.unique(pairs[1], return_inverse=True)  # only the k-mers that occur: a compact matrix
-    data = np.ones(pairs.shape[1], dtype=np.float32)
-    return sparse.csr_matrix((data, (pairs[0], column)), shape=(n, int(column.max(initial=-1)) + 1))
+    n, count = len(sequences), codes.size - k + 1
+    if count < 1:
+        return sparse.csr_matrix((n, 1), dtype=np.float32)
+    index, reverse = np.zeros(count, dtype=np.int64), np.zeros(count, dtype=np.int64)
+    valid = np.ones(count, dtype=bool)
+    for offset in range(k):  # one letter column at a time: no (positions x k) matrix in memory
+        column = codes[offset:offset + count]
+        valid &= column != _UNKNOWN
+        letter = np.where(column == _UNKNOWN, 0, column).astype(np.int64)
+        index = index * size + letter
+        if alphabet == "dna":  # canonical: the smaller of a k-mer and its reverse complement (A<->T, C<->G)
+            reverse += (3 - letter) * size**offset
+    if alphabet == "dna":
+        index = np.minimum(index, reverse)
+    del reverse
+    keys = np.unique(rows[:count][valid] * size**k + index[valid])  # each (sequence, k-mer) once
+    row, kmer = np.divmod(keys, size**k)
+    _, column = np.unique(kmer, return_inverse=True)  # only the k-mers that occur: a compact matrix
+    data = np.ones(keys.size, dtype=np.float32)
+    return sparse.csr_matrix((data, (row, column)), shape=(n, int(column.max(initial=-1)) + 1))
 
 
 def kmer_identity(shared, size_a, size_b, k: int) -> np.ndarray:

@@ -349,20 +349,25 @@ class SequenceCNN(nn.Module):
     along the whole sequence with the same weights at every position (Tip 5): a motif is learned
     once wherever it sits, with channels x letters x kernel_size weights instead of the
     length x letters inputs per unit an MLP needs, and the global max pool keeps the best match
-    anywhere, so detection does not depend on where the motif lies.
+    anywhere, so detection does not depend on where the motif lies. With `both_strands` (DNA, letters
+    A C G T) each filter also scans the reverse complement and the better match counts: a motif
+    reads the same on either strand (a strand-symmetric first layer, no extra weights).
     """
 
-    def __init__(self, n_letters, length, channels=16, kernel_size=9, hidden=(32,), n_outputs=1, dropout=0.0):
+    def __init__(self, n_letters, length, channels=16, kernel_size=9, hidden=(32,), n_outputs=1, dropout=0.0,
+                 both_strands=False):
         super().__init__()
-        self.n_letters, self.length = int(n_letters), int(length)
+        self.n_letters, self.length, self.both_strands = int(n_letters), int(length), bool(both_strands)
         self.conv = nn.Conv1d(self.n_letters, int(channels), int(kernel_size), padding=int(kernel_size) // 2)
         self.head = MLP(int(channels), hidden, n_outputs, dropout)  # reads the best match of each filter
 
     def forward(self, x):
         """Return one logit per output for each flat one-hot row of x."""
         letters = x.reshape(x.shape[0], self.length, self.n_letters).transpose(1, 2)  # (n, letters, length)
-        matches = torch.relu(self.conv(letters))
-        return self.head(matches.amax(dim=2))
+        best = torch.relu(self.conv(letters)).amax(dim=2)
+        if self.both_strands:  # the same filters on the reverse complement: letters A C G T -> T G C A, reversed
+            best = torch.maximum(best, torch.relu(self.conv(letters.flip(1).flip(2))).amax(dim=2))
+        return self.head(best)
 
 
 PRETRAINED_FIELD = "sequence.pretrained_weights"
@@ -375,7 +380,7 @@ class TorchCNNClassifier(TorchMLPClassifier):
     of a local weights file written by save_weights: every tensor whose name and shape match is
     copied in before training (the convolution must match), recorded in `pretrained_layers_` and
     `pretrained_sha256_`; `freeze_conv=True` keeps the convolution filters fixed while the head
-    trains. Nothing is downloaded.
+    trains. Nothing is downloaded. `both_strands=True` (DNA) scans each filter along both strands.
     """
 
     def __init__(
@@ -397,6 +402,7 @@ class TorchCNNClassifier(TorchMLPClassifier):
         kernel_size=9,
         pretrained=None,
         freeze_conv=False,
+        both_strands=False,
     ):
         super().__init__(
             hidden=hidden, dropout=dropout, lr=lr, weight_decay=weight_decay, batch_size=batch_size,
@@ -408,6 +414,7 @@ class TorchCNNClassifier(TorchMLPClassifier):
         self.kernel_size = kernel_size
         self.pretrained = pretrained
         self.freeze_conv = freeze_conv
+        self.both_strands = both_strands
 
     def _check_settings(self):
         super()._check_settings()
@@ -431,9 +438,12 @@ class TorchCNNClassifier(TorchMLPClassifier):
                 f"{letters} letters each; the one-hot width does not match the alphabet, so encode the "
                 "sequences with the alphabet declared in lab.yaml."
             )
+        if self.both_strands and letters != 4:
+            raise LabError(f"network both_strands scans the reverse complement of DNA (4 letters), not of "
+                           f"{letters}-letter sequences; set network.both_strands: false in lab.yaml.")
         module = SequenceCNN(
             letters, n_features // letters, int(self.channels), int(self.kernel_size), self._hidden_sizes(),
-            n_outputs, float(self.dropout),
+            n_outputs, float(self.dropout), bool(self.both_strands),
         )  # fmt: skip
         self.pretrained_layers_, self.pretrained_sha256_ = self._load_pretrained(module)
         if self.freeze_conv:
@@ -566,6 +576,13 @@ def network_parameter_names():
     return sorted({name for arch in ARCHITECTURES.values() for name in arch.estimator().get_params()})
 
 
+def both_strands(cfg):
+    """Whether the DNA network scans both strands: lab.yaml's network.both_strands, by default yes for DNA."""
+    if cfg.modality != "sequence" or cfg.sequence.alphabet != "dna":
+        return False
+    return True if cfg.network.both_strands is None else bool(cfg.network.both_strands)
+
+
 def starting_params(cfg, root):
     """The starting network of notebook 03 as estimator parameters, from lab.yaml's `network` section.
 
@@ -577,7 +594,8 @@ def starting_params(cfg, root):
               "dropout": spec.dropout, "optimizer": spec.optimizer}
     if cfg.modality == "sequence":
         defaults = TorchCNNClassifier()
-        params.update(channels=spec.channels or defaults.channels, kernel_size=spec.kernel_size or defaults.kernel_size)
+        params.update(channels=spec.channels or defaults.channels, kernel_size=spec.kernel_size or defaults.kernel_size,
+                      both_strands=both_strands(cfg))
         if cfg.sequence.pretrained_weights:
             params.update(pretrained=str(Path(root) / cfg.sequence.pretrained_weights),
                           freeze_conv=cfg.sequence.freeze_pretrained)

@@ -21,6 +21,15 @@ AMINO_ACIDS = "ACDEFGHIKLMNPQRSTVWY"
 PLANTED_PROTEIN_MOTIF: tuple[str | None, ...] = ("G", None, None, None, None, "G", "K", "ST")
 
 
+def planted_pwm() -> list[list[float]]:
+    """The planted motif as a weight matrix over AMINO_ACIDS (rows: positions), as notebook 06 compares it."""
+    rows = []
+    for allowed in PLANTED_PROTEIN_MOTIF:
+        letters = AMINO_ACIDS if allowed is None else allowed
+        rows.append([round(1 / len(letters), 6) if a in letters else 0.0 for a in AMINO_ACIDS])
+    return rows
+
+
 def _letter(draw, letters: str = AMINO_ACIDS) -> str:
     return letters[int(draw() * len(letters))]
 
@@ -71,7 +80,8 @@ def simulate_protein_families(n_families=60, family_size=15, length=150, active_
     params = {"n_families": n_families, "family_size": family_size, "length": length,
               "active_fraction": active_fraction, "identity_range": [low, high], "noise": noise, "seed": seed,
               "simulator_version": SIMULATOR_VERSION, "random_generator": GENERATOR,
-              "planted_motif": "G-x-x-x-x-G-K-[ST] (Walker A / P-loop)", "motif_length": len(PLANTED_PROTEIN_MOTIF),
+              "motif_pattern": "G-x-x-x-x-G-K-[ST] (Walker A / P-loop)", "planted_motif": planted_pwm(),
+              "motif_letters": AMINO_ACIDS, "motif_length": len(PLANTED_PROTEIN_MOTIF),
               "n_sequences": len(records), "counts": {"active": counts["active"], "inactive": counts["inactive"]},
               "n_labels_flipped": sum(flipped)}
     return records, params
@@ -85,7 +95,7 @@ def protein_manifest_entry(path: str, params: dict, sha256: str) -> dict:
         "description": (
             f"SIMULATED protein families, not measurements: {params['n_sequences']} proteins of {params['length']} "
             f"amino acids in {params['n_families']} families (members {low:.0%}-{high:.0%} identical to their "
-            f"founder); 'active' proteins carry the planted motif {params['planted_motif']}, 'inactive' ones do "
+            f"founder); 'active' proteins carry the planted motif {params['motif_pattern']}, 'inactive' ones do "
             f"not; {params['noise']:.0%} of labels were flipped."
         ),
         "source": "simulated by this project's simulate_protein.simulate_protein_families (no laboratory source)",

@@ -29,7 +29,14 @@ import pandas as pd
 from .baselines import CLASSICAL, make_model, parameter_names
 from .errors import LabError
 from .evaluate import score_model
-from .nets import TorchMLPClassifier, fit_network, make_network, network_parameter_names, starting_params
+from .nets import (
+    TorchMLPClassifier,
+    both_strands,
+    fit_network,
+    make_network,
+    network_parameter_names,
+    starting_params,
+)
 from .storage import absolute_journal_url, is_journal, open_journal
 
 NETWORK = "network"
@@ -521,6 +528,7 @@ def fixed_params(cfg, root=None):
         from .sequences import coding_letters
 
         network["n_letters"] = len(coding_letters(cfg.sequence.alphabet))
+        network.setdefault("both_strands", both_strands(cfg))
         if cfg.sequence.pretrained_weights:  # transfer learning: the loaded filters fix their own shape
             start = starting_params(cfg, root or ".")
             network.update({name: start[name] for name in ("pretrained", "freeze_conv", "channels", "kernel_size")})
