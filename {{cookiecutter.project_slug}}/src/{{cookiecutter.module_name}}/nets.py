@@ -536,16 +536,19 @@ def architecture_for(modality):
     return ARCHITECTURES[modality]
 
 
-def make_network(X, params=None, seed=0, modality=None):
+def make_network(X, params=None, seed=0, modality=None, device=None):
     """Return an unfitted Pipeline: the representation of X the modality's network reads, then the network.
 
     Tables: the same training-only preprocessor as the baselines, so comparisons are like for
     like. Sequences: one-hot letters along each sequence (the baselines read k-mer frequencies
-    of the same sequences). The modality is that of X unless given.
+    of the same sequences). The modality is that of X unless given. `device` (lab.yaml's
+    device, e.g. "auto") overrides any device in params; None keeps params' own (default cpu).
     """
     modality = modality or ("sequence" if is_sequences(X) else "tabular")
     estimator = architecture_for(modality).estimator
     params = dict(params or {})
+    if device is not None:
+        params["device"] = device
     valid = estimator().get_params()
     unknown = sorted(k for k in params if k not in valid)
     if unknown:
