@@ -122,3 +122,18 @@ def test_two_fits_on_cuda_give_identical_weights_and_predictions(sequences):
 def test_network_trials_on_cuda_record_it():
     result = tune_family(NETWORK, *_splits(), n_trials=2, seed=0, fixed={"epochs": 4}, device="cuda")
     assert {t["device"] for t in result["trials"] + result["pruned"]} == {"cuda"}
+
+
+def test_multiclass_loss_on_cuda_avoids_nll_loss_and_matches_cross_entropy():
+    from torch import nn
+
+    from {{ cookiecutter.module_name }}.nets import OneHotCrossEntropy, loss_for
+
+    assert isinstance(loss_for(2, "cuda"), nn.BCEWithLogitsLoss)
+    assert isinstance(loss_for(3, "cpu"), nn.CrossEntropyLoss)
+    assert isinstance(loss_for(3, "cuda:1"), OneHotCrossEntropy)
+    logits = torch.randn(50, 4, generator=torch.Generator().manual_seed(0), requires_grad=True)
+    target = torch.arange(50) % 4
+    ours, reference = OneHotCrossEntropy()(logits, target), nn.CrossEntropyLoss()(logits, target)
+    torch.testing.assert_close(ours, reference)
+    torch.testing.assert_close(torch.autograd.grad(ours, logits)[0], torch.autograd.grad(reference, logits)[0])
