@@ -70,8 +70,13 @@ def test_a_journal_in_a_read_only_folder_is_one_sentence(tmp_path):
 def test_a_journal_made_on_another_split_refuses_this_one(tmp_path):
     storage = open_storage(f"journal://{tmp_path / 's.log'}")
     open_study(storage, "net", "naive_bayes", data_key="aaaa")
-    with pytest.raises(LabError, match="already exists with another training/tune data .data_sha256 aaaa"):
+    with pytest.raises(LabError) as error:
         open_study(open_storage(f"journal://{tmp_path / 's.log'}"), "net", "naive_bayes", data_key="bbbb")
+    assert str(error.value) == (
+        "study 'net' was made on another split's training/tune data (data_sha256 aaaa, this worker's split gives "
+        "bbbb), e.g. by another project or before `split --new`; run this worker in the project whose recorded "
+        "split made the study, or pick a new --study name."
+    )
 
 
 def test_the_run_folders_sqlite_study_does_not_use_write_ahead_logging(tmp_path):

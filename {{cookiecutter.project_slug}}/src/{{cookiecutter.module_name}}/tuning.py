@@ -300,6 +300,12 @@ def open_study(storage, name, family, fixed=None, data_key=None, seed=0, prune=T
         )
     recorded = study.user_attrs
     for key, value in expected.items():
+        if key == "data_sha256" and key in recorded and recorded[key] != value:
+            raise LabError(
+                f"study '{name}' was made on another split's training/tune data (data_sha256 {recorded[key]}, "
+                f"this worker's split gives {value}), e.g. by another project or before `split --new`; run this "
+                "worker in the project whose recorded split made the study, or pick a new --study name."
+            )
         if key in recorded and recorded[key] != value:
             what = {"family": "model family", "space_sha256": "search space", "data_sha256": "training/tune data"}
             raise LabError(
