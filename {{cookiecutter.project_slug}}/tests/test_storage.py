@@ -130,3 +130,18 @@ def test_trials_that_workers_added_count_towards_notebook_04s_budget(tmp_path):
     assert result["n_trials"] == 4 and result["best_score"] >= shared["best_score"]
     study = optuna.load_study(study_name=name, storage=open_storage(url))
     assert len(study.trials) == 4 and [t.user_attrs.get("slot") for t in study.trials] == [0, 0, 0, None]
+
+
+def test_workers_racing_to_create_a_fresh_sqlite_study_retry(tmp_path, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    real, calls = optuna.storages.RDBStorage, []
+
+    def racing(*args, **kwargs):  # the first attempt loses the race for Optuna's version table
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed: alembic_version.version_num"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(optuna.storages, "RDBStorage", racing)
+    assert open_storage(local_storage_url(tmp_path)) is not None and len(calls) == 2

@@ -269,7 +269,7 @@ def _rdb_storage(url, engine_kwargs, beats, attempts=5):
                 warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)  # heartbeats
                 return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, **beats)
         except DatabaseError as error:  # another worker created the same table a moment earlier
-            racing = any(word in str(error).lower() for word in ("already exists", "duplicate"))
+            racing = any(word in str(error).lower() for word in ("already exists", "duplicate", "unique constraint"))
             if not racing or attempt == attempts - 1:
                 raise
             time.sleep(0.2 * (attempt + 1))
