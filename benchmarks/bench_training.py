@@ -16,6 +16,10 @@ b. Tuning scale, same total number of trials:
         against two `tune` processes started together, K trials each;
      2. notebook 04's per-family search: `tune_families(..., workers=1)` against workers=2.
    Target: speed-up >= 1.6x with two workers on two free cores.
+c. Devices: the module's MLP on 20,000 x 100 random features and its CNN on 20,000 random DNA windows
+   of 200 bp (one-hot), --device-epochs epochs (default 20), batch 32 and 256, epochs per second on the
+   CPU (one thread) and, where CUDA is present, on the GPU (deterministic algorithms on), side by side.
+   Target: the CNN at least 20x faster per epoch on the GPU than on one CPU thread.
 
 A missed target prints MISSED; the exit status is 0 unless a timed command fails. The numbers
 are only meaningful on an otherwise idle machine: the script prints the load average first.
@@ -150,6 +154,67 @@ def report_loops(medians: dict[str, float]) -> None:
           f"{'ok' if minimal <= TARGET_MINIMAL else 'MISSED'}")
 
 
+# c. devices ------------------------------------------------------------------------------
+TARGET_GPU = 20.0
+DEVICE_ROWS, DEVICE_FEATURES, WINDOW = 20_000, 100, 200
+
+
+def device_data(kind: str):
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, DEVICE_ROWS)
+    if kind == "MLP":
+        return rng.normal(size=(DEVICE_ROWS, DEVICE_FEATURES)).astype(np.float32), y
+    letters = rng.integers(0, 4, (DEVICE_ROWS, WINDOW))
+    return np.eye(4, dtype=np.float32)[letters].reshape(DEVICE_ROWS, 4 * WINDOW), y
+
+
+def epochs_per_second(module: str, kind: str, device: str, batch: int, epochs: int, data) -> float:
+    import importlib
+
+    nets = importlib.import_module(f"{module}.nets")
+    nets.seed_everything(0)
+    common = {"epochs": epochs, "batch_size": batch, "seed": 0, "device": device}
+    model = (nets.TorchMLPClassifier(hidden=(64, 64), **common) if kind == "MLP"
+             else nets.TorchCNNClassifier(n_letters=4, channels=16, kernel_size=9, hidden=(32,), **common))
+    start = time.perf_counter()
+    model.fit(*data)
+    return epochs / (time.perf_counter() - start)
+
+
+def bench_devices(module: str, epochs: int) -> dict[tuple[str, int], dict[str, float]]:
+    import torch
+
+    torch.set_num_threads(1)
+    devices = ["cpu", *(["cuda"] if torch.cuda.is_available() else [])]
+    rows = {}
+    for kind in ("MLP", "CNN"):
+        data = device_data(kind)
+        for batch in (32, 256):
+            rows[(kind, batch)] = {device: epochs_per_second(module, kind, device, batch, epochs, data)
+                                   for device in devices}
+            progress(f"devices: {kind} batch {batch}: {rows[(kind, batch)]}")
+    return rows
+
+
+def report_devices(rows: dict, epochs: int) -> None:
+    import torch
+
+    gpu = torch.cuda.get_device_name() if torch.cuda.is_available() else "no CUDA device here"
+    print(f"\nc. Devices: {epochs} epochs, epochs per second; MLP 100-64-64-1 on {DEVICE_ROWS:,} x {DEVICE_FEATURES}, "
+          f"CNN (16 filters of 9) on {DEVICE_ROWS:,} DNA windows of {WINDOW} bp; GPU: {gpu}")
+    print(f"   {'network':<8} {'batch':>5} {'CPU, 1 thread':>14} {'CUDA':>10} {'CUDA / CPU':>11}")
+    for (kind, batch), cells in rows.items():
+        cuda = cells.get("cuda")
+        ratio = f"{cuda / cells['cpu']:10.1f}x" if cuda else f"{'n/a':>11}"
+        verdict = ""
+        if cuda and kind == "CNN":
+            verdict = f"  (target >= {TARGET_GPU:g}x) {'ok' if cuda / cells['cpu'] >= TARGET_GPU else 'MISSED'}"
+        cuda_text = f"{cuda:10.2f}" if cuda else f"{'n/a':>10}"
+        print(f"   {kind:<8} {batch:>5} {cells['cpu']:14.2f} {cuda_text} {ratio}{verdict}")
+
+
 # b. tuning scale -------------------------------------------------------------------------
 def tune_command(project: Path, module: str, storage: str, study: str, n_trials: int, epochs: int) -> list[str]:
     return [sys.executable, "-m", module, "tune", "--storage", storage, "--study", study, "--family", "network",
@@ -274,6 +339,8 @@ def main() -> int:
     parser.add_argument("--pool-trials", type=int, default=20, help="trials per family in the per-family pool")
     parser.add_argument("--skip-loops", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--skip-devices", action="store_true", help="skip c. (CPU against CUDA)")
+    parser.add_argument("--device-epochs", type=int, default=20, help="epochs per fit in c. (default 20)")
     args = parser.parse_args()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPU(s)")
     with tempfile.TemporaryDirectory(prefix="bench-training-") as scratch:
@@ -286,6 +353,8 @@ def main() -> int:
         if not args.skip_scale:
             report_scale(bench_scale(project, module, args.trials, args.epochs, args.pool_trials,
                                      args.scale_repeats, Path(scratch)))
+        if not args.skip_devices:
+            report_devices(bench_devices(module, args.device_epochs), args.device_epochs)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

@@ -54,7 +54,7 @@ from {{ cookiecutter.module_name }}.runs import Run
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
-device = pick_device("auto")
+device = pick_device(run.cfg.device)  # lab.yaml's device: auto = CUDA, else MPS, else CPU
 architecture = architecture_for(run.cfg.modality)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")

@@ -60,7 +60,7 @@ print(f"{len(families)} families × {run.budget.n_trials} trials each (profile '
 # %%
 outcome = tune_families(
     families, X_train, y_train, X_tune, y_tune, n_trials=run.budget.n_trials, seed=run.seed,
-    storage=run_storage_url(run.cfg, run.root, run.dir), fixed=fixed, workers=workers,
+    storage=run_storage_url(run.cfg, run.root, run.dir), fixed=fixed, workers=workers, device=run.cfg.device,
 )
 results = outcome.results
 table = pd.DataFrame(

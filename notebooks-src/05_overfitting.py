@@ -46,7 +46,7 @@ tuned = run.load_artifact("04_tuning")["results"]
 
 def builder(family):
     """A function returning a fresh, unfitted copy of the tuned model of one family."""
-    return lambda: build_model(family, X_train, tuned[family]["best_params"], seed=run.seed)
+    return lambda: build_model(family, X_train, tuned[family]["best_params"], seed=run.seed, device=run.cfg.device)
 
 
 # %% [markdown]

@@ -162,7 +162,7 @@ by_seed = {"integrated gradients": {}} if sequences else {"permutation": {}, "in
 motif_by_seed = {}
 for seed in seeds:
     network = models[NETWORK] if seed == run.seed else build_model(
-        NETWORK, X_train, tuned[NETWORK]["best_params"], seed=seed
+        NETWORK, X_train, tuned[NETWORK]["best_params"], seed=seed, device=run.cfg.device
     ).fit(X_train, y_train)
     if sequences:
         positives = X_tune[y_tune == positive]

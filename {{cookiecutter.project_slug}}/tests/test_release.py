@@ -186,6 +186,7 @@ class _FakeRun:
 
     def __init__(self, run_dir, X, y):
         self.dir, self.seed, self._X, self._y = run_dir, 0, X, y
+        self.cfg = type("Cfg", (), {"device": "cpu"})()  # lab.yaml's device, which refits of networks use
 
     def load_artifact(self, name):
         return {"results": {"naive_bayes": {"best_params": {}}, "logistic_regression": {"best_params": {"C": 1.0}}}}

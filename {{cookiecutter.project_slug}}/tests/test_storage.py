@@ -70,8 +70,13 @@ def test_a_journal_in_a_read_only_folder_is_one_sentence(tmp_path):
 def test_a_journal_made_on_another_split_refuses_this_one(tmp_path):
     storage = open_storage(f"journal://{tmp_path / 's.log'}")
     open_study(storage, "net", "naive_bayes", data_key="aaaa")
-    with pytest.raises(LabError, match="already exists with another training/tune data .data_sha256 aaaa"):
+    with pytest.raises(LabError) as error:
         open_study(open_storage(f"journal://{tmp_path / 's.log'}"), "net", "naive_bayes", data_key="bbbb")
+    assert str(error.value) == (
+        "study 'net' was made on another split's training/tune data (data_sha256 aaaa, this worker's split gives "
+        "bbbb), e.g. by another project or before `split --new`; run this worker in the project whose recorded "
+        "split made the study, or pick a new --study name."
+    )
 
 
 def test_the_run_folders_sqlite_study_does_not_use_write_ahead_logging(tmp_path):
@@ -125,3 +130,18 @@ def test_trials_that_workers_added_count_towards_notebook_04s_budget(tmp_path):
     assert result["n_trials"] == 4 and result["best_score"] >= shared["best_score"]
     study = optuna.load_study(study_name=name, storage=open_storage(url))
     assert len(study.trials) == 4 and [t.user_attrs.get("slot") for t in study.trials] == [0, 0, 0, None]
+
+
+def test_workers_racing_to_create_a_fresh_sqlite_study_retry(tmp_path, monkeypatch):
+    from sqlalchemy.exc import IntegrityError
+
+    real, calls = optuna.storages.RDBStorage, []
+
+    def racing(*args, **kwargs):  # the first attempt loses the race for Optuna's version table
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed: alembic_version.version_num"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(optuna.storages, "RDBStorage", racing)
+    assert open_storage(local_storage_url(tmp_path)) is not None and len(calls) == 2

@@ -122,6 +122,9 @@ def _add_slurm_options(tune) -> None:
     tune.add_argument("--sbatch-option", dest="sbatch_options", action="append", default=[], metavar="FLAG",
                       help="an extra sbatch flag for --slurm, e.g. --sbatch-option=--partition=short "
                       "(added to lab.yaml's tuning.sbatch_options)")
+    tune.add_argument("--device", metavar="D",
+                      help="where this worker trains networks: auto, cpu, cuda, cuda:N or mps "
+                      "(default: lab.yaml's device)")
 
 
 def _overrides(params: list[str]) -> dict:
@@ -327,7 +330,7 @@ def _cmd_tune(args) -> int:
     if args.slurm is not None:
         return _submit_slurm(args, cfg, fixed, (X_train, y_train, X_tune, y_tune))
     result = tune_shared(args.storage, args.study, args.family, args.n_trials, X_train, y_train, X_tune, y_tune,
-                         cfg.seed, fixed, prune=args.prune, slot=args.slot)
+                         cfg.seed, fixed, prune=args.prune, slot=args.slot, device=args.device or cfg.device)
     if args.json:
         print(json.dumps(result, sort_keys=True, default=str))
         return 0
@@ -361,6 +364,7 @@ def _submit_slurm(args, cfg, fixed, rows) -> int:
               "--family", args.family, "--n-trials", str(args.n_trials), "--json"]
     worker += [*(["--profile", args.profile] if args.profile else []), *(["--no-prune"] if not args.prune else [])]
     worker += [*(["--run-dir", str(args.run_dir.resolve())] if args.run_dir else [])]
+    worker += [*(["--device", args.device] if args.device else [])]
     worker += [item for text in args.params for item in ("-p", text)]
     script = write_script(root, args.study, args.slurm, worker, [*cfg.tuning.sbatch_options, *args.sbatch_options],
                           module=COMMAND)

@@ -243,6 +243,7 @@ class Config(_Strict):
     modality: Literal["tabular", "sequence"]
     task: Literal["classification"]
     seed: int = Field(ge=0)
+    device: str = "auto"  # where every network trains: auto | cpu | cuda | cuda:N | mps
     split: SplitSpec
     network: NetworkSpec
     thresholds: Thresholds
@@ -253,6 +254,15 @@ class Config(_Strict):
     ethics: Ethics = Field(default_factory=Ethics)
     tuning: TuningSpec = Field(default_factory=TuningSpec)
     sequence: SequenceSpec = Field(default_factory=SequenceSpec)
+
+    @field_validator("device")
+    @classmethod
+    def _known_device(cls, device: str) -> str:
+        import re
+
+        if not re.fullmatch(r"auto|cpu|mps|cuda(:\d+)?", device):
+            raise ValueError("must be auto, cpu, cuda, cuda:N (a GPU's number) or mps")
+        return device
 
     @model_validator(mode="after")
     def _profile_defined(self) -> Config:

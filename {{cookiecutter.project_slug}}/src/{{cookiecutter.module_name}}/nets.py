@@ -57,6 +57,25 @@ def pick_device(preferred="auto"):
     return name
 
 
+class OneHotCrossEntropy(nn.Module):
+    """nn.CrossEntropyLoss's loss, -mean(sum(one-hot x log-softmax)), from elementwise kernels only.
+
+    CrossEntropyLoss calls NLLLoss, which has no deterministic CUDA kernel (PyTorch refuses it under
+    deterministic algorithms); this form is deterministic on every device.
+    """
+
+    def forward(self, logits, target):
+        one_hot = nn.functional.one_hot(target, logits.shape[1]).to(logits.dtype)
+        return -(one_hot * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()
+
+
+def loss_for(n_classes, device):
+    """Training loss: BCE on one logit for two classes; cross-entropy for more, deterministic on CUDA."""
+    if n_classes == 2:
+        return nn.BCEWithLogitsLoss()
+    return OneHotCrossEntropy() if str(device).startswith("cuda") else nn.CrossEntropyLoss()
+
+
 def seed_everything(seed, threads=1):
     """Seed Python, NumPy and PyTorch and switch PyTorch to deterministic algorithms.
 
@@ -241,7 +260,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         X_t, y_t = torch.as_tensor(features, device=device), self._targets(codes, device)
         self.module_ = self._build_module(features.shape[1], 1 if binary else len(self.classes_)).to(device)
         self.n_parameters_ = count_parameters(self.module_)
-        loss_fn = nn.BCEWithLogitsLoss() if binary else nn.CrossEntropyLoss()
+        loss_fn = loss_for(len(self.classes_), self.device_)
         self.initial_loss_ = self._full_loss(X_t, y_t, loss_fn)
         watch = None
         if validation is not None:
@@ -546,16 +565,19 @@ def architecture_for(modality):
     return ARCHITECTURES[modality]
 
 
-def make_network(X, params=None, seed=0, modality=None):
+def make_network(X, params=None, seed=0, modality=None, device=None):
     """Return an unfitted Pipeline: the representation of X the modality's network reads, then the network.
 
     Tables: the same training-only preprocessor as the baselines, so comparisons are like for
     like. Sequences: one-hot letters along each sequence (the baselines read k-mer frequencies
-    of the same sequences). The modality is that of X unless given.
+    of the same sequences). The modality is that of X unless given. `device` (lab.yaml's
+    device, e.g. "auto") overrides any device in params; None keeps params' own (default cpu).
     """
     modality = modality or ("sequence" if is_sequences(X) else "tabular")
     estimator = architecture_for(modality).estimator
     params = dict(params or {})
+    if device is not None:
+        params["device"] = device
     valid = estimator().get_params()
     unknown = sorted(k for k in params if k not in valid)
     if unknown:

@@ -113,7 +113,7 @@ def tuned_models(run, families):
         if family in saved:
             fitted[family] = joblib.load(run.dir / saved[family]["file"])
         else:
-            model = build_model(family, X_train, results[family]["best_params"], seed=run.seed)
+            model = build_model(family, X_train, results[family]["best_params"], seed=run.seed, device=run.cfg.device)
             fitted[family] = model.fit(X_train, y_train)
     return fitted
 

@@ -435,5 +435,31 @@ def _execute(plan: Plan, echo: Callable[[str], None], cell_progress: bool, guard
     states = {entry["status"] for entry in manifest["notebooks"].values()}
     manifest["status"] = "ok" if states == {"ok"} else "partial"
     manifest["seconds"] = round(time.perf_counter() - started, 2)
+    manifest["device"] = device_record(plan)
     write_json(manifest_path, manifest)
     return manifest
+
+
+def device_record(plan: Plan) -> dict:
+    """Where the run's networks trained: lab.yaml's device, what notebook 03 picked for it, the devices
+    of 04's network trials, and the kernels' deterministic-cuBLAS setting (read from artifacts, so the
+    runner itself never imports torch)."""
+    artifacts = plan.run_dir / "artifacts"
+    checks = _read_or_empty(artifacts / "03_architecture.json").get("checks", {})
+    tuned = _read_or_empty(artifacts / "04_tuning.json").get("results", {})
+    trials = [t for r in tuned.values() for t in (*r.get("trials", []), *r.get("pruned", []))]
+    return {
+        "setting": plan.cfg.device,
+        "picked": checks.get("device"),
+        "deterministic_algorithms": checks.get("deterministic_algorithms"),
+        "tuning_trials": sorted({t["device"] for t in trials if "device" in t}),
+        "cublas_workspace_config": KERNEL_ENV["CUBLAS_WORKSPACE_CONFIG"],
+    }
+
+
+def _read_or_empty(path: Path) -> dict:
+    try:
+        return read_json(path)
+    except (OSError, ValueError):
+        return {}
+

@@ -35,6 +35,7 @@ from .nets import (
     fit_network,
     make_network,
     network_parameter_names,
+    pick_device,
     starting_params,
 )
 from .storage import absolute_journal_url, is_journal, open_journal
@@ -182,13 +183,14 @@ def space_hash(family, fixed=None):
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def build_model(family, X, params=None, seed=0):
+def build_model(family, X, params=None, seed=0, device=None):
     """Unfitted Pipeline for any tunable family, the network included.
 
-    One entry point so baselines and the network are built, and tuned, the same way.
+    One entry point so baselines and the network are built, and tuned, the same way; `device`
+    (lab.yaml's device) places a network, and classical models ignore it.
     """
     if family == NETWORK:
-        return make_network(X, params, seed)
+        return make_network(X, params, seed, device=device)
     return make_model(family, X, params, seed)
 
 
@@ -268,7 +270,7 @@ def _rdb_storage(url, engine_kwargs, beats, attempts=5):
                 warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)  # heartbeats
                 return optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs, **beats)
         except DatabaseError as error:  # another worker created the same table a moment earlier
-            racing = any(word in str(error).lower() for word in ("already exists", "duplicate"))
+            racing = any(word in str(error).lower() for word in ("already exists", "duplicate", "unique constraint"))
             if not racing or attempt == attempts - 1:
                 raise
             time.sleep(0.2 * (attempt + 1))
@@ -299,6 +301,12 @@ def open_study(storage, name, family, fixed=None, data_key=None, seed=0, prune=T
         )
     recorded = study.user_attrs
     for key, value in expected.items():
+        if key == "data_sha256" and key in recorded and recorded[key] != value:
+            raise LabError(
+                f"study '{name}' was made on another split's training/tune data (data_sha256 {recorded[key]}, "
+                f"this worker's split gives {value}), e.g. by another project or before `split --new`; run this "
+                "worker in the project whose recorded split made the study, or pick a new --study name."
+            )
         if key in recorded and recorded[key] != value:
             what = {"family": "model family", "space_sha256": "search space", "data_sha256": "training/tune data"}
             raise LabError(
@@ -321,7 +329,7 @@ def data_fingerprint(X_train, y_train, X_tune, y_tune):
 
 
 # one family -------------------------------------------------------------------------------------
-def make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed=None):
+def make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed=None, device=None):
     """Optuna objective: fit the trial's model on training rows, return its tune-split ROC-AUC.
 
     Network trials stop early on the tune loss, report tune scores every REPORT_EVERY epochs for
@@ -337,14 +345,15 @@ def make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed=None):
             trial.set_user_attr("params", params)
             model = build_model(family, X_train, params, seed).fit(X_train, y_train)
             return score_model(model, X_tune, y_tune)
-        return _network_trial(trial, params, X_train, y_train, X_tune, y_tune, seed)
+        return _network_trial(trial, params, X_train, y_train, X_tune, y_tune, seed, device)
 
     return objective
 
 
-def _network_trial(trial, params, X_train, y_train, X_tune, y_tune, seed):
+def _network_trial(trial, params, X_train, y_train, X_tune, y_tune, seed, device=None):
     settings = {"early_stopping": True, "patience": PATIENCE, **params}
-    model = make_network(X_train, settings, seed)
+    model = make_network(X_train, settings, seed, device=device)
+    trial.set_user_attr("device", pick_device(model[-1].device))  # where this trial trained, kept per trial
 
     def report(epoch, record):
         if epoch % REPORT_EVERY == 0 and math.isfinite(record["val_score"]):
@@ -376,6 +385,7 @@ def tune_family(
     storage=None,
     study_name=None,
     fixed=None,
+    device=None,
 ):
     """Search one family's space, maximising the tune-split score, until n_trials are finished.
 
@@ -391,7 +401,7 @@ def tune_family(
     name = study_name or study_name_for(family)
     study = open_study(storage, name, family, fixed, data_fingerprint(X_train, y_train, X_tune, y_tune), seed)
     _fail_abandoned(study)
-    objective = make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed)
+    objective = make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed, device)
     with _quiet_optuna():
         while (done := len(_finished(study))) < n_trials:
             study.sampler = optuna.samplers.TPESampler(seed=_trial_seed(seed, done))
@@ -429,6 +439,7 @@ def tune_families(
     storage=None,
     fixed=None,
     workers=1,
+    device=None,
 ):
     """Tune every family with the same budget, seed and splits; families run side by side.
 
@@ -443,10 +454,12 @@ def tune_families(
     fixed = dict(fixed or {})
     check_fixed(fixed, where="fixed params")
     n_trials = check_budget(n_trials)
+    if NETWORK in families and device is not None:
+        pick_device(device)  # so is a device this machine lacks
     if storage is not None:
         _close(open_storage(storage))  # a bad URL is one sentence before any work starts
     jobs = {
-        family: (family, X_train, y_train, X_tune, y_tune, n_trials, seed, storage, fixed.get(family))
+        family: (family, X_train, y_train, X_tune, y_tune, n_trials, seed, storage, fixed.get(family), device)
         for family in families
     }
     workers = max(1, min(int(workers), len(families)))
@@ -473,6 +486,7 @@ def tune_all(
     storage=None,
     fixed=None,
     workers=1,
+    device=None,
 ):
     """Tune every family with the same number of trials, seed and splits; returns results only.
 
@@ -480,12 +494,13 @@ def tune_all(
     not tuned are ignored. With a storage URL each family is its own study, named after it.
     """
     return tune_families(
-        families, X_train, y_train, X_tune, y_tune, n_trials, seed, storage=storage, fixed=fixed, workers=workers
+        families, X_train, y_train, X_tune, y_tune, n_trials, seed, storage=storage, fixed=fixed, workers=workers,
+        device=device,
     ).results
 
 
 def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_tune, y_tune, seed, fixed=None,
-                prune=True, slot=None):
+                prune=True, slot=None, device=None):
     """One worker's share of a study many processes or machines work on at once.
 
     Runs exactly n_trials trials against the shared storage (Optuna's RDB or journal storage does
@@ -498,6 +513,8 @@ def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_t
 
     _check_family(family)
     n_trials = check_budget(n_trials, where="--n-trials")
+    if family == NETWORK and device is not None:
+        pick_device(device)  # a device this machine lacks is one sentence before any trial starts
     _init_worker()  # one thread per worker: several workers on one machine must not fight over cores
     storage = open_storage(storage_url, shared=True)
     study = open_study(storage, study_name, family, fixed, data_fingerprint(X_train, y_train, X_tune, y_tune), seed,
@@ -505,7 +522,7 @@ def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_t
     study.sampler = optuna.samplers.TPESampler(seed=_trial_seed(seed, os.getpid()))
     if slot is not None:
         n_trials = claim_slot(study, int(slot), n_trials)
-    objective = tagged(make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed), slot)
+    objective = tagged(make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed, device), slot)
     mine = []
     with _quiet_optuna():
         if n_trials:
@@ -664,7 +681,7 @@ def _trial_seed(seed, index):
 
 def _trial_record(trial):
     record = {"number": trial.number, "params": trial.user_attrs.get("params", trial.params), "score": trial.value}
-    for key in ("max_epochs", "stopped_epoch"):
+    for key in ("max_epochs", "stopped_epoch", "device"):
         if key in trial.user_attrs:
             record[key] = trial.user_attrs[key]
     return record
@@ -672,7 +689,7 @@ def _trial_record(trial):
 
 def _timed_family(*job):
     start = time.perf_counter()
-    result = tune_family(*job[:7], storage=job[7], fixed=job[8])
+    result = tune_family(*job[:7], storage=job[7], fixed=job[8], device=job[9])
     return result, round(time.perf_counter() - start, 3)
 
 
@@ -740,6 +757,7 @@ def _init_worker():
     """Each tuning process: one thread and deterministic kernels, as in the parent."""
     import torch
 
+    os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # before any CUDA kernel: deterministic cuBLAS
     torch.set_num_threads(1)
     torch.use_deterministic_algorithms(True)
 
