@@ -85,7 +85,7 @@ else:
 # ## The split (made once, kept in `data/splits/` with the data's hash)
 
 # %%
-split, record, is_new = load_or_make_split(run.cfg, run.root, data, hashes[run.cfg.data.path], run.command)
+split, record, is_new = load_or_make_split(run.cfg, run.root, data, hashes, run.command)
 print(f"{'made a new' if is_new else 'reusing the recorded'} split {record['file']}: {split.sizes()}")
 by_part = pd.DataFrame(
     {part: pd.Series(data.y[getattr(split, part)]).value_counts() for part in ("train", "tune", "test")}

@@ -119,7 +119,7 @@ def plan_run(
     plan = Plan(root, config_path, cfg, overrides, directory, notebooks, resumed)
     hashes = verify_inputs(root, cfg.input_paths, plan.command)
     load_dataset(cfg, root)  # a missing column or a one-class target stops here, before any notebook
-    check_split_record(read_split_record(root, cfg), cfg, hashes[cfg.data.path], plan.command)
+    check_split_record(read_split_record(root, cfg), cfg, hashes, plan.command)
     from .subgroups import check_declared_columns
 
     check_declared_columns(cfg, root)  # so does a subgroup or metadata column the data lack
