@@ -210,7 +210,11 @@ figure
 # ## Shortcut check
 # Columns that describe how or from whom samples came — batch, site, sex, age — are declared
 # in `lab.yaml` under `data.metadata_columns`. If they alone predict the label, a model can
-# score well by learning the collection process instead of the biology.
+# score well by learning the collection process instead of the biology. They are not model
+# inputs unless `data.metadata_as_inputs` is true, so each model is refitted with them added
+# (or, when they are inputs, without them): `drop` is the tune score lost without them. A
+# large drop, or metadata that predict the label or the network's predictions, is raised in
+# the ethics register (notebook 07).
 
 # %%
 split = run.split()

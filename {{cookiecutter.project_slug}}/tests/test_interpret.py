@@ -188,3 +188,18 @@ def test_cautions_record_disagreement_instability_and_shortcuts():
     assert "only 70%" in text and "metadata columns alone predict the label" in text
     assert any("no metadata columns were declared" in c for c in unsupported_claims({"columns": []}))
     assert not any("metadata" in c for c in unsupported_claims(shortcut))
+
+
+def test_shortcut_check_refits_with_metadata_that_are_not_inputs_and_shows_what_they_gain():
+    frame, y = _one_signal()
+    frame = frame[["noise"]]  # the models see noise only; the site column holds the label
+    train, tune = frame.iloc[:140].reset_index(drop=True), frame.iloc[140:].reset_index(drop=True)
+    y_train, y_tune = y[:140], y[140:]
+    models = {"logistic_regression": make_model("logistic_regression", train).fit(train, y_train)}
+    meta_train = pd.DataFrame({"site": np.where(y_train == "mutant", "a", "b")})
+    meta_tune = pd.DataFrame({"site": np.where(y_tune == "mutant", "a", "b")})
+    result = shortcut_check(["site"], meta_train, meta_tune, models, {"logistic_regression": {}},
+                            train, y_train, tune, y_tune, seed=0)
+    compared = result["score_drop_without_metadata"]["logistic_regression"]
+    assert compared["with"] > 0.95 and compared["without"] < 0.7 and compared["drop"] > 0.3
+    assert "refitted with them added" in result["note"]
