@@ -16,12 +16,13 @@ from sklearn.compose import ColumnTransformer
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
-from sklearn.tree import DecisionTreeClassifier, export_text
+from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from .errors import LabError
 from .evaluate import score_model
 from .preprocess import _categorical_steps, categorical_columns, is_sequences, numeric_columns
+from .surrogate_rules import prune_same_class_splits, reachable_shape, readable_rules
 
 COLUMNS = ["feature", "importance_mean", "importance_std", "ci_low", "ci_high"]
 _Z95 = 1.959964
@@ -162,10 +163,10 @@ class Surrogate:
     rules: str
 
     def summary(self):
-        tree = self.pipeline[-1]
+        depth, leaves = reachable_shape(self.pipeline[-1])
         return {
-            "depth": int(tree.get_depth()),
-            "leaves": int(tree.get_n_leaves()),
+            "depth": depth,
+            "leaves": leaves,
             "fidelity_train": self.fidelity_train,
             "fidelity_tune": self.fidelity_tune,
             "rules": self.rules,
@@ -186,13 +187,16 @@ def surrogate_tree(model, X_train, X_tune, max_depth, seed):
         [("encode", encoder), ("tree", DecisionTreeClassifier(max_depth=int(max_depth), random_state=int(seed)))]
     ).fit(X_train, mimic_train)
     names = [str(n) for n in encoder.get_feature_names_out()]
+    prune_same_class_splits(tree[-1])  # a split whose sides predict one class says nothing a reader can check
+    encoded = np.asarray(tree[:-1].transform(X_train), dtype=float)
+    missing = np.flatnonzero(np.isnan(encoded).any(axis=0)) if encoded.size else []
     return Surrogate(
         pipeline=tree,
         feature_names=names,
         class_names=[str(c) for c in tree[-1].classes_],
         fidelity_train=round(float(np.mean(tree.predict(X_train) == mimic_train)), 6),
         fidelity_tune=round(float(np.mean(tree.predict(X_tune) == mimic_tune)), 6),
-        rules=export_text(tree[-1], feature_names=names, decimals=3),
+        rules=readable_rules(tree[-1], names, [str(c) for c in tree[-1].classes_], missing, decimals=3),
     )
 
 
