@@ -140,6 +140,7 @@ class SequenceSpec(_Strict):
     kmer: int = Field(default=3, ge=1, le=8)  # k of the k-mer frequencies the classical baselines read
     homology: HomologySpec = Field(default_factory=HomologySpec)
     motif_width: int = Field(default=10, ge=2, le=50)  # window notebook 06 reads a motif from
+    known_motifs: str | None = None  # local motif file (JASPAR format) naming what the recovered motif resembles
     pretrained_weights: str | None = None  # local CNN weights file to start from (transfer learning)
     freeze_pretrained: bool = False  # keep the loaded convolution filters fixed while training
 
