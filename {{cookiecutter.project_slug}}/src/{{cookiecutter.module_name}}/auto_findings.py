@@ -67,7 +67,8 @@ def shortcut_findings(interpretation, metadata_columns=()):
     leaning = {family: c for family, c in (shortcut.get("score_drop_without_metadata") or {}).items()
                if isinstance(c, dict) and c.get("drop") is not None and abs(c["drop"]) >= SHORTCUT_DROP}
     if leaning:
-        detail = "; ".join(f"{family} {c['with']:.3f} with, {c['without']:.3f} without" for family, c in leaning.items())
+        detail = "; ".join(f"{family} {c['with']:.3f} with, {c['without']:.3f} without"
+                           for family, c in leaning.items())
         found.append(Finding("shortcut:score", f"Shortcut: tune ROC-AUC changes with the metadata columns ({columns}) "
                              f"as inputs ({detail})", "validity", True))
     found += _surrogate_findings(interpretation.get("surrogate") or {}, metadata_columns)

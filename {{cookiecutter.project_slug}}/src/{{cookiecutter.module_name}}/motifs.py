@@ -81,16 +81,22 @@ def recovered_motif(attributions, onehot, width, letters=None, align=True):
     For every sequence the window of `width` positions with the largest summed attribution is
     kept (the first one on ties). With `align` the windows are widened, slid (and for DNA
     letters turned to the other strand) so that their attributions agree with the strongest
-    window's and then with their running profile (motif_align), and the most informative `width` positions of the stack are
-    kept; without it they are stacked as found. Counting letters position by position gives a
-    width x letters matrix whose rows sum to 1. Positions without a letter (padding or an
+    window's and then with their running profile (motif_align), and the most informative
+    `width` positions of the stack are kept; without it they are stacked as found. Counting
+    letters position by position gives a width x letters matrix whose rows sum to 1. Positions without a letter (padding or an
     unknown letter) are not counted; a position no sequence has a letter at is uniform.
     Pass the positive sequences: that is where a motif should be.
     Returns {"pwm", "width", "n_sequences", "window_starts", "aligned", "information_content"}
     and, when `letters` are given, "consensus".
     """
-    from .motif_align import align_windows, complement_order, consensus, frequencies, information_content
-    from .motif_align import most_informative
+    from .motif_align import (
+        align_windows,
+        complement_order,
+        consensus,
+        frequencies,
+        information_content,
+        most_informative,
+    )
 
     values, letters_onehot = _three_d(attributions, "attributions"), _three_d(onehot, "onehot")
     if values.shape != letters_onehot.shape:
