@@ -83,8 +83,9 @@ def recovered_motif(attributions, onehot, width, letters=None, align=True):
     letters turned to the other strand) so that their attributions agree with the strongest
     window's and then with their running profile (motif_align), and the most informative
     `width` positions of the stack are kept; without it they are stacked as found. Counting
-    letters position by position gives a width x letters matrix whose rows sum to 1. Positions without a letter (padding or an
-    unknown letter) are not counted; a position no sequence has a letter at is uniform.
+    letters position by position gives a width x letters matrix whose rows sum to 1.
+    Positions without a letter (padding or an unknown letter) are not counted; a position no
+    sequence has a letter at is uniform.
     Pass the positive sequences: that is where a motif should be.
     Returns {"pwm", "width", "n_sequences", "window_starts", "aligned", "information_content"}
     and, when `letters` are given, "consensus".
