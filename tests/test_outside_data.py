@@ -66,9 +66,10 @@ def test_a_site_column_that_almost_decides_the_class_reaches_the_register_and_th
     config["data"]["group_column"] = None  # the site stays as metadata only
     config["split"].update(train=0.6, tune=0.2)
     (project / "lab.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    result = cli(project, "run", "-p", "profiles.quick.n_trials=2", "-p", "profiles.quick.epochs=20",
-                 "-p", "profiles.quick.shuffled_label_runs=3", "-p", "profiles.quick.shuffled_label_runs_network=2",
-                 "-p", "profiles.quick.stability_seeds=2", "-p", "profiles.quick.permutation_repeats=2")
+    small = ("-p", "profiles.quick.n_trials=2", "-p", "profiles.quick.epochs=20", "-p",
+             "profiles.quick.shuffled_label_runs=3", "-p", "profiles.quick.shuffled_label_runs_network=2",
+             "-p", "profiles.quick.stability_seeds=2", "-p", "profiles.quick.permutation_repeats=2")
+    result = cli(project, "run", *small)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     run_dir = sorted(p for p in (project / "reports/runs").iterdir() if p.is_dir())[-1]
 
@@ -90,7 +91,7 @@ def test_a_site_column_that_almost_decides_the_class_reaches_the_register_and_th
     index = html.unescape((run_dir / "index.html").read_text())
     assert all(t in index for t in titles)  # the open entries of the index page
 
-    again = cli(project, "run", "--from", "07")  # a rerun adds no second entry
+    again = cli(project, "run", "--from", "07", *small)  # a rerun adds no second entry
     assert again.returncode == 0, again.stderr[-3000:]
     after = yaml.safe_load((project / "ethics/register.yaml").read_text())["entries"]
     assert len(after) == len(register)
