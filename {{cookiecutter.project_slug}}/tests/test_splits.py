@@ -150,7 +150,7 @@ def _sites(n_sites, seed):
 
 
 def test_grouped_split_tries_other_arrangements_until_every_part_holds_every_class():
-    from {{ cookiecutter.module_name }}.split_coverage import class_counts, missing_classes
+    from {{ cookiecutter.module_name }}.split_guards import class_counts, missing_classes
     from {{ cookiecutter.module_name }}.splits import _grouped_part
 
     y, groups = _sites(5, 0)

@@ -18,6 +18,14 @@ from sklearn.model_selection import StratifiedGroupKFold, train_test_split
 
 from .errors import LabError
 from .files import read_json, write_json
+from .split_guards import (
+    COVERAGE_ATTEMPTS,
+    changed_inputs,
+    coverage_problem,
+    grouping_label,
+    input_fingerprints,
+    missing_classes,
+)
 
 PARTS = ("train", "tune", "test")
 SPLITS_DIR = Path("data") / "splits"
@@ -106,8 +114,6 @@ def make_split(y: np.ndarray, groups: np.ndarray | None, train: float, tune: flo
     _check_class_sizes(y, test, tune)
     if groups is None:
         return _stratified(y, tune, test, seed)
-    from .split_coverage import COVERAGE_ATTEMPTS, coverage_problem, missing_classes
-
     first, positions = None, np.arange(len(y))
     for test_fold in range(COVERAGE_ATTEMPTS):
         rest, test_idx, n_test_folds = _grouped_part(y, groups, positions, test, seed, fix, test_fold)
@@ -216,24 +222,6 @@ def read_split_record(root: Path, cfg) -> dict | None:
     return read_json(path) if path.is_file() else None
 
 
-def input_fingerprints(cfg, hashes: dict[str, str] | str) -> dict[str, str]:
-    """{path: sha256} of every input that decides labels or groups: the data file and any side table.
-
-    `hashes` is what provenance.verify_inputs returned (a bare sha256 stands for data.path alone).
-    """
-    hashes = {cfg.data.path: hashes} if isinstance(hashes, str) else hashes
-    return {path: hashes[path] for path in cfg.input_paths if path in hashes}
-
-
-def changed_inputs(record: dict, cfg, hashes: dict[str, str] | str) -> list[str]:
-    """The inputs whose sha256 differs from (or is absent in) a split record, each as 'path (old → new)'."""
-    now = input_fingerprints(cfg, hashes)
-    recorded = dict(record.get("inputs_sha256") or {})
-    recorded.setdefault(record.get("data_file") or cfg.data.path, record["data_sha256"])
-    return [f"{path} (sha256 {recorded[path][:12] + '…' if path in recorded else 'not recorded'} then, "
-            f"{sha[:12]}… now)" for path, sha in now.items() if recorded.get(path) != sha]
-
-
 def check_split_record(record: dict | None, cfg, data_sha256: dict[str, str] | str, command: str) -> None:
     """Refuse a persisted split made from other inputs or with other settings, in one sentence.
 
@@ -281,8 +269,6 @@ def make_record(split: Split, ids, cfg, data_sha256: dict[str, str] | str, previ
 
 
 def _make(cfg, data) -> Split:
-    from .split_coverage import grouping_label
-
     return make_split(data.y, split_groups(cfg, data), cfg.split.train, cfg.split.tune, cfg.split_seed,
                       grouping_fix(cfg), grouping_label(cfg))
 

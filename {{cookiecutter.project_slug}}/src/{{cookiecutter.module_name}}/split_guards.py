@@ -1,4 +1,7 @@
-"""Does every class reach train, tune and test? Checked before a split is kept (Tip 7).
+"""Checks a split must pass before it is kept or reused (Tip 7).
+
+Reused: the inputs that decide labels or groups (the data file, a labels table) must be the
+versions the split was made from, by sha256. Kept: every class must reach train, tune and test.
 
 A split that keeps groups (sites, patients, related sequences) whole can leave a class out of
 a part when the groups are few: a model never trained on a class, or scored on a tune part
@@ -53,3 +56,21 @@ def grouping_label(cfg) -> str:
     if homology and column:
         return f"{column} together with clusters of related sequences (sequence.homology)"
     return column or "clusters of related sequences (sequence.homology)"
+
+
+def input_fingerprints(cfg, hashes: dict[str, str] | str) -> dict[str, str]:
+    """{path: sha256} of every input that decides labels or groups: the data file and any side table.
+
+    `hashes` is what provenance.verify_inputs returned (a bare sha256 stands for data.path alone).
+    """
+    hashes = {cfg.data.path: hashes} if isinstance(hashes, str) else hashes
+    return {path: hashes[path] for path in cfg.input_paths if path in hashes}
+
+
+def changed_inputs(record: dict, cfg, hashes: dict[str, str] | str) -> list[str]:
+    """The inputs whose sha256 differs from (or is absent in) a split record, each as 'path (old → new)'."""
+    now = input_fingerprints(cfg, hashes)
+    recorded = dict(record.get("inputs_sha256") or {})
+    recorded.setdefault(record.get("data_file") or cfg.data.path, record["data_sha256"])
+    return [f"{path} (sha256 {recorded[path][:12] + '…' if path in recorded else 'not recorded'} then, "
+            f"{sha[:12]}… now)" for path, sha in now.items() if recorded.get(path) != sha]
