@@ -27,8 +27,7 @@ def prune_same_class_splits(classifier) -> int:
     def classes_below(node):
         if left[node] == LEAF:
             return {_predicted(tree, node)}
-        below = classes_below(left[node]) | classes_below(right[node])
-        return below
+        return classes_below(left[node]) | classes_below(right[node])
 
     pruned = 0
 
