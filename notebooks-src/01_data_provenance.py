@@ -13,7 +13,7 @@
 # **Checklist**
 # - [ ] every input is listed in `data/manifest.yaml` and its hash matches
 # - [ ] class balance, missing values, exact and near-duplicate rows looked at
-# - [ ] repeated subjects and batch structure (PCA by group, group → label check) looked at
+# - [ ] repeated subjects and batch structure (PCA by group; does the group column or any metadata column alone predict the label?) looked at
 # - [ ] the split respects groups (patients, sites, batches) if `data.group_column` is set
 # - [ ] the leakage report is empty and the test set is left alone until notebook 05
 # - [ ] the datasheet's "by person" answers filled in for the report
@@ -29,6 +29,7 @@ import pandas as pd
 from IPython.display import display
 
 from {{ cookiecutter.module_name }} import explore, plots
+from {{ cookiecutter.module_name }}.confounding import columns_predict_label, confounding_warnings
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source, load_manifest, simulation_of
 from {{ cookiecutter.module_name }}.relatedness import homology_leakage, homology_report, homology_warnings
@@ -39,6 +40,7 @@ from {{ cookiecutter.module_name }}.splits import (
     load_or_make_split,
     save_split_record,
 )
+from {{ cookiecutter.module_name }}.subgroups import declared_columns
 
 run = Run.open(run_dir, config, profile, overrides)
 hashes = run.input_hashes()  # stops here, naming the file and both hashes, if an input changed
@@ -83,7 +85,7 @@ else:
 # ## The split (made once, kept in `data/splits/` with the data's hash)
 
 # %%
-split, record, is_new = load_or_make_split(run.cfg, run.root, data, hashes[run.cfg.data.path], run.command)
+split, record, is_new = load_or_make_split(run.cfg, run.root, data, hashes, run.command)
 print(f"{'made a new' if is_new else 'reusing the recorded'} split {record['file']}: {split.sizes()}")
 by_part = pd.DataFrame(
     {part: pd.Series(data.y[getattr(split, part)]).value_counts() for part in ("train", "tune", "test")}
@@ -114,6 +116,11 @@ figure
 sequences = is_sequences(data.X)
 subjects = explore.repeated_subjects(data.groups)
 confounding = explore.group_predicts_label(data.groups, data.y, run.cfg.thresholds.confounding, run.seed)
+metadata = run.cfg.data.metadata_columns
+confounding_by_column = columns_predict_label(
+    declared_columns(run.cfg, run.root, "metadata_columns") if metadata else None, data.y,
+    run.cfg.thresholds.confounding, run.seed, skip=[run.cfg.data.group_column],
+)  # does any metadata column alone predict the label? (the group column is asked above)
 if sequences:
     tolerance, near, explained = None, [], None
     homology, closest = homology_report(run.cfg, data, split)
@@ -139,6 +146,9 @@ else:
     run.save_figure(figure, "01_pca")
 print(f"repeated subjects: {subjects or 'no group column set'}; "
       f"group → label: {confounding or 'no group column set'}")
+print("metadata column → label (chance-adjusted balanced accuracy): " + (", ".join(
+    f"{column} {result['adjusted_balanced_accuracy']:.2f}{' FLAGGED' if result['flagged'] else ''}"
+    for column, result in confounding_by_column.items()) or "no metadata columns declared (data.metadata_columns)"))
 figure
 
 # %% [markdown] tags=["tabular"]
@@ -160,6 +170,7 @@ if is_new:
     save_split_record(run.root, record)
 warnings = summary["warnings"] + explore.structure_warnings(near, subjects, confounding, tolerance)
 warnings += homology_warnings(homology) if sequences else []
+warnings += confounding_warnings(confounding_by_column)
 for item in warnings:
     print(f"warning ({item['check']}): {item['message']}")
 print(f"leakage: none; {len(warnings)} warning(s)")
@@ -201,6 +212,7 @@ artifact = run.save_artifact(
         "homology": homology,
         "repeated_subjects": subjects,
         "confounding": confounding,
+        "confounding_by_column": confounding_by_column,
         "pca_explained_variance": explained,
         "split_file": record["file"],
         "split_sizes": split.sizes(),

@@ -116,30 +116,48 @@ figure
 # ## Where the network looks, and the motif it found
 # Integrated gradients give every letter of every tune sequence of the positive class a share
 # of the network's output. Along the sequence they show where the network looks; the window of
-# `sequence.motif_width` letters with the largest share in each sequence, stacked, gives the
-# motif the network has learned. For simulated data the planted motif is known
+# `sequence.motif_width` letters with the largest share in each sequence is where the network
+# looks. The windows land at different places on the motif, so they are widened and slid (and,
+# for DNA, turned to the other strand) until their attributions agree, then stacked: the most
+# informative stretch gives the motif the network has learned, with its consensus and the
+# information (bits) at each position. For simulated data the planted motif is known
 # (`data/manifest.yaml`), so the recovered one is compared with it: a correlation near 1 shows
-# that interpretation finds what is truly there. For real data, compare it with known motifs of
-# the factor or family by eye (a motif database such as JASPAR, offline).
+# that interpretation finds what is truly there. For real data, give a local file of known
+# motifs (`sequence.known_motifs`, JASPAR format; nothing is downloaded) and the closest one is
+# named when it correlates well enough.
 
 # %% tags=["sequence"]
 from IPython.display import display
 
+from {{ cookiecutter.module_name }}.motif_align import closest_known, read_known_motifs
 from {{ cookiecutter.module_name }}.motifs import position_profile
 from {{ cookiecutter.module_name }}.provenance import simulation_of
 
 if sequences:
-    recovered = recovered_motif(attributions, onehot, run.cfg.sequence.motif_width)
+    recovered = recovered_motif(attributions, onehot, run.cfg.sequence.motif_width, letters=letters)
     simulation = simulation_of(run.root, run.cfg.data.path)
     planted = (simulation or {}).get("params", {}).get("planted_motif")
     match = motif_correlation(recovered["pwm"], planted) if planted else None
+    known_file = run.cfg.sequence.known_motifs
+    resemblance = closest_known(recovered["pwm"], read_known_motifs(run.root / known_file, letters), letters,
+                                motif_correlation) if known_file else None
     motif = {"recovered": recovered, "planted": planted, "match": match,
+             "known_motifs": known_file, "resemblance": resemblance,
              "attributions_from": f"{len(onehot)} tune sequences of class {positive}",
              "position_profile": [round(float(v), 6) for v in position_profile(attributions)]}
+    bits = " ".join(f"{b:.1f}" for b in recovered["information_content"])
+    print(f"recovered motif (windows aligned): consensus {recovered['consensus']}; bits per position {bits}")
     if match:
         print(f"recovered motif against the planted one: Pearson {match['pearson']:.3f} (shift {match['shift']})")
-    else:
-        print("no planted motif is known for these data; compare the recovered motif with known motifs by eye")
+    if resemblance:
+        best = resemblance["ranked"][0] if resemblance["ranked"] else None
+        print(f"closest known motif in {known_file}: {best['name']} (Pearson {best['pearson']:.2f}, strand "
+              f"{best['strand']}); " + (f"it resembles {resemblance['resembles']}" if resemblance["resembles"]
+                                        else f"none reaches {resemblance['threshold']:g}, so none is named")
+              if best else f"no motif in {known_file} overlaps the recovered one")
+    elif not match:
+        print("no planted motif is known for these data; set sequence.known_motifs in lab.yaml to a local motif file "
+              "to name the family it resembles")
     figure = plots.position_attribution(motif["position_profile"])
     run.save_figure(figure, "06_position_profile")
     display(figure)
@@ -169,7 +187,7 @@ for seed in seeds:
         seed_attr, seed_onehot, _ = sequence_attributions(network, positives, positive_class=positive)
         by_seed["integrated gradients"][seed] = kmer_attribution_table(seed_attr, seed_onehot, letters, X_tune.kmer)
         if motif["planted"]:
-            seed_motif = recovered_motif(seed_attr, seed_onehot, run.cfg.sequence.motif_width)
+            seed_motif = recovered_motif(seed_attr, seed_onehot, run.cfg.sequence.motif_width, letters=letters)
             motif_by_seed[seed] = motif_correlation(seed_motif["pwm"], motif["planted"])["pearson"]
         continue
     by_seed["permutation"][seed] = permutation_importance_table(network, X_tune, y_tune, repeats, run.seed)
@@ -210,7 +228,11 @@ figure
 # ## Shortcut check
 # Columns that describe how or from whom samples came — batch, site, sex, age — are declared
 # in `lab.yaml` under `data.metadata_columns`. If they alone predict the label, a model can
-# score well by learning the collection process instead of the biology.
+# score well by learning the collection process instead of the biology. They are not model
+# inputs unless `data.metadata_as_inputs` is true, so each model is refitted with them added
+# (or, when they are inputs, without them): `drop` is the tune score lost without them. A
+# large drop, or metadata that predict the label or the network's predictions, is raised in
+# the ethics register (notebook 07).
 
 # %%
 split = run.split()

@@ -8,7 +8,9 @@
 #
 # 1. measures performance per **subgroup** declared in `lab.yaml` (`data.subgroup_columns`);
 # 2. runs **automatic checks** — sensitive data, subgroup gaps, a small test set, strong class
-#    imbalance, a reopened test split, leakage or confounding found earlier — and adds an open
+#    imbalance, a reopened test split, leakage or confounding found in 01 (the group column and
+#    every metadata column), a finalist no better than shuffled labels in 05, a shortcut through
+#    metadata or a surrogate rule on a metadata column in 06 — and adds an open
 #    entry to the register for each new finding (a finding already in the register, whatever a
 #    person has since written there, is left alone);
 # 3. lists what still **blocks release**. `{{ cookiecutter.module_name }} release` refuses to
@@ -34,6 +36,7 @@ import pandas as pd
 from IPython.display import display
 
 from {{ cookiecutter.module_name }} import plots
+from {{ cookiecutter.module_name }}.auto_findings import run_findings
 from {{ cookiecutter.module_name }}.ethics import (
     blocking_entries,
     check_status,
@@ -109,12 +112,13 @@ findings = [
     *small_test_finding(len(split.test), settings.min_test_samples),
     *imbalance_finding(counts, settings.imbalance_ratio),
     *earlier_findings(**read_earlier(run.dir)),
+    *run_findings(run.dir, run.cfg.data.metadata_columns),  # confounding (01), memorisation (05), shortcuts (06)
 ]
 register = raise_entries(run.root / "ethics" / "register.yaml", findings, date.today())
 checks = check_status(findings, register)
 if not checks:
     print("no automatic check raised an entry in this run (sensitive data, subgroup gaps, a small test set, "
-          "imbalance, a reopened test set, leakage or confounding)")
+          "imbalance, a reopened test set, leakage, confounding, shuffled-label control, shortcuts)")
 pd.DataFrame(checks, columns=["check", "entry", "status", "blocks_release"]) if checks else None
 
 # %%

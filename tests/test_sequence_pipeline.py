@@ -156,6 +156,18 @@ def test_user_fasta_with_side_table_and_pretrained_filters(sequence_run, tmp_pat
     assert transfer["pretrained_weights"] == "data/raw/cnn_weights.pt" and "conv.weight" in transfer["layers_loaded"]
     assert artifact(run_dir, "06_interpretation")["motif"]["planted"] is None  # real data: nothing planted is known
 
+    checked = run("check")
+    assert "data/raw/windows.fa.gz and data/raw/windows.csv match" in checked.stdout  # every input it verified
+
     (project / "data/raw/windows.csv").write_text(table.assign(state="bound").to_csv(index=False))
     refused = run("run")
     assert refused.returncode == 2 and "windows.csv" in refused.stderr and "data accept" in refused.stderr
+
+    one_label = table.copy()
+    one_label.loc[0, "state"] = "unbound" if one_label.loc[0, "state"] == "bound" else "bound"
+    (project / "data/raw/windows.csv").write_text(one_label.to_csv(index=False))
+    assert run("data", "accept", "data/raw/windows.csv").returncode == 0  # the new labels, accepted on purpose
+    for command in (("check",), ("split",), ("run",)):  # the recorded split was made from the old labels
+        refused = run(*command)
+        assert refused.returncode == 2, (command, refused.stdout[-2000:])
+        assert "another version of data/raw/windows.csv" in refused.stderr and "split --new" in refused.stderr

@@ -90,3 +90,11 @@ def test_new_sections_have_defaults_for_older_lab_files(project):
     assert (cfg.budget.shuffled_label_runs, cfg.budget.bootstrap) == (10, 200)
     with pytest.raises(LabError, match="bootstrap"):
         load_config(project / "lab.yaml", {"profiles.quick.bootstrap": 5})
+
+
+def test_metadata_as_inputs_defaults_to_false_and_applies_to_tables_only(project):
+    cfg = load_config(project / "lab.yaml")
+    assert cfg.data.metadata_as_inputs is False and "metadata_as_inputs: false" in (project / "lab.yaml").read_text()
+    assert load_config(project / "lab.yaml", {"data.metadata_as_inputs": True}).data.metadata_as_inputs is True
+    with pytest.raises(LabError, match="data.metadata_as_inputs applies to tables only"):
+        load_config(project / "lab.yaml", {"modality": "sequence", "data.metadata_as_inputs": True})

@@ -39,6 +39,18 @@ def test_user_tsv_with_categorical_missing_and_three_classes(project):
     assert list(data.groups) == ["p1", "p1", "p2", "p2", "p3", "p3"]
 
 
+def test_metadata_columns_are_not_model_inputs_unless_lab_yaml_says_so(project):
+    frame = pd.DataFrame({
+        "gene_a": [1.0, 2.0, 3.0, 4.0], "site": ["n", "s", "n", "s"], "label": ["x", "y", "x", "y"],
+    })
+    changes = {"data.target": "label", "data.id_column": None, "data.positive_class": None,
+               "data.metadata_columns": ["site"]}
+    cfg = _use_table(project, frame, "meta.csv", sep=",", **changes)
+    assert cfg.data.metadata_as_inputs is False and list(load_dataset(cfg, project).X.columns) == ["gene_a"]
+    edit_yaml(project / "lab.yaml", **{"data.metadata_as_inputs": True})
+    assert list(load_dataset(load_config(project / "lab.yaml"), project).X.columns) == ["gene_a", "site"]
+
+
 @pytest.mark.parametrize(
     ("frame", "changes", "expected"),
     [

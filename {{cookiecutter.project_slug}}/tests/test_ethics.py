@@ -266,3 +266,50 @@ def test_records_for_artifacts_have_no_dates_and_checks_point_at_entries(tmp_pat
         {"check": "small-test-set", "entry": "E002", "status": "open", "blocks_release": False},
         {"check": "subgroup-gap:sex", "entry": None, "status": None, "blocks_release": True},
     ]
+
+
+def _run_with_artifacts(tmp_path):
+    import json
+
+    artifacts = tmp_path / "run" / "artifacts"
+    artifacts.mkdir(parents=True)
+    site = {"column": "site", "adjusted_balanced_accuracy": 0.91, "threshold": 0.5, "folds": 5, "flagged": True}
+    batch = {**site, "column": "batch", "adjusted_balanced_accuracy": 0.02, "flagged": False}
+    artifacts.joinpath("01_data_provenance.json").write_text(json.dumps({
+        "warnings": [{"check": "confounding", "column": "site", "message": "The metadata column 'site' alone …"}],
+        "confounding": None, "confounding_by_column": {"site": site, "batch": batch}}))
+    artifacts.joinpath("05_overfitting.json").write_text(json.dumps({"shuffled_labels": {
+        "network": {"observed": 0.52, "null": [0.49, 0.55, 0.5], "p_value": 0.5, "flagged": True},
+        "svm": {"observed": 0.9, "null": [0.5, 0.48, 0.51], "p_value": 0.25, "flagged": False}}}))
+    artifacts.joinpath("06_interpretation.json").write_text(json.dumps({
+        "shortcut": {"columns": ["site", "batch"], "label_from_metadata": {"roc_auc_mean": 0.86},
+                     "predictions_from_metadata": {"roc_auc_mean": 0.93},
+                     "score_drop_without_metadata": {"network": {"with": 0.97, "without": 0.71, "drop": 0.26},
+                                                     "svm": {"with": 0.8, "without": 0.79, "drop": 0.01}}},
+        "surrogate": {"rules": "|--- site_north <= 0.500\n|   |--- class: a\n|--- site_north >  0.500\n"
+                               "|   |--- class: b\n", "fidelity_tune": 0.95}}))
+    return tmp_path / "run"
+
+
+def test_confounding_shortcut_and_memorisation_checks_become_register_entries_once(tmp_path):
+    from {{ cookiecutter.module_name }}.auto_findings import run_findings
+
+    run_dir = _run_with_artifacts(tmp_path)
+    findings = run_findings(run_dir, ["site", "batch"])
+    titles = {f.check: f.title for f in findings}
+    assert list(titles) == ["confounding:site", "shuffled-labels:network", "shortcut:label", "shortcut:predictions",
+                            "shortcut:score", "surrogate:metadata"]
+    assert "'site' alone predicts the label (chance-adjusted balanced accuracy 0.91" in titles["confounding:site"]
+    assert "tune ROC-AUC 0.520, reached by 1 of 3 shuffled refits (best 0.550" in titles["shuffled-labels:network"]
+    assert "ROC-AUC 0.86" in titles["shortcut:label"] and "0.93" in titles["shortcut:predictions"]
+    assert "network 0.970 with, 0.710 without" in titles["shortcut:score"] and "svm" not in titles["shortcut:score"]
+    assert "site" in titles["surrogate:metadata"]
+    # the metadata column's 01 warning is not raised a second time under the group column's key
+    provenance = read_earlier(run_dir)["provenance"]
+    assert earlier_findings(provenance) == []
+    path = tmp_path / "register.yaml"
+    path.write_text(HEADER + "entries: []\n")
+    first = raise_entries(path, findings, date(2026, 5, 4))
+    again = raise_entries(path, run_findings(run_dir, ["site", "batch"]), date(2026, 5, 5))
+    assert len(first) == len(again) == 6 and all(e.blocks_release and e.status == "open" for e in again)
+    assert run_findings(tmp_path / "nothing") == []

@@ -143,3 +143,22 @@ def test_structure_warnings_carry_contract_check_ids():
     assert [w["check"] for w in found] == ["near_duplicates", "repeated_subjects", "confounding"]
     assert "about the information of 3 independent" in found[1]["message"]
     assert structure_warnings([], None, None, 0.01) == []
+
+
+def test_every_metadata_column_is_asked_whether_it_alone_predicts_the_label():
+    from {{ cookiecutter.module_name }}.confounding import columns_predict_label, confounding_warnings
+
+    rng = np.random.default_rng(0)
+    y = rng.choice(["sick", "healthy"], size=200)
+    site = np.where(y == "sick", "north", "south").astype(object)
+    site[rng.random(200) < 0.05] = "east"  # almost determines the class
+    age = np.where(y == "sick", 60, 40) + rng.normal(0, 3, 200)  # numeric and confounded
+    meta = pd.DataFrame({"site": site, "batch": rng.choice(["b1", "b2"], 200), "age": age, "patient": site})
+    found = columns_predict_label(meta, y, threshold=0.5, seed=0, skip=["patient"])
+    assert set(found) == {"site", "batch", "age"}  # the group column (skipped) is checked on its own
+    assert found["site"]["flagged"] and found["age"]["flagged"] and not found["batch"]["flagged"]
+    assert found["site"]["adjusted_balanced_accuracy"] > 0.85
+    warnings = confounding_warnings(found)
+    assert [w["column"] for w in warnings] == ["site", "age"]
+    assert all(w["check"] == "confounding" and "alone predicts the label" in w["message"] for w in warnings)
+    assert columns_predict_label(None, y, 0.5) == {}

@@ -188,3 +188,61 @@ def test_cautions_record_disagreement_instability_and_shortcuts():
     assert "only 70%" in text and "metadata columns alone predict the label" in text
     assert any("no metadata columns were declared" in c for c in unsupported_claims({"columns": []}))
     assert not any("metadata" in c for c in unsupported_claims(shortcut))
+
+
+def test_shortcut_check_refits_with_metadata_that_are_not_inputs_and_shows_what_they_gain():
+    frame, y = _one_signal()
+    frame = frame[["noise"]]  # the models see noise only; the site column holds the label
+    train, tune = frame.iloc[:140].reset_index(drop=True), frame.iloc[140:].reset_index(drop=True)
+    y_train, y_tune = y[:140], y[140:]
+    models = {"logistic_regression": make_model("logistic_regression", train).fit(train, y_train)}
+    meta_train = pd.DataFrame({"site": np.where(y_train == "mutant", "a", "b")})
+    meta_tune = pd.DataFrame({"site": np.where(y_tune == "mutant", "a", "b")})
+    result = shortcut_check(["site"], meta_train, meta_tune, models, {"logistic_regression": {}},
+                            train, y_train, tune, y_tune, seed=0)
+    compared = result["score_drop_without_metadata"]["logistic_regression"]
+    assert compared["with"] > 0.95 and compared["without"] < 0.7 and compared["drop"] > 0.3
+    assert "refitted with them added" in result["note"]
+
+
+def _penguins(n=300, seed=0):
+    """Bill lengths, some missing (those birds are chinstraps), labels noisy around 45 mm."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"bill_length_mm": rng.normal(45, 5, n), "noise": rng.normal(size=n)})
+    y = np.where(frame["bill_length_mm"] > 45, "gentoo", "adelie").astype(object)
+    flip = rng.random(n) < 0.15
+    y[flip] = np.where(y[flip] == "gentoo", "adelie", "gentoo")
+    frame.loc[:39, "bill_length_mm"] = np.nan
+    y[:40] = "chinstrap"
+    return frame, y
+
+
+def test_surrogate_rules_drop_splits_that_change_nothing_and_never_show_an_infinite_threshold():
+    from sklearn.tree import DecisionTreeClassifier, export_text
+
+    from {{ cookiecutter.module_name }}.surrogate_rules import prune_same_class_splits, readable_rules
+
+    frame, y = _penguins()
+    grown = DecisionTreeClassifier(max_depth=3, random_state=0).fit(frame.to_numpy(), y)
+    assert "<= inf" in export_text(grown)  # what the rules printed before: missing against present
+    before = grown.predict(frame.to_numpy())
+    assert prune_same_class_splits(grown) == 1  # the split ending in gentoo on both sides
+    assert np.array_equal(grown.predict(frame.to_numpy()), before)  # pruning changes no prediction
+    rules = readable_rules(grown, list(frame.columns), list(grown.classes_), missing_features=[0])
+    assert "inf" not in rules and "bill_length_mm is missing" in rules and "bill_length_mm is present" in rules
+    leaves = [line.split("class: ")[1] for line in rules.splitlines() if "class:" in line]
+    assert len(leaves) == 6 and "chinstrap" in leaves  # 7 leaves grown, one split pruned
+
+
+def test_the_surrogate_of_a_model_reads_without_infinite_thresholds_or_empty_splits():
+    frame, y = _penguins()
+    model = make_model("random_forest", frame).fit(frame, y)
+    surrogate = surrogate_tree(model, frame, frame, max_depth=3, seed=0)
+    summary = surrogate.summary()
+    assert "inf" not in summary["rules"] and "missing" in summary["rules"]
+    assert summary["leaves"] == summary["rules"].count("class:")
+    lines = summary["rules"].splitlines()
+    for i, line in enumerate(lines[:-3]):  # no split whose two sides are single leaves of one class
+        sibling = line.replace("<=", ">").split(">")[0]
+        if "class:" in lines[i + 1] and lines[i + 2].startswith(sibling) and "class:" in lines[i + 3]:
+            assert lines[i + 1].strip() != lines[i + 3].strip()

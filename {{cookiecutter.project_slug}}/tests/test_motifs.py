@@ -88,11 +88,11 @@ def test_window_selection_by_hand():
     attributions = np.zeros((2, 6, 2))
     attributions[0, [3, 4], 0] = [1.0, 2.0]  # best 2-window of sequence 0 starts at 3
     attributions[1, [0, 3], 1] = [1.0, 1.5]  # windows (2,3) and (3,4) tie at 1.5: the first one wins
-    result = recovered_motif(attributions, onehot, 2)
+    result = recovered_motif(attributions, onehot, 2, align=False)
     assert result["window_starts"] == [3, 2]
     assert result["pwm"] == [[0.5, 0.5], [0.5, 0.5]]
     attributions[1, [4, 5], 0] = 9.0  # now window (4,5) wins, whose letters are padding
-    result = recovered_motif(attributions, onehot, 2)
+    result = recovered_motif(attributions, onehot, 2, align=False)
     assert result["window_starts"] == [3, 4]
     assert result["pwm"] == [[1.0, 0.0], [1.0, 0.0]]  # padding rows are not counted
     with pytest.raises(LabError, match="motif width"):
@@ -171,3 +171,64 @@ def test_motif_figures_show_both_motifs_and_are_reproducible():
     ax = fig.axes[0]
     assert len(ax.lines) == 3 and list(ax.lines[1].get_ydata()) == list(profile)
     assert _png(fig) == _png(position_attribution(profile, example=profile * 2))
+
+
+CORE = "TGACTCAGCATGCA"  # a 14-letter core
+
+
+def _core_set(n=60, length=80, seed=0, reverse_share=0.0, noise=0.3):
+    """Attributions as a network gives them: high over a planted 14-letter core, noisy elsewhere.
+
+    Which 10 of the 14 letters score best varies with the noise, so the best windows land at
+    different offsets on the core; `reverse_share` of the cores sit on the other strand.
+    """
+    rng = np.random.default_rng(seed)
+    pwm = planted_pwm(CORE, strength=0.8)
+    letters = rng.integers(0, 4, size=(n, length))
+    weight = rng.normal(0, noise, size=(n, length))
+    for i in range(n):
+        start = rng.integers(0, length - len(CORE) + 1)
+        site = np.array([rng.choice(4, p=p) for p in pwm])
+        letters[i, start:start + len(CORE)] = 3 - site[::-1] if rng.random() < reverse_share else site
+        weight[i, start:start + len(CORE)] += 1.0
+    onehot = np.zeros((n, length, 4))
+    onehot[np.arange(n)[:, None], np.arange(length)[None, :], letters] = 1.0
+    return onehot * weight[:, :, None], onehot, pwm
+
+
+@pytest.mark.parametrize("reverse_share", [0.0, 0.3])
+def test_aligned_windows_recover_a_planted_14_letter_core(reverse_share):
+    attributions, onehot, pwm = _core_set(reverse_share=reverse_share)
+    aligned = recovered_motif(attributions, onehot, 10, letters="ACGT")
+    stacked = recovered_motif(attributions, onehot, 10, letters="ACGT", align=False)
+    assert len({start for start in aligned["window_starts"]}) > 10  # the core sits anywhere along the sequences
+    match = motif_correlation(aligned["pwm"], pwm)
+    assert match["pearson"] >= 0.8 and 0 <= match["shift"] <= 4 and match["overlap"] == 10
+    assert aligned["consensus"] == CORE[match["shift"]: match["shift"] + 10]
+    assert len(aligned["information_content"]) == 10 and min(aligned["information_content"]) > 0.5
+    assert motif_correlation(stacked["pwm"], pwm)["pearson"] < match["pearson"] - 0.1  # unaligned windows blur
+    if reverse_share:
+        assert any(reverse for _, reverse in aligned["placements"])
+
+
+def test_a_local_motif_file_names_the_family_the_recovered_motif_resembles(tmp_path):
+    from {{ cookiecutter.module_name }}.motif_align import closest_known, read_known_motifs
+
+    attributions, onehot, pwm = _core_set()
+    recovered = recovered_motif(attributions, onehot, 10, letters="ACGT")
+    counts = np.round(pwm * 100).astype(int)
+    decoy = np.round(planted_pwm("GGGGCCCCAAAATT", strength=0.8) * 100).astype(int)
+    reverse = counts[::-1][:, ::-1]  # the core written on the other strand
+    text = "".join(f">{name}\n" + "".join(f"{letter} [ {' '.join(map(str, matrix[:, k]))} ]\n"
+                                          for k, letter in enumerate("ACGT"))
+                   for name, matrix in (("MA9999.1 DECOY", decoy), ("MA0001.1 CORE-REV", reverse)))
+    (tmp_path / "motifs.jaspar").write_text(text)
+    known = read_known_motifs(tmp_path / "motifs.jaspar", "ACGT")
+    assert list(known) == ["MA9999.1 DECOY", "MA0001.1 CORE-REV"]
+    found = closest_known(recovered["pwm"], known, "ACGT", motif_correlation)
+    assert found["resembles"] == "MA0001.1 CORE-REV" and found["ranked"][0]["strand"] == "-"
+    assert found["ranked"][0]["pearson"] >= 0.8 > found["ranked"][1]["pearson"]
+    only_decoy = closest_known(recovered["pwm"], {"decoy": known["MA9999.1 DECOY"]}, "ACGT", motif_correlation)
+    assert only_decoy["resembles"] is None  # nothing is named below the threshold
+    with pytest.raises(LabError, match="sequence.known_motifs"):
+        read_known_motifs(tmp_path / "absent.jaspar", "ACGT")

@@ -166,3 +166,53 @@ def test_data_simulate_writes_and_records_a_noisier_set(sequence_project, capsys
     assert main(args) == 2  # never overwrites a file already there
     assert "already exists" in capsys.readouterr().err
     assert (sequence_project / "data/raw/noisy.fa").read_bytes() == before
+
+
+def _fasta_with_labels_table(project):
+    """The example FASTA with bare ids, its labels in data/labels.csv, both recorded in the manifest."""
+    from {{ cookiecutter.module_name }}.cli import main
+
+    text = (project / FASTA).read_text()
+    headers = [line[1:].split()[0].split("|") for line in text.splitlines() if line.startswith(">")]
+    ids, labels = [h[0] for h in headers], [h[1] for h in headers]
+    bare = "\n".join(">" + line[1:].split("|")[0] if line.startswith(">") else line for line in text.splitlines())
+    (project / "data" / "bare.fa").write_text(bare + "\n")
+    pd.DataFrame({"id": ids, "label": labels}).to_csv(project / "data" / "labels.csv", index=False)
+    config = str(project / "lab.yaml")
+    for path in ("data/bare.fa", "data/labels.csv"):
+        assert main(["--config", config, "data", "add", path, "--source", "test"]) == 0
+    edit_yaml(project / "lab.yaml", **{"data.path": "data/bare.fa", "data.labels": "data/labels.csv"})
+    return config
+
+
+def test_check_names_every_input_it_verified(sequence_project, capsys):
+    from {{ cookiecutter.module_name }}.cli import main
+
+    config = _fasta_with_labels_table(sequence_project)
+    capsys.readouterr()
+    assert main(["--config", config, "check"]) == 0
+    assert "data/bare.fa and data/labels.csv match data/manifest.yaml" in capsys.readouterr().out
+
+
+def test_a_changed_label_in_the_side_table_refuses_the_recorded_split(sequence_project, capsys):
+    from {{ cookiecutter.module_name }}.cli import main
+    from {{ cookiecutter.module_name }}.runner import plan_run
+
+    config = _fasta_with_labels_table(sequence_project)
+    assert main(["--config", config, "split", "--new"]) == 0
+    record = load_config(config)
+    table = pd.read_csv(sequence_project / "data" / "labels.csv")
+    table.loc[0, "label"] = "unbound" if table.loc[0, "label"] == "bound" else "bound"
+    table.to_csv(sequence_project / "data" / "labels.csv", index=False)
+    assert main(["--config", config, "data", "accept", "data/labels.csv"]) == 0
+    capsys.readouterr()
+    for command in (["check"], ["split"]):
+        assert main(["--config", config, *command]) == 2
+        err = capsys.readouterr().err
+        assert "another version of data/labels.csv" in err and "split --new" in err
+        assert "data/bare.fa" not in err.split("another version of")[1].split("which")[0]  # the FASTA is unchanged
+    with pytest.raises(LabError, match=r"data/labels\.csv.*split --new"):
+        plan_run(sequence_project / "lab.yaml", {})
+    assert record.input_paths == ["data/bare.fa", "data/labels.csv"]
+    assert main(["--config", config, "split", "--new"]) == 0  # a deliberate new split accepts the new labels
+    assert main(["--config", config, "check"]) == 0

@@ -137,3 +137,38 @@ def test_the_split_folder_ships_and_is_kept_under_version_control():
     assert (PROJECT / "data/splits/README.md").is_file()
     ignored = [line.strip().rstrip("/") for line in (PROJECT / ".gitignore").read_text().splitlines()]
     assert not {"data", "data/splits", "splits", "*.jsonl"} & set(ignored)
+
+
+def _sites(n_sites, seed):
+    """Samples from `n_sites` sites; about half the sites saw only one class."""
+    rng = np.random.default_rng(seed)
+    groups = np.repeat([f"site{i}" for i in range(n_sites)], rng.integers(5, 40, n_sites))
+    y = np.array(["a" if rng.random() < 0.5 else "b" for _ in groups])
+    for site in rng.choice(n_sites, n_sites // 2, replace=False):
+        y[groups == f"site{site}"] = rng.choice(["a", "b"])
+    return y, groups
+
+
+def test_grouped_split_tries_other_arrangements_until_every_part_holds_every_class():
+    from {{ cookiecutter.module_name }}.split_guards import class_counts, missing_classes
+    from {{ cookiecutter.module_name }}.splits import _grouped_part
+
+    y, groups = _sites(5, 0)
+    rest, test, _ = _grouped_part(y, groups, np.arange(len(y)), 0.2, 0)
+    train, tune, _ = _grouped_part(y, groups, rest, 0.25, 0)
+    assert missing_classes(Split(train, tune, test), y)  # the first arrangement leaves a class out
+    split = make_split(y, groups, 0.6, 0.2, seed=0)
+    assert not missing_classes(split, y) and groups_crossing(split, groups) == []
+    assert all(n > 0 for part in class_counts(split, y).values() for n in part.values())
+
+
+def test_three_sites_that_cannot_cover_every_class_stop_the_split_naming_the_grouping():
+    groups = np.repeat(["north", "south", "east"], [40, 40, 40])
+    y = np.array(["a"] * 40 + ["b"] * 20 + ["c"] * 20 + ["a"] * 20 + ["c"] * 20)
+    with pytest.raises(LabError) as caught:
+        make_split(y, groups, 0.34, 0.33, seed=0, grouping="data.group_column 'site'")
+    message = str(caught.value)
+    assert "data.group_column 'site'" in message and "3 groups" in message
+    assert "lacks" in message and "'b' 0" in message  # a part without class b, with the counts
+    assert "split.train" in message and "leaving one group out" in message
+    assert message.count(". ") == 0  # one sentence

@@ -198,11 +198,12 @@ def _cmd_check(args) -> int:
 
     cfg = load_config(args.config)
     root = project_root(args.config)
-    sha = verify_inputs(root, cfg.input_paths, COMMAND)[cfg.data.path]
-    check_split_record(read_split_record(root, cfg), cfg, sha, COMMAND)
+    hashes = verify_inputs(root, cfg.input_paths, COMMAND)
+    check_split_record(read_split_record(root, cfg), cfg, hashes, COMMAND)
     for notice in _preflight(cfg, root):
         print(notice, file=sys.stderr, flush=True)
-    print(f"{args.config} is valid and {cfg.data.path} matches data/manifest.yaml")
+    checked = " and ".join(hashes)
+    print(f"{args.config} is valid and {checked} {'match' if len(hashes) > 1 else 'matches'} data/manifest.yaml")
     from .template_sync import print_template_status
 
     print_template_status(root)
@@ -269,7 +270,7 @@ def _cmd_split(args) -> int:
 
     cfg = load_config(args.config)
     root = project_root(args.config)
-    sha = verify_inputs(root, cfg.input_paths, COMMAND)[cfg.data.path]
+    sha = verify_inputs(root, cfg.input_paths, COMMAND)
     where = split_file(cfg.data.path).as_posix()
     if not args.new:
         record = read_split_record(root, cfg)
@@ -277,7 +278,7 @@ def _cmd_split(args) -> int:
             print(f"no split recorded yet; the next run makes {where}")
             return 0
         check_split_record(record, cfg, sha, COMMAND)
-        print(f"{where}: {record['sizes']} made with {record['settings']}; matches {cfg.data.path}")
+        print(f"{where}: {record['sizes']} made with {record['settings']}; matches {' and '.join(sha)}")
         return 0
     record = new_split(cfg, root, load_dataset(cfg, root), sha)
     print(f"made a new split in {where} ({record['sizes']}); the test set has changed, so scores from "
@@ -301,7 +302,7 @@ def _tuning_rows(args, overrides: dict):
         overrides.setdefault("profile", args.profile)
     cfg = load_config(args.config, overrides)
     root = project_root(args.config)
-    sha = verify_inputs(root, cfg.input_paths, COMMAND)[cfg.data.path]
+    sha = verify_inputs(root, cfg.input_paths, COMMAND)
     data = load_dataset(cfg, root)
     split, _, _ = load_or_make_split(cfg, root, data, sha, COMMAND)
     rows = [split.train, split.tune]

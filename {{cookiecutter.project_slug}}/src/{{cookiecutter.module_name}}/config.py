@@ -38,6 +38,8 @@ class DataSpec(_Strict):
     sensitive: bool = False
     # Tips 9, 10: columns that describe how or from whom a sample came, not the biology.
     metadata_columns: list[str] = Field(default_factory=list)  # batch, site, sex, age … (shortcut check, 06)
+    # Tables: metadata columns are left out of the models' inputs unless this is true (Tip 9: shortcuts).
+    metadata_as_inputs: bool = False
     subgroup_columns: list[str] = Field(default_factory=list)  # groups whose performance is compared (07)
 
 
@@ -142,6 +144,7 @@ class SequenceSpec(_Strict):
     kmer: int = Field(default=3, ge=1, le=8)  # k of the k-mer frequencies the classical baselines read
     homology: HomologySpec = Field(default_factory=HomologySpec)
     motif_width: int = Field(default=10, ge=2, le=50)  # window notebook 06 reads a motif from
+    known_motifs: str | None = None  # local motif file (JASPAR format) naming what the recovered motif resembles
     pretrained_weights: str | None = None  # local CNN weights file to start from (transfer learning)
     freeze_pretrained: bool = False  # keep the loaded convolution filters fixed while training
 
@@ -277,6 +280,11 @@ class Config(_Strict):
             if cnn_only or self.data.labels:
                 field = (cnn_only or ["data.labels"])[0]
                 raise ValueError(f"{field} applies to sequence data only; remove it or set modality: sequence")
+        elif self.data.metadata_as_inputs:
+            raise ValueError(
+                "data.metadata_as_inputs applies to tables only (a sequence model reads only the sequence); "
+                "remove it or set it to false"
+            )
         return self
 
     @property

@@ -150,9 +150,13 @@ def load_dataset(cfg: Config, root: Path) -> Dataset:
         _require_column(frame, cfg.data.group_column, "data.group_column", label)
         groups = frame[cfg.data.group_column].astype(str).to_numpy()
         drop.append(cfg.data.group_column)
+    if not cfg.data.metadata_as_inputs:  # how samples came is checked as a shortcut (06), not learned from
+        drop += [c for c in cfg.data.metadata_columns if c in frame.columns and c not in drop]
     X = frame.drop(columns=drop)
     if X.shape[1] == 0:
-        raise LabError(f"{label} has no feature columns besides the target, id and group; add measurements")
+        raise LabError(
+            f"{label} has no feature columns besides the target, id, group and metadata columns; add measurements"
+        )
     from .tablechecks import check_feature_columns
 
     check_feature_columns(X, label)

@@ -255,7 +255,8 @@ def earlier_findings(provenance=None, split=None, overfitting=None, audit=None):
     if leaks or crossing:
         detail = _short(leaks[0]) if leaks else f"{len(crossing)} sample(s) or group(s) cross splits"
         findings.append(Finding("leakage", f"Possible leakage between splits: {detail}", "validity", True))
-    confounds = [w.get("message", "") for w in warnings if w.get("check") == "confounding"]
+    confounds = [w.get("message", "") for w in warnings  # the group column; metadata columns: auto_findings
+                 if w.get("check") == "confounding" and not w.get("column")]
     if confounds:
         findings.append(Finding("confounding", f"Possible confounding: {_short(confounds[0])}", "validity", True))
     openings = _test_openings(overfitting or {}, audit or [])

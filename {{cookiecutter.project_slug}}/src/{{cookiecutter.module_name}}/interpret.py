@@ -16,12 +16,13 @@ from sklearn.compose import ColumnTransformer
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
-from sklearn.tree import DecisionTreeClassifier, export_text
+from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from .errors import LabError
 from .evaluate import score_model
 from .preprocess import _categorical_steps, categorical_columns, is_sequences, numeric_columns
+from .surrogate_rules import prune_same_class_splits, reachable_shape, readable_rules
 
 COLUMNS = ["feature", "importance_mean", "importance_std", "ci_low", "ci_high"]
 _Z95 = 1.959964
@@ -162,10 +163,10 @@ class Surrogate:
     rules: str
 
     def summary(self):
-        tree = self.pipeline[-1]
+        depth, leaves = reachable_shape(self.pipeline[-1])
         return {
-            "depth": int(tree.get_depth()),
-            "leaves": int(tree.get_n_leaves()),
+            "depth": depth,
+            "leaves": leaves,
             "fidelity_train": self.fidelity_train,
             "fidelity_tune": self.fidelity_tune,
             "rules": self.rules,
@@ -186,13 +187,16 @@ def surrogate_tree(model, X_train, X_tune, max_depth, seed):
         [("encode", encoder), ("tree", DecisionTreeClassifier(max_depth=int(max_depth), random_state=int(seed)))]
     ).fit(X_train, mimic_train)
     names = [str(n) for n in encoder.get_feature_names_out()]
+    prune_same_class_splits(tree[-1])  # a split whose sides predict one class says nothing a reader can check
+    encoded = np.asarray(tree[:-1].transform(X_train), dtype=float)
+    missing = np.flatnonzero(np.isnan(encoded).any(axis=0)) if encoded.size else []
     return Surrogate(
         pipeline=tree,
         feature_names=names,
         class_names=[str(c) for c in tree[-1].classes_],
         fidelity_train=round(float(np.mean(tree.predict(X_train) == mimic_train)), 6),
         fidelity_tune=round(float(np.mean(tree.predict(X_tune) == mimic_tune)), 6),
-        rules=export_text(tree[-1], feature_names=names, decimals=3),
+        rules=readable_rules(tree[-1], names, [str(c) for c in tree[-1].classes_], missing, decimals=3),
     )
 
 
@@ -232,12 +236,24 @@ def score_without(family, params, columns, X_train, y_train, X_tune, y_tune, see
     return score_model(model, X_tune[kept], y_tune)
 
 
+def score_with(family, params, meta_train, meta_tune, X_train, y_train, X_tune, y_tune, seed):
+    """Tune score of a family refitted with the metadata columns added to its inputs."""
+    from .tuning import build_model
+
+    extra = [c for c in meta_train.columns if c not in set(X_train.columns)]
+    wide_train = pd.concat([X_train.reset_index(drop=True), meta_train[extra].reset_index(drop=True)], axis=1)
+    wide_tune = pd.concat([X_tune.reset_index(drop=True), meta_tune[extra].reset_index(drop=True)], axis=1)
+    model = build_model(family, wide_train, params, seed=seed).fit(wide_train, y_train)
+    return score_model(model, wide_tune, y_tune)
+
+
 def shortcut_check(columns, meta_train, meta_tune, models, params, X_train, y_train, X_tune, y_tune, seed):
     """How far metadata columns (batch, site, sex…) could stand in for the biology.
 
-    Reports how well they alone predict the label (cross-validated on training rows) and, if
-    they are model inputs, each model's tune score drop when refitted without them; if they are
-    not inputs, how well they predict the network's own predictions instead.
+    Reports how well they alone predict the label (cross-validated on training rows), each
+    model's tune score with and without them (the models are refitted with them added when
+    they are not inputs, as by default, or without them when they are), and how well they
+    predict the network's own predictions.
     """
     result = {"columns": list(columns)}
     if not columns:
@@ -246,22 +262,31 @@ def shortcut_check(columns, meta_train, meta_tune, models, params, X_train, y_tr
     result["label_from_metadata"] = metadata_predictability(meta_train, y_train, seed)
     inputs = [c for c in columns if c in set(X_train.columns)]
     result["model_inputs"] = inputs
-    if inputs:
-        result["score_drop_without_metadata"] = {}
-        for family, model in models.items():
-            full = score_model(model, X_tune, y_tune)
-            reduced = score_without(family, params[family], inputs, X_train, y_train, X_tune, y_tune, seed)
-            result["score_drop_without_metadata"][family] = {
-                "with": full,
-                "without": reduced,
-                "drop": None if reduced is None else round(full - reduced, 6),
-            }
-    else:
-        result["note"] = "the metadata columns are not model inputs, so no model was refitted without them"
-        network = models.get("network") or next(iter(models.values()))
-        both = pd.concat([meta_train, meta_tune], ignore_index=True)
-        predicted = np.concatenate([network.predict(X_train), network.predict(X_tune)])
-        result["predictions_from_metadata"] = metadata_predictability(both, predicted, seed)
+    comparison = {}
+    for family, model in models.items():
+        own = score_model(model, X_tune, y_tune)
+        if inputs:
+            other = score_without(family, params[family], inputs, X_train, y_train, X_tune, y_tune, seed)
+            full, reduced = own, other
+        elif is_sequences(X_train):
+            break  # a sequence model reads only the sequence: metadata cannot be added to its inputs
+        else:
+            full, reduced = score_with(family, params[family], meta_train, meta_tune, X_train, y_train, X_tune,
+                                       y_tune, seed), own
+        comparison[family] = {"with": full, "without": reduced,
+                              "drop": None if reduced is None else round(full - reduced, 6)}
+    if comparison:
+        result["score_drop_without_metadata"] = comparison
+    result["note"] = (
+        "the metadata columns are model inputs (data.metadata_as_inputs: true); each model was refitted without them"
+        if inputs else "the metadata columns are not model inputs; " + (
+            "each model was refitted with them added, to see what they would gain" if comparison
+            else "a sequence model cannot take them as inputs")
+    )
+    network = models.get("network") or next(iter(models.values()))
+    both = pd.concat([meta_train, meta_tune], ignore_index=True)
+    predicted = np.concatenate([network.predict(X_train), network.predict(X_tune)])
+    result["predictions_from_metadata"] = metadata_predictability(both, predicted, seed)
     return result
 
 

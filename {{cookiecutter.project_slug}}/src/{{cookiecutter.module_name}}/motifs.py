@@ -75,19 +75,35 @@ def position_profile(attributions):
     return values.sum(axis=2).mean(axis=0)
 
 
-def recovered_motif(attributions, onehot, width):
-    """The letters in each sequence's highest-attribution window, stacked into a frequency matrix.
+def recovered_motif(attributions, onehot, width, letters=None, align=True):
+    """The letters in each sequence's highest-attribution window, aligned and stacked into a frequency matrix.
 
     For every sequence the window of `width` positions with the largest summed attribution is
-    kept (the first one on ties); counting its letters position by position gives a
-    width x letters matrix whose rows sum to 1. Positions without a letter (padding or an
-    unknown letter) are not counted; a window position no sequence has a letter at is uniform.
+    kept (the first one on ties). With `align` the windows are widened, slid (and for DNA
+    letters turned to the other strand) so that their attributions agree with the strongest
+    window's and then with their running profile (motif_align), and the most informative
+    `width` positions of the stack are kept; without it they are stacked as found. Counting
+    letters position by position gives a width x letters matrix whose rows sum to 1.
+    Positions without a letter (padding or an unknown letter) are not counted; a position no
+    sequence has a letter at is uniform.
     Pass the positive sequences: that is where a motif should be.
-    Returns {"pwm", "width", "n_sequences", "window_starts"}.
+    Returns {"pwm", "width", "n_sequences", "window_starts", "aligned", "information_content"}
+    and, when `letters` are given, "consensus".
     """
-    values, letters = _three_d(attributions, "attributions"), _three_d(onehot, "onehot")
-    if values.shape != letters.shape:
-        raise LabError(f"attributions {values.shape} and one-hot inputs {letters.shape} must have the same shape.")
+    from .motif_align import (
+        align_windows,
+        complement_order,
+        consensus,
+        frequencies,
+        information_content,
+        most_informative,
+    )
+
+    values, letters_onehot = _three_d(attributions, "attributions"), _three_d(onehot, "onehot")
+    if values.shape != letters_onehot.shape:
+        raise LabError(
+            f"attributions {values.shape} and one-hot inputs {letters_onehot.shape} must have the same shape."
+        )
     n, length, alphabet = values.shape
     width = int(width)
     if not 1 <= width <= length:
@@ -98,23 +114,27 @@ def recovered_motif(attributions, onehot, width):
     cumulative = np.concatenate([np.zeros((n, 1)), np.cumsum(per_position, axis=1)], axis=1)
     window_sums = cumulative[:, width:] - cumulative[:, :-width]  # (n, length - width + 1)
     starts = np.argmax(window_sums, axis=1)  # first maximum on ties
-    windows = letters[np.arange(n)[:, None], starts[:, None] + np.arange(width)[None, :]]  # (n, width, letters)
-    counts = windows.sum(axis=0)
-    totals = counts.sum(axis=1, keepdims=True)
-    pwm = np.where(totals > 0, counts / np.where(totals > 0, totals, 1.0), 1.0 / alphabet)
-    return {
-        "pwm": np.round(pwm, 6).tolist(),
-        "width": width,
-        "n_sequences": int(n),
-        "window_starts": [int(s) for s in starts],
-    }
+    result = {"width": width, "n_sequences": int(n), "window_starts": [int(s) for s in starts], "aligned": bool(align)}
+    if align:
+        stacked, placements = align_windows(letters_onehot, values, starts, width, complement_order(letters))
+        pwm, _ = most_informative(stacked, width)
+        result["placements"] = [[int(shift), bool(reverse)] for shift, reverse in placements]
+    else:
+        windows = letters_onehot[np.arange(n)[:, None], starts[:, None] + np.arange(width)[None, :]]
+        pwm = frequencies(windows.sum(axis=0))
+    result["pwm"] = np.round(pwm, 6).tolist()
+    result["information_content"] = [round(float(b), 6) for b in information_content(pwm)]
+    if letters is not None:
+        result["consensus"] = consensus(pwm, letters, "N" if complement_order(letters) is not None else "X")
+    return result
 
 
 def motif_correlation(recovered_pwm, planted_pwm, max_shift=2):
     """Best Pearson correlation between two position-by-letter matrices, allowing the recovered one to slide.
 
-    Shift s compares recovered row i with planted row i + s, for s from -max_shift to
-    max_shift, keeping only overlaps of at least (shorter width - max_shift) rows (and 2).
+    Shift s compares recovered row i with planted row i + s, keeping only overlaps of at least
+    (shorter width - max_shift) rows (and 2): for motifs of one width, s runs from -max_shift to
+    max_shift; a shorter motif may also sit anywhere along a longer one.
     Returns {"pearson", "shift", "overlap"}; ties go to the smallest shift.
     """
     recovered = np.asarray(recovered_pwm, dtype=np.float64)
@@ -128,7 +148,8 @@ def motif_correlation(recovered_pwm, planted_pwm, max_shift=2):
         raise LabError(f"the largest motif shift must be at least 0, not {max_shift}.")
     needed = max(2, min(len(recovered), len(planted)) - int(max_shift))
     best = None
-    for shift in sorted(range(-int(max_shift), int(max_shift) + 1), key=lambda s: (abs(s), s)):
+    shifts = range(-len(recovered) + 1, len(planted))  # a shorter motif may sit anywhere along a longer one
+    for shift in sorted(shifts, key=lambda s: (abs(s), s)):
         rows = [i for i in range(len(recovered)) if 0 <= i + shift < len(planted)]
         if len(rows) < needed:
             continue

@@ -5,6 +5,7 @@ saves with fig.savefig(path); axes and titles are worded for biologists.
 """
 
 import io
+import re
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -373,14 +374,16 @@ def surrogate_tree_figure(surrogate):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from sklearn.tree import plot_tree
 
-    tree = surrogate.pipeline[-1]
-    fig = LabFigure(figsize=(max(8.0, 1.6 * tree.get_n_leaves()), 1.6 * tree.get_depth() + 2.0), layout="constrained")
+    tree, shape = surrogate.pipeline[-1], surrogate.summary()  # the shape as pruned, not as first grown
+    fig = LabFigure(figsize=(max(8.0, 1.6 * shape["leaves"]), 1.6 * shape["depth"] + 2.0), layout="constrained")
     FigureCanvasAgg(fig)  # plot_tree measures its text boxes, which needs a real canvas
     ax = fig.add_subplot()
-    plot_tree(
+    boxes = plot_tree(
         tree, feature_names=surrogate.feature_names, class_names=surrogate.class_names,
         filled=True, impurity=False, proportion=True, rounded=True, fontsize=8, ax=ax,
     )  # fmt: skip
+    for box in boxes:  # a split at an infinite threshold separates missing values from the rest
+        box.set_text(re.sub(r"(\S+) <= inf", r"\1 is present (else missing)", box.get_text()))
     ax.set_title(f"Readable surrogate of the network (agrees on {surrogate.fidelity_tune:.0%} of tune samples)")
     return fig
 

@@ -130,7 +130,7 @@ def plan_run(
     data = load_dataset(cfg, root)  # a missing column or a one-class target stops here, before any notebook
     preflight.check_class_sizes(cfg, data)
     preflight.check_homology(cfg)
-    check_split_record(read_split_record(root, cfg), cfg, hashes[cfg.data.path], plan.command)
+    check_split_record(read_split_record(root, cfg), cfg, hashes, plan.command)
     from .subgroups import check_declared_columns
 
     check_declared_columns(cfg, root)  # so does a subgroup or metadata column the data lack

@@ -21,7 +21,7 @@ from .data import Dataset, load_dataset
 from .errors import LabError
 from .files import out_of_space, read_json, sha256_bytes, space_message, write_atomic, write_json
 from .provenance import verify_inputs
-from .splits import Split, split_file
+from .splits import Split, changed_inputs, split_file
 
 ARTIFACTS = "artifacts"
 FIGURES = "figures"
@@ -112,10 +112,10 @@ class Run:
         """The split recorded by notebook 01, refused if the data changed since."""
         record = self.load_artifact("split")
         hashes = self.input_hashes()
-        if record["data_sha256"] != hashes[self.cfg.data.path]:
+        if changed_inputs(record, self.cfg, hashes):
             raise LabError(
                 f"the split in {self.artifact_path('split')} was made from other data than "
-                f"{self.cfg.data.path}; rerun notebook 01 (`{self.command} run --from 01`)"
+                f"{' and '.join(hashes)} now hold; rerun notebook 01 (`{self.command} run --from 01`)"
             )
         return Split.from_dict(record["parts"], self.data.ids)
 

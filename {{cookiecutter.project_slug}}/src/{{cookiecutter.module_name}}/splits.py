@@ -9,6 +9,7 @@ go on if the data or the settings changed: a new test set is made only on purpos
 from __future__ import annotations
 
 import hashlib
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,14 @@ from sklearn.model_selection import StratifiedGroupKFold, train_test_split
 
 from .errors import LabError
 from .files import read_json, write_json
+from .split_guards import (
+    COVERAGE_ATTEMPTS,
+    changed_inputs,
+    coverage_problem,
+    grouping_label,
+    input_fingerprints,
+    missing_classes,
+)
 
 PARTS = ("train", "tune", "test")
 SPLITS_DIR = Path("data") / "splits"
@@ -75,8 +84,12 @@ HOMOLOGY_FIX = ("raise sequence.homology.min_identity in lab.yaml so fewer seque
                 "or collect more unrelated sequences")
 
 
-def _grouped_part(y, groups, positions, share, seed, fix=GROUPING_FIX):
-    """Pick whole groups holding about `share` of `positions`, keeping classes balanced."""
+def _grouped_part(y, groups, positions, share, seed, fix=GROUPING_FIX, fold=0):
+    """Pick whole groups holding about `share` of `positions`, keeping classes balanced.
+
+    `fold` picks which of the stratified group folds is held (0 = the first; others give other arrangements).
+    Returns (kept, held, number of folds).
+    """
     n_folds = max(2, int(round(1 / share)))
     n_groups = len(np.unique(groups[positions]))
     if n_groups < n_folds:
@@ -85,24 +98,37 @@ def _grouped_part(y, groups, positions, share, seed, fix=GROUPING_FIX):
             f"train, tune and test; {fix}"
         )
     folds = StratifiedGroupKFold(n_splits=n_folds, shuffle=True, random_state=seed)
-    keep, held = next(folds.split(positions, y[positions], groups[positions]))
-    return positions[keep], positions[held]
+    keep, held = next(itertools.islice(folds.split(positions, y[positions], groups[positions]), fold % n_folds, None))
+    return positions[keep], positions[held], n_folds
 
 
 def make_split(y: np.ndarray, groups: np.ndarray | None, train: float, tune: float, seed: int,
-               fix: str = GROUPING_FIX) -> Split:
+               fix: str = GROUPING_FIX, grouping: str = "data.group_column") -> Split:
     """Partition rows into train, tune and test with the fractions from `lab.yaml`.
 
-    `fix` is the advice given when there are too few groups to keep apart.
+    `fix` is the advice given when there are too few groups to keep apart; `grouping` names what
+    is kept whole, for the message when whole groups cannot give every class a place in every part:
+    the first arrangement of whole groups is kept unless a part lacks a class, then others are tried.
     """
     test = 1.0 - train - tune
     _check_class_sizes(y, test, tune)
     if groups is None:
         return _stratified(y, tune, test, seed)
-    positions = np.arange(len(y))
-    rest, test_idx = _grouped_part(y, groups, positions, test, seed, fix)
-    train_idx, tune_idx = _grouped_part(y, groups, rest, tune / (1 - test), seed, fix)
-    return Split(np.sort(train_idx), np.sort(tune_idx), np.sort(test_idx))
+    first, positions = None, np.arange(len(y))
+    for test_fold in range(COVERAGE_ATTEMPTS):
+        rest, test_idx, n_test_folds = _grouped_part(y, groups, positions, test, seed, fix, test_fold)
+        if test_fold >= n_test_folds:
+            break
+        for tune_fold in range(COVERAGE_ATTEMPTS):
+            train_idx, tune_idx, n_tune_folds = _grouped_part(y, groups, rest, tune / (1 - test), seed, fix,
+                                                              tune_fold)
+            if tune_fold >= n_tune_folds:
+                break
+            split = Split(np.sort(train_idx), np.sort(tune_idx), np.sort(test_idx))
+            if not missing_classes(split, y):
+                return split
+            first = first or split
+    raise LabError(coverage_problem(first, y, groups, grouping, fix))
 
 
 def groups_crossing(split: Split, groups: np.ndarray | None) -> list[str]:
@@ -123,6 +149,7 @@ def split_settings(cfg) -> dict:
     """The lab.yaml settings a split depends on; any change to them means another test set."""
     settings = {
         "target": cfg.data.target,
+        "labels": cfg.data.labels,
         "id_column": cfg.data.id_column,
         "group_column": cfg.data.group_column,
         "train": cfg.split.train,
@@ -194,15 +221,20 @@ def read_split_record(root: Path, cfg) -> dict | None:
     return read_json(path) if path.is_file() else None
 
 
-def check_split_record(record: dict | None, cfg, data_sha256: str, command: str) -> None:
-    """Refuse a persisted split made from other data or with other settings, in one sentence."""
+def check_split_record(record: dict | None, cfg, data_sha256: dict[str, str] | str, command: str) -> None:
+    """Refuse a persisted split made from other inputs or with other settings, in one sentence.
+
+    `data_sha256` is {path: sha256} of every input (provenance.verify_inputs); each input that
+    decides labels or groups (FASTA, labels table, data file) must match its recorded hash.
+    """
     if record is None:
         return
     where, fix = split_file(cfg.data.path).as_posix(), f"`{command} split --new` (this changes the test set)"
-    if record["data_sha256"] != data_sha256:
+    changed = changed_inputs(record, cfg, data_sha256)
+    if changed:
         raise LabError(
-            f"{where} was made from another version of {cfg.data.path} (sha256 {record['data_sha256'][:12]}…, "
-            f"now {data_sha256[:12]}…); restore that version, or make a new split deliberately with {fix}"
+            f"{where} was made from another version of {' and '.join(changed)}, which decide(s) the labels or "
+            f"groups; restore that version, or make a new split deliberately with {fix}"
         )
     now = split_settings(cfg)
     changed = [f"{key} {record['settings'].get(key)!r} → {now[key]!r}" for key in now
@@ -214,15 +246,18 @@ def check_split_record(record: dict | None, cfg, data_sha256: str, command: str)
         )
 
 
-def make_record(split: Split, ids, cfg, data_sha256: str, previous: dict | None = None) -> dict:
-    """The persisted form of a split: data hash, settings, sizes, test-set digest and parts by id."""
+def make_record(split: Split, ids, cfg, data_sha256: dict[str, str] | str, previous: dict | None = None) -> dict:
+    """The persisted form of a split: input hashes, settings, sizes, test-set digest and parts by id."""
+    inputs = input_fingerprints(cfg, data_sha256)
     history = list((previous or {}).get("previous", []))
     if previous:
-        history.append({key: previous[key] for key in ("data_sha256", "settings", "test_sha256")})
+        history.append({key: previous[key] for key in ("data_sha256", "inputs_sha256", "settings", "test_sha256")
+                        if key in previous})
     return {
         "file": split_file(cfg.data.path).as_posix(),
         "data_file": cfg.data.path,
-        "data_sha256": data_sha256,
+        "data_sha256": inputs[cfg.data.path],
+        "inputs_sha256": inputs,
         "settings": split_settings(cfg),
         "seed": cfg.split_seed,
         "sizes": split.sizes(),
@@ -232,18 +267,23 @@ def make_record(split: Split, ids, cfg, data_sha256: str, previous: dict | None 
     }
 
 
-def load_or_make_split(cfg, root: Path, data, data_sha256: str, command: str) -> tuple[Split, dict, bool]:
+def _make(cfg, data) -> Split:
+    return make_split(data.y, split_groups(cfg, data), cfg.split.train, cfg.split.tune, cfg.split_seed,
+                      grouping_fix(cfg), grouping_label(cfg))
+
+
+def load_or_make_split(cfg, root: Path, data, data_sha256: dict[str, str] | str,
+                       command: str) -> tuple[Split, dict, bool]:
     """The project's split of this data: reused when recorded, else made now (not yet saved).
 
-    Returns (split, record, is_new); save a new record with `save_split_record` once it passed
-    the leakage check, so a leaking split is never kept.
+    `data_sha256` is {path: sha256} of every input. Returns (split, record, is_new); save a new
+    record with `save_split_record` once it passed the leakage check, so a leaking split is never kept.
     """
     record = read_split_record(root, cfg)
     check_split_record(record, cfg, data_sha256, command)
     if record is not None:
         return Split.from_dict(record["parts"], data.ids), record, False
-    split = make_split(data.y, split_groups(cfg, data), cfg.split.train, cfg.split.tune, cfg.split_seed,
-                       grouping_fix(cfg))
+    split = _make(cfg, data)
     return split, make_record(split, data.ids, cfg, data_sha256), True
 
 
@@ -252,10 +292,9 @@ def save_split_record(root: Path, record: dict) -> Path:
     return write_json(root / record["file"], record)
 
 
-def new_split(cfg, root: Path, data, data_sha256: str) -> dict:
-    """Make and save a new split on purpose, keeping the old one's hash and settings under 'previous'."""
-    split = make_split(data.y, split_groups(cfg, data), cfg.split.train, cfg.split.tune, cfg.split_seed,
-                       grouping_fix(cfg))
+def new_split(cfg, root: Path, data, data_sha256: dict[str, str] | str) -> dict:
+    """Make and save a new split on purpose, keeping the old one's hashes and settings under 'previous'."""
+    split = _make(cfg, data)
     record = make_record(split, data.ids, cfg, data_sha256, previous=read_split_record(root, cfg))
     save_split_record(root, record)
     return record
