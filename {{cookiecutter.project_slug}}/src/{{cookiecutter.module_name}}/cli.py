@@ -319,6 +319,10 @@ def _cmd_tune(args) -> int:
     from .tuning import _close, check_budget, fixed_params, mask_url, open_storage, tune_shared
 
     check_budget(args.n_trials, where="--n-trials")
+    if args.device:
+        from .nets import pick_device
+
+        pick_device(args.device)  # a device this machine lacks is refused before the storage is touched
     _close(open_storage(args.storage))  # a bad URL is one sentence before the data are loaded
     overrides = _overrides(args.params)
     cfg, (X_train, y_train, X_tune, y_tune) = _tuning_rows(args, overrides)
