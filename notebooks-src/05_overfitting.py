@@ -142,8 +142,9 @@ paired = (
                                  run.budget.bootstrap, run.seed)}
     if len(finalists) == 2 else None
 )
-prevalence = test[finalists[0]]["prevalence"]
-figure = plots.metric_intervals({family: test[family]["metrics"] for family in finalists}, prevalence)
+prevalence = test[finalists[0]]["prevalence"]  # None for more than two classes: see class_prevalence
+figure = plots.metric_intervals({family: test[family]["metrics"] for family in finalists},
+                                test[finalists[0]]["chance_pr_auc"])
 run.save_figure(figure, "05_test_metrics")
 pd.DataFrame(
     {family: {m: f"{v['value']:.3f} [{v['low']:.3f}, {v['high']:.3f}]" for m, v in test[family]["metrics"].items()}
@@ -186,6 +187,7 @@ artifact = run.save_artifact(
         "test": {
             "n": int(len(y_test)),
             "prevalence": prevalence,
+            "class_prevalence": test[finalists[0]]["class_prevalence"],
             "n_resamples": run.budget.bootstrap,
             "models": {family: {"metrics": test[family]["metrics"]} for family in finalists},
             "paired": paired,

@@ -145,8 +145,7 @@ def _build_report(run_dir: Path, root: Path):
 def _print_report(summary, root: Path) -> None:
     where = os.path.relpath(summary.run_dir, root)
     print(f"report: {where}/index.html (model card, DOME report, datasheet and the notebooks as HTML beside it)")
-    print(f"DOME completeness: {summary.dome_filled} of {summary.dome_total} fields filled from the run; "
-          f"{where}/DOME.md marks what is still missing")
+    print(f"DOME completeness: {summary.dome_sentence}; {where}/DOME.md marks what is still missing")
 
 
 def _cmd_report(args) -> int:

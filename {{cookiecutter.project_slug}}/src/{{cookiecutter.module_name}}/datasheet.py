@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .documents import Document, Field, Section, answer, fmt
+from .documents import Document, Field, Section, answer, completeness, fmt
 from .runfacts import RunFacts
 from .summaries import class_sentence, encoding_sentence, leakage_lines, source_lines, split_sentence, split_table
 
@@ -122,6 +122,7 @@ def datasheet(facts: RunFacts) -> Document:
         sections.append(Section(title, tuple(fields)))
     origin = ("notebook 01's draft, completed with what the later notebooks of run" if draft
               else "built from what the notebooks of run")
-    intro = (f"{STANDARD} for the data of {facts.title}: {origin} {facts.run_name} recorded. Answers marked "
-             "\"to be completed by a person\" need the people who collected the data.")
+    score = completeness(Document("", "", tuple(sections)))
+    intro = (f"{STANDARD} for the data of {facts.title}: {origin} {facts.run_name} recorded; {score.sentence} "
+             "fields. Answers marked \"to be completed by a person\" need the people who collected the data.")
     return Document(f"Datasheet — {facts.data_path or 'study data'}", intro, tuple(sections))

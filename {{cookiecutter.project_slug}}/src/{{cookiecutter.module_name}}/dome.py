@@ -1,13 +1,13 @@
 """The DOME report (Walsh et al. 2021): 21 fields on data, optimisation, model and evaluation.
 
 Each field the run can answer is filled from its artifacts; the parts only a person knows are
-marked. The completeness score counts filled fields the way the DOME registry does ("na",
-"unknown" and "not stated" count as empty).
+marked. The completeness score counts a field as filled only when the run answered all of it
+(no part left for a person); "na", "unknown" and "not stated" count as empty, as in the DOME registry.
 """
 
 from __future__ import annotations
 
-from .documents import Document, Field, Section, answer, fmt, label
+from .documents import Document, Field, Section, answer, completeness, fmt, label
 from .runfacts import RunFacts
 from .summaries import (
     budget_sentence,
@@ -262,10 +262,10 @@ def dome_document(facts: RunFacts) -> Document:
     for name in dict.fromkeys(section for _, section, _, _ in FIELDS):
         keys = {key for key, section, _, _ in FIELDS if section == name}
         sections.append(Section(name, tuple(f for f in fields if f.key in keys)))
-    filled = sum(f.filled for f in fields)
-    intro = (f"{STANDARD}, for run {facts.run_name} of {facts.title}. Completeness: {filled} of {len(FIELDS)} "
-             f"fields filled from the run's artifacts; fields marked \"to be completed by a person\" need an answer "
-             "only the authors can give.")
+    score = completeness(Document("", "", tuple(sections)))
+    intro = (f"{STANDARD}, for run {facts.run_name} of {facts.title}. Completeness — {score.sentence}. A field "
+             "counts as filled by the run only when the run's artifacts answer all of it; fields marked \"to be "
+             "completed by a person\" need an answer only the authors can give.")
     return Document(f"DOME report — {facts.title}", intro, tuple(sections))
 
 
@@ -278,17 +278,21 @@ def dome_json(document: Document, run_name: str) -> dict:
             "section": next(s.title for s in document.sections if f in s.fields),
             "required": f.required,
             "value": f.plain,
-            "filled": f.filled,
+            "filled": f.by_run,
+            "has_run_content": f.filled,
             "to_be_completed_by_a_person": f.person if f.person or f.filled else "answer this field",
         }
         for f in fields
     }
-    filled = [f.key for f in fields if f.filled]
+    score = completeness(document)
     result["completeness"] = {
-        "filled": len(filled),
-        "total": len(fields),
-        "score": f"{len(filled)}/{len(fields)}",
+        "filled": score.by_run,
+        "left_for_person": score.for_person,
+        "total": score.total,
+        "score": f"{score.by_run}/{score.total}",
+        "sentence": score.sentence,
         "empty": [f.key for f in fields if not f.filled],
+        "for_person": [f.key for f in fields if not f.by_run],
     }
     result["run"] = run_name
     result["standard"] = STANDARD

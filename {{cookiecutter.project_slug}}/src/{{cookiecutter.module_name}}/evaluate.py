@@ -147,8 +147,10 @@ def stratified_resamples(y, n_resamples, seed):
 def bootstrap_panel(y_true, proba, classes, n_resamples, seed):
     """The imbalance panel (ROC-AUC, PR-AUC, MCC, balanced accuracy, F1, Brier) with 95% bootstrap intervals.
 
-    Intervals are percentiles of stratified resamples of the evaluated rows; the prevalence
-    (binary) is the PR-AUC of a model that knows nothing.
+    Intervals are percentiles of stratified resamples of the evaluated rows. `prevalence` is the
+    positive class's share for two classes and None for more (where one number would read like a
+    binary prevalence); `class_prevalence` gives every class's share, and `chance_pr_auc` the PR-AUC
+    of a model that knows nothing (the prevalence, or 1 / classes for micro-averaged multiclass).
     """
     y_true, proba = np.asarray(y_true), np.asarray(proba, dtype=float)
     point = metric_panel(y_true, proba, classes)
@@ -160,8 +162,16 @@ def bootstrap_panel(y_true, proba, classes, n_resamples, seed):
         values = np.array([d[metric] for d in draws], dtype=float)
         low, high = np.nanpercentile(values, [2.5, 97.5])
         panel[metric] = {"value": point[metric], "low": _round(low), "high": _round(high)}
-    return {"metrics": panel, "prevalence": _prevalence(y_true, classes), "n": int(len(y_true)),
-            "n_resamples": int(n_resamples)}
+    binary = len(classes) == 2
+    return {"metrics": panel, "prevalence": _prevalence(y_true, classes) if binary else None,
+            "class_prevalence": class_prevalence(y_true, classes), "chance_pr_auc": _prevalence(y_true, classes),
+            "n": int(len(y_true)), "n_resamples": int(n_resamples)}
+
+
+def class_prevalence(y_true, classes):
+    """Each class's share of the rows, in class order."""
+    y_true = np.asarray(y_true)
+    return {str(label): _round(np.mean(y_true == label)) for label in classes}
 
 
 def paired_bootstrap(y_true, proba_a, proba_b, classes, n_resamples, seed):

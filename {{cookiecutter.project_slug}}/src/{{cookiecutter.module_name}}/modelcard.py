@@ -6,7 +6,7 @@ the paper) is marked for a person to complete.
 
 from __future__ import annotations
 
-from .documents import Document, Figure, Section, answer, fmt, label
+from .documents import Document, Figure, Section, answer, completeness, fmt, label
 from .runfacts import RunFacts
 from .summaries import (
     class_sentence,
@@ -168,8 +168,9 @@ def _caveats(f: RunFacts) -> Section:
 
 
 def model_card(facts: RunFacts) -> Document:
-    intro = (f"{STANDARD}, filled from the artifacts of run {facts.run_name}. Answers marked \"to be completed by "
-             "a person\" are known only to the study's authors.")
     sections = (_details(facts), _intended_use(facts), _factors(facts), _metrics(facts), _evaluation_data(facts),
                 _training_data(facts), _quantitative(facts), _ethics(facts), _caveats(facts))
+    score = completeness(Document("", "", sections))
+    intro = (f"{STANDARD}, filled from the artifacts of run {facts.run_name}; {score.sentence} fields. Answers "
+             "marked \"to be completed by a person\" are known only to the study's authors.")
     return Document(f"Model card — {facts.title}", intro, sections)

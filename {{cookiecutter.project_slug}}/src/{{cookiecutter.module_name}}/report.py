@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .datasheet import datasheet
-from .documents import PERSON, Document, fmt, label, table, to_markdown
+from .documents import PERSON, Document, completeness, fmt, label, table, to_markdown
 from .dome import dome_document, dome_json
 from .errors import LabError
 from .files import write_atomic
@@ -63,6 +63,11 @@ class ReportSummary:
     files: tuple[str, ...]
     dome_filled: int
     dome_total: int
+
+    @property
+    def dome_sentence(self) -> str:
+        return f"filled by the run: {self.dome_filled} of {self.dome_total}; left for a person: " \
+               f"{self.dome_total - self.dome_filled}"
 
 
 def template_environment():
@@ -168,8 +173,7 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
         "caveats": caveat_lines(facts),
         "notebooks": notebook_rows(facts, pages),
         "documents": DOCUMENTS,
-        "dome_filled": sum(f.filled for f in dome.fields),
-        "dome_total": len(dome.fields),
+        "dome_score": completeness(dome),
     }
 
 
