@@ -230,7 +230,9 @@ shortcut
 cautions = interpretation_cautions(agreement, stability, floor, surrogate.summary(), shortcut)
 not_supported = unsupported_claims(shortcut)
 best = best_family(tuned)
-importance_source = f"{best} · permutation" if f"{best} · permutation" in tables else f"{NETWORK} · integrated gradients"
+importance_source = f"{best} · permutation"  # the table the report leads with, named by its method
+if importance_source not in tables:
+    importance_source = f"{NETWORK} · integrated gradients"
 importance_method = ("permutation importance on the tune split" if importance_source.endswith("permutation")
                      else "integrated-gradients attribution on the tune split")
 run.save_artifact(

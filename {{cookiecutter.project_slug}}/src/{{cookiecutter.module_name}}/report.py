@@ -18,7 +18,15 @@ from .documents import PERSON, Document, completeness, fmt, label, table, to_mar
 from .dome import dome_document, dome_json
 from .errors import LabError
 from .files import write_atomic
-from .modelcard import caveat_lines, model_card
+from .findings import (
+    importance_tables,
+    indistinguishable_lines,
+    motif_sentence,
+    paired_sentence,
+    shuffled_sentences,
+    verdict_lines,
+)
+from .modelcard import caveat_lines, model_card, premodelling_sentence
 from .runfacts import RunFacts
 from .summaries import (
     budget_sentence,
@@ -27,11 +35,9 @@ from .summaries import (
     entries_table,
     gap_sentence,
     gap_table,
-    importance_table,
     interpretation_sentence,
     leakage_lines,
     network_sentence,
-    paired_lines,
     source_lines,
     split_sentence,
     split_table,
@@ -49,6 +55,8 @@ DOCUMENTS = {
     "datasheet": ("DATASHEET.md", "datasheet.html"),
 }
 DOME_JSON = "dome.json"
+# Notebook 05's figures of the single test look: shown under the test result, not under overfitting.
+TEST_FIGURES = ("05_test_metrics", "05_roc_pr", "05_calibration")
 BASELINE_METRICS = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy", "brier")
 # Scripts nbconvert would load from the internet: left out so the pages work offline.
 _REMOTE_SCRIPT = re.compile(r'<script src="">\s*</script>\s*')
@@ -151,6 +159,8 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
         "label": label,
         "fmt": fmt,
         "figs": shown,
+        "figs_test": [f for f in shown["05"] if Path(f).stem in TEST_FIGURES],
+        "figs_overfitting": [f for f in shown["05"] if Path(f).stem not in TEST_FIGURES],
         "other_figures": [f for f in facts.figures if f not in seen],
         "sources": source_lines(facts),
         "classes": class_sentence(facts),
@@ -166,9 +176,14 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
         "gap_sentence": gap_sentence(facts),
         "test_sentence": test_sentence(facts),
         "test_table": test_table(facts),
-        "paired": paired_lines(facts),
+        "paired": paired_sentence(facts),
+        "shuffled": shuffled_sentences(facts),
         "interpretation": interpretation_sentence(facts),
-        "importance": importance_table(facts),
+        "indistinguishable": indistinguishable_lines(facts),
+        "importance_tables": importance_tables(facts),
+        "motif": motif_sentence(facts),
+        "verdict": verdict_lines(facts),
+        "premodelling": premodelling_sentence(facts),
         "open_entries": entries_table(facts.open_entries, facts.blocking),
         "caveats": caveat_lines(facts),
         "notebooks": notebook_rows(facts, pages),

@@ -258,9 +258,7 @@ def interpretation_sentence(facts: RunFacts) -> str | None:
     method = info.get("method") or "attribution"
     model = f" of {label(info['model'])}" if info.get("model") else ""
     repeats = f", {info['repeats']} repeats" if info.get("repeats") else ""
-    weak = info.get("indistinguishable_from_zero") or []
-    noise = f" {len(weak)} inputs are indistinguishable from zero." if weak else ""
-    return f"Inputs{model} ranked by {method}{repeats}.{noise}"
+    return f"Inputs{model} ranked by {method}{repeats}."
 
 
 def entries_table(entries: list[dict], blocking: list[str]) -> Table | None:
