@@ -107,11 +107,11 @@ def shuffled_sentences(facts: RunFacts) -> list[str]:
         verdict = ("NOT above every shuffled-label refit: it may have learned nothing real" if c.get("flagged")
                    else "above every shuffled-label refit")
         null = f"shuffled refits {fmt(c.get('null_mean'))} on average" if c.get("null_mean") is not None else ""
-        floor_text = (f"; p = {fmt(floor)} is the smallest possible with {n} refits, so more refits "
-                      "(budget shuffled_label_runs, e.g. --profile full) are needed for a smaller p-value"
-                      if floor is not None and c.get("p_value") == floor else "")
+        p = (f"p = {fmt(floor)} is the smallest possible with {n} refits (more refits, e.g. --profile full, "
+             "can show a smaller one)" if floor is not None and c.get("p_value") == floor
+             else f"p = {fmt(c.get('p_value'))} from {n} refits")
         lines.append(f"{family_name(family)[0].upper()}{family_name(family)[1:]} scored {fmt(c.get('observed'))} "
-                     f"on the tune split ({null}), {verdict}; p = {fmt(c.get('p_value'))} from {n} refits{floor_text}.")
+                     f"on the tune split ({null}), {verdict}; {p}.")
     return lines
 
 

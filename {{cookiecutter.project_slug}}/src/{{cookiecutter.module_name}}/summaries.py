@@ -99,10 +99,15 @@ def encoding_sentence(facts: RunFacts) -> str | None:
         return None
     sequences = facts.art("01_data_provenance").get("sequences")
     if isinstance(sequences, dict):
+        policy = facts.art("01_data_provenance").get("sequence_length_policy") or {}
+        k = (facts.parameters.get("sequence") or {}).get("kmer")
+        changed = (f"; {policy.get('n_padded', 0)} sequences were padded and {policy.get('n_trimmed', 0)} trimmed"
+                   if policy else "")
         return (f"Sequences ({sequences.get('alphabet')}) are brought to {sequences.get('fixed_length')} letters "
-                f"({(facts.art('01_data_provenance').get('sequence_length_policy') or {}).get('policy')} policy). "
-                "The classical models read standardised k-mer frequencies; the network reads one-hot letters in "
-                "order. Scaling is fitted on the training part only, inside each model's pipeline.")
+                f"(length policy '{policy.get('policy')}'{changed}). The classical models read standardised "
+                f"frequencies of {f'{k}-letter words ({k}-mers)' if k else 'k-mers'}; the network reads one-hot "
+                "letters in order. Scaling is fitted on the training part only, inside each model's pipeline; no "
+                "imputation or category coding is involved.")
     numeric = len(summary.get("numeric_columns") or [])
     categorical = len(summary.get("categorical_columns") or [])
     return (f"{numeric} numeric columns are imputed with the training median and standardised; {categorical} "
