@@ -227,3 +227,12 @@ def test_sequence_documents_describe_the_sequence_preprocessing_actually_fitted(
     part = sheet[sheet.index("### Preprocessing for modelling"):]
     part = part[: part.index("\n### ")]
     assert "3-letter words (3-mers)" in part and "3 sequences were padded" in part and "median" not in part
+
+
+def test_report_command_ends_with_the_verdict(project, capsys):
+    from {{ cookiecutter.module_name }}.cli import main
+
+    make_run(project / "reports" / "runs" / "20260102-090000-quick")
+    assert main(["--config", str(project / "lab.yaml"), "report"]) == 0
+    out = capsys.readouterr().out
+    assert "verdict:\n  - Best on the held-back test split (20 samples): the network, ROC-AUC 0.950." in out

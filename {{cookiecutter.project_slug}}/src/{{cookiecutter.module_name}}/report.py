@@ -60,6 +60,7 @@ TEST_FIGURES = ("05_test_metrics", "05_roc_pr", "05_calibration")
 BASELINE_METRICS = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy", "brier")
 # Scripts nbconvert would load from the internet: left out so the pages work offline.
 _REMOTE_SCRIPT = re.compile(r'<script src="">\s*</script>\s*')
+_BACK_LINK = ('\n<nav style="padding:0.5em 1em"><a href="../index.html">← back to the run\'s report</a></nav>')
 _NO_FAVICON = '<head>\n<link rel="icon" href="data:,">'  # no request for a /favicon.ico the folder lacks
 
 
@@ -71,6 +72,7 @@ class ReportSummary:
     files: tuple[str, ...]
     dome_filled: int
     dome_total: int
+    verdict: tuple[str, ...] = ()
 
     @property
     def dome_sentence(self) -> str:
@@ -121,6 +123,7 @@ def notebook_pages(facts: RunFacts) -> dict[str, bytes]:
         notebook.metadata.pop("widgets", None)  # live widgets need a kernel; their text output remains
         body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": label(stem)}})
         page = _REMOTE_SCRIPT.sub("", body).replace("<head>", _NO_FAVICON, 1)
+        page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _BACK_LINK, page, count=1)
         pages[f"{NOTEBOOK_PAGES}/{stem}.html"] = page.encode("utf-8")
     return pages
 
@@ -217,4 +220,5 @@ def build_report(run_dir: str | Path, root: Path | None = None) -> ReportSummary
     for relative, data in sorted(files.items()):
         write_atomic(facts.run_dir / relative, data)
     score = dome["completeness"]
-    return ReportSummary(facts.run_dir, tuple(sorted(files)), score["filled"], score["total"])
+    return ReportSummary(facts.run_dir, tuple(sorted(files)), score["filled"], score["total"],
+                         tuple(verdict_lines(facts)))
