@@ -39,7 +39,7 @@ demo: venv ## bake a project with defaults into demo-<modality>/ and run all eig
 	@echo "baking a $(MODALITY) project into $(DEMO)/ …"
 	@$(BIN)/cookiecutter --no-input . -o '$(DEMO)' modality='$(MODALITY)'
 	@echo "running the eight notebooks with $(VENV) (no second environment: it already holds every package the project pins) …"
-	@cd '$(DEMO)/my-lab-project' && PYTHONPATH=src PYTHONHASHSEED=0 '$(CURDIR)/$(BIN)/python' -m my_lab_project run
+	@cd '$(DEMO)/my-lab-project' && PYTHONPATH=src PYTHONHASHSEED=0 '$(abspath $(BIN))/python' -m my_lab_project run
 	@echo
 	@echo "Open $$(ls -d $(CURDIR)/$(DEMO)/my-lab-project/reports/runs/*/ | tail -n 1)index.html first (model card, DOME report and datasheet are linked from there)."
 
