@@ -7,7 +7,6 @@ balanced accuracy and calibration so no single flattering number goes unchalleng
 import warnings
 
 import numpy as np
-from sklearn.calibration import calibration_curve
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import (
     accuracy_score,
@@ -254,10 +253,20 @@ def curve_points(y_true, proba, classes):
 
 
 def calibration_points(y_true, proba, classes, n_bins=10):
-    """Mean predicted probability against observed frequency per bin (binary: positive class; else one-vs-rest)."""
+    """Mean predicted probability against observed frequency per bin (binary: positive class; else one-vs-rest).
+
+    Bins hold equal numbers of samples (quantiles), at least about 10 each, so a small test split
+    does not zig-zag through near-empty bins; `counts` gives each bin's samples.
+    """
     indicator, scores = _one_vs_rest(y_true, proba, classes)
-    observed, predicted = calibration_curve(indicator, scores, n_bins=n_bins, strategy="uniform")
-    return {"predicted": predicted, "observed": observed}
+    n_bins = int(max(2, min(n_bins, len(scores) // 10)))
+    edges = np.unique(np.quantile(scores, np.linspace(0, 1, n_bins + 1)))
+    bins = np.clip(np.searchsorted(edges[1:-1], scores, side="right"), 0, max(0, len(edges) - 2))
+    counts = np.bincount(bins, minlength=len(edges) - 1)
+    used = counts > 0
+    predicted = np.bincount(bins, weights=scores, minlength=len(counts))[used] / counts[used]
+    observed = np.bincount(bins, weights=indicator, minlength=len(counts))[used] / counts[used]
+    return {"predicted": predicted, "observed": observed, "counts": counts[used]}
 
 
 def aligned_proba(model, X, classes):

@@ -1,0 +1,44 @@
+"""Figures a reviewer can read: counted calibration bins, honest score axes, units, names in words."""
+
+import numpy as np
+import pandas as pd
+
+from {{ cookiecutter.module_name }} import plots
+from {{ cookiecutter.module_name }}.evaluate import calibration_points
+
+
+def test_calibration_uses_equal_count_bins_and_reports_their_sizes():
+    rng = np.random.default_rng(0)
+    y = np.array(["benign"] * 72 + ["malignant"] * 42)
+    p = np.clip(rng.beta(0.5, 0.5, size=114), 0, 1)
+    points = calibration_points(y, np.column_stack([1 - p, p]), ["benign", "malignant"])
+    assert int(np.sum(points["counts"])) == 114
+    assert min(points["counts"]) >= 10 and len(points["counts"]) <= 11
+    figure = plots.calibration({"k_nearest_neighbours": points})
+    texts = [t.get_text() for t in figure.axes[0].texts]
+    assert [str(int(n)) for n in points["counts"]] == texts
+    assert "equal-count bins" in figure.axes[0].get_xlabel()
+    assert figure.axes[0].get_legend().get_texts()[1].get_text() == "k-nearest neighbours"
+
+
+def test_score_axes_do_not_turn_a_few_thousandths_into_a_trend():
+    curves = {"network": [{"n": 100, "tune": 0.990, "train": 0.995}, {"n": 200, "tune": 0.993, "train": 0.996}]}
+    ax = plots.learning_curves(curves).axes[0]
+    low, high = ax.get_ylim()
+    assert high <= 1.0 and high - low >= 0.1 - 1e-9
+    assert any(t.get_text().startswith("axis from") for t in ax.texts)
+    assert "the network · tune" not in [t.get_text() for t in ax.get_legend().get_texts()]
+    gaps = {"random_forest": {"train": 1.0, "tune": 0.995, "gap": 0.005, "flagged": False, "threshold": 0.05}}
+    scores = plots.train_tune_bars(gaps).axes[0]
+    assert scores.get_ylim()[1] - scores.get_ylim()[0] >= 0.1 - 1e-9
+    assert [t.get_text() for t in scores.get_xticklabels()] == ["random forest"]
+
+
+def test_importance_panels_state_their_units_and_name_models_in_words():
+    table = pd.DataFrame({"feature": ["a", "b"], "importance_mean": [0.2, 0.1], "ci_low": [0.1, 0.0],
+                          "ci_high": [0.3, 0.2]})
+    figure = plots.importance_comparison({"k_nearest_neighbours · permutation": table,
+                                          "network · integrated gradients": table})
+    first, second = figure.axes[:2]
+    assert first.get_title() == "k-nearest neighbours · permutation"
+    assert "drop in ROC-AUC" in first.get_xlabel() and "logit units" in second.get_xlabel()
