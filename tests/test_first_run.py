@@ -81,3 +81,36 @@ def test_make_demo_uses_one_environment_and_a_folder_per_modality(modality):
     assert f"rm -rf 'demo-{modality}'" in plan
     assert "-m venv" not in plan and "make -C" not in plan and "setup" not in plan.replace("make setup", "")
     assert f"'{venv}/bin/python' -m my_lab_project run" in plan
+
+
+DEBIAN_PYTHON = Path("/usr/bin/python3")
+
+
+def readme_install_lines():
+    """The shell lines of the README's 'Start your own study' block up to the bake."""
+    text = (TEMPLATE_DIR / "README.md").read_text(encoding="utf-8")
+    block = text[text.index("## Start your own study"):]
+    block = block[block.index("```bash") + len("```bash"):]
+    lines = [line.split("#")[0].strip() for line in block[: block.index("```")].splitlines()]
+    return [line for line in lines if line][:3]
+
+
+def test_readme_does_not_tell_debian_users_to_pip_install_into_the_system():
+    lines = readme_install_lines()
+    assert lines[0].startswith("python3 -m venv ") and "pip install cookiecutter" in lines[1]
+    assert not any(line.startswith("pip install") for line in lines)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DEBIAN_PYTHON.is_file(), reason="no system Python at /usr/bin/python3")
+def test_readme_install_works_on_the_system_python(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "BIODL_NO_GIT": "1", "PATH": f"/usr/bin:{os.environ.get('PATH', '')}"}
+    env.pop("VIRTUAL_ENV", None)
+    first, second, third = readme_install_lines()
+    script = "\n".join(["set -e", first, second, third.replace("path/to/cookiecutter-biodl",
+                                                                  f"--no-input -o {tmp_path} {TEMPLATE_DIR}")])
+    done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert (tmp_path / "my-lab-project" / "lab.yaml").is_file()
