@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import TEMPLATE_DIR
 
 GIT = shutil.which("git")

@@ -161,9 +161,14 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+# Model families whose key does not read as words once the underscores go.
+FAMILY_WORDS = {"k_nearest_neighbours": "k-nearest neighbours", "svm": "support vector machine",
+                "naive_bayes": "naive Bayes"}
+
+
 def label(key: str) -> str:
-    """A machine key as words: 'roc_auc' → 'ROC-AUC', 'k_nearest_neighbours' → 'k nearest neighbours'."""
-    return METRIC_NAMES.get(key, key.replace("_", " "))
+    """A machine key as words: 'roc_auc' → 'ROC-AUC', 'k_nearest_neighbours' → 'k-nearest neighbours'."""
+    return METRIC_NAMES.get(key) or FAMILY_WORDS.get(key) or key.replace("_", " ")
 
 
 def interval(metric: dict) -> str:

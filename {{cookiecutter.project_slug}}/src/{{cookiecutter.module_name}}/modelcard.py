@@ -158,15 +158,18 @@ def _ethics(f: RunFacts) -> Section:
     ))
 
 
-def caveat_lines(f: RunFacts) -> list[str]:
-    """Everything the run itself found that should temper a reader's trust (notebook 00's advice is not one)."""
+def caveat_lines(f: RunFacts, unsupported: bool = True) -> list[str]:
+    """Everything the run itself found that should temper a reader's trust (notebook 00's advice is not one).
+
+    `unsupported=False` leaves out the claims the run does not support, for pages that list them apart.
+    """
     lines = [str(w.get("message")) for w in f.data_warnings if w.get("message")]
     if f.flagged:
         lines.append(gap_sentence(f))
     if f.overfitting.get("test_reopened"):
         lines.append("The test part was opened more than once; its scores are optimistic.")
     lines += f.cautions
-    lines += [f"Not supported by this run: {claim}" for claim in f.not_supported]
+    lines += [f"Not supported by this run: {claim}" for claim in f.not_supported] if unsupported else []
     return lines
 
 

@@ -188,7 +188,7 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
         "verdict": verdict_lines(facts),
         "premodelling": premodelling_sentence(facts),
         "open_entries": entries_table(facts.open_entries, facts.blocking),
-        "caveats": caveat_lines(facts),
+        "caveats": caveat_lines(facts, unsupported=False),  # the answer section lists the unsupported claims
         "notebooks": notebook_rows(facts, pages),
         "documents": DOCUMENTS,
         "dome_score": completeness(dome),
