@@ -82,9 +82,14 @@ def paired_sentence(facts: RunFacts) -> str | None:
     p = facts.test.get("paired")
     if not isinstance(p, dict) or p.get("difference") is None:
         return None
+    return paired_text(p, facts.score_name)
+
+
+def paired_text(p: dict, score_name: str = "roc_auc") -> str:
+    """Notebook 05's paired bootstrap record in a sentence: who won, by how much, with its interval."""
     a, b = family_name(p.get("model_a")), family_name(p.get("model_b"))
     diff, low, high = p["difference"], p.get("low"), p.get("high")
-    metric = label(str(p.get("metric") or facts.score_name))
+    metric = label(str(p.get("metric") or score_name))
     scores = (f" ({metric} {fmt(p.get('score_a'))} against {fmt(p.get('score_b'))})"
               if p.get("score_a") is not None else "")
     span = f"{diff:+.3f} [95% paired bootstrap interval {low:+.3f} to {high:+.3f}]" if (
@@ -98,21 +103,23 @@ def paired_sentence(facts: RunFacts) -> str | None:
 
 def shuffled_sentences(facts: RunFacts) -> list[str]:
     """Each finalist against its shuffled-label refits, with the smallest p-value those refits allow."""
-    lines = []
-    for family, c in sorted((facts.overfitting.get("shuffled_labels") or {}).items()):
-        if not isinstance(c, dict) or c.get("observed") is None:
-            continue
-        n = c.get("n_runs")
-        floor = c.get("smallest_possible_p")
-        verdict = ("NOT above every shuffled-label refit: it may have learned nothing real" if c.get("flagged")
-                   else "above every shuffled-label refit")
-        null = f"shuffled refits {fmt(c.get('null_mean'))} on average" if c.get("null_mean") is not None else ""
-        p = (f"p = {fmt(floor)} is the smallest possible with {n} refits (more refits, e.g. --profile full, "
-             "can show a smaller one)" if floor is not None and c.get("p_value") == floor
-             else f"p = {fmt(c.get('p_value'))} from {n} refits")
-        lines.append(f"{family_name(family)[0].upper()}{family_name(family)[1:]} scored {fmt(c.get('observed'))} "
-                     f"on the tune split ({null}), {verdict}; {p}.")
-    return lines
+    controls = facts.overfitting.get("shuffled_labels") or {}
+    return [shuffled_sentence(family, c) for family, c in sorted(controls.items())
+            if isinstance(c, dict) and c.get("observed") is not None]
+
+
+def shuffled_sentence(family: str, c: dict) -> str:
+    """One model against its shuffled-label refits (notebook 05's control) in a sentence, p-value floor included."""
+    n = c.get("n_runs")
+    floor = c.get("smallest_possible_p")
+    verdict = ("NOT above every shuffled-label refit: it may have learned nothing real" if c.get("flagged")
+               else "above every shuffled-label refit")
+    null = f"shuffled refits {fmt(c.get('null_mean'))} on average" if c.get("null_mean") is not None else ""
+    p = (f"p = {fmt(floor)} is the smallest possible with {n} refits (more refits, e.g. --profile full, "
+         "can show a smaller one)" if floor is not None and c.get("p_value") == floor
+         else f"p = {fmt(c.get('p_value'))} from {n} refits")
+    name = family_name(family)
+    return f"{name[0].upper()}{name[1:]} scored {fmt(c.get('observed'))} on the tune split ({null}), {verdict}; {p}."
 
 
 def shortcut_sentence(facts: RunFacts) -> str | None:
