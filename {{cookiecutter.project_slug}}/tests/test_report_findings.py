@@ -236,3 +236,14 @@ def test_report_command_ends_with_the_verdict(project, capsys):
     assert main(["--config", str(project / "lab.yaml"), "report"]) == 0
     out = capsys.readouterr().out
     assert "verdict:\n  - Best on the held-back test split (20 samples): the network, ROC-AUC 0.950." in out
+
+
+def test_multiclass_reports_give_per_class_shares_not_a_binary_looking_prevalence(tmp_path):
+    test = {**ARTIFACTS["05_overfitting"]["test"], "prevalence": None,
+            "class_prevalence": {"Adelie": 0.44, "Chinstrap": 0.2, "Gentoo": 0.36}}
+    run = make_run(tmp_path / "r", _artifacts(**{"05_overfitting": {**ARTIFACTS["05_overfitting"], "test": test}}))
+    build_report(run)
+    for name in ("index.html", "MODEL_CARD.md"):
+        text = (run / name).read_text()
+        assert "Class shares in the test split: Adelie 0.440, Chinstrap 0.200, Gentoo 0.360" in text, name
+        assert "scores 0.333" in text

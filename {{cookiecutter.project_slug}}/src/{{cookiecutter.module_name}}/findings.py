@@ -101,6 +101,19 @@ def paired_text(p: dict, score_name: str = "roc_auc") -> str:
             "that includes zero.")
 
 
+def prevalence_sentence(facts: RunFacts) -> str | None:
+    """What PR-AUC is read against: the positive share for two classes, every class's share for more."""
+    shares = facts.test.get("class_prevalence")
+    if isinstance(shares, dict) and len(shares) > 2:
+        listed = ", ".join(f"{name} {fmt(share)}" for name, share in shares.items())
+        return (f"Class shares in the test split: {listed}. With {len(shares)} classes PR-AUC is micro-averaged "
+                f"over one-vs-rest labels, so a model that knows nothing scores {fmt(1 / len(shares))}.")
+    if facts.test.get("prevalence") is not None:
+        return (f"The positive class makes up {fmt(facts.test['prevalence'])} of the test split: the PR-AUC of a "
+                "model that knows nothing.")
+    return None
+
+
 def shuffled_sentences(facts: RunFacts) -> list[str]:
     """Each finalist against its shuffled-label refits, with the smallest p-value those refits allow."""
     controls = facts.overfitting.get("shuffled_labels") or {}

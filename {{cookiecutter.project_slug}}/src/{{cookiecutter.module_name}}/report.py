@@ -23,6 +23,7 @@ from .findings import (
     indistinguishable_lines,
     motif_sentence,
     paired_sentence,
+    prevalence_sentence,
     shuffled_sentences,
     verdict_lines,
 )
@@ -180,6 +181,7 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
         "test_sentence": test_sentence(facts),
         "test_table": test_table(facts),
         "paired": paired_sentence(facts),
+        "prevalence": prevalence_sentence(facts),
         "shuffled": shuffled_sentences(facts),
         "interpretation": interpretation_sentence(facts),
         "indistinguishable": indistinguishable_lines(facts),
