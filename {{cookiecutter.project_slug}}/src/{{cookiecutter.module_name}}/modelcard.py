@@ -136,8 +136,8 @@ def _quantitative(f: RunFacts) -> Section:
         "The test part has not been opened in this run; tune scores after equal tuning:", comparison_table(f)]
     subgroups = subgroup_table(f)
     return Section("Quantitative analyses", (
-        answer("Unitary results", *unitary, prevalence_sentence(f), paired_sentence(f), gap_sentence(f), shuffled_sentences(f),
-               *_figures(f, "04"), *_figures(f, "05")),
+        answer("Unitary results", *unitary, prevalence_sentence(f), paired_sentence(f), gap_sentence(f),
+               shuffled_sentences(f), *_figures(f, "04"), *_figures(f, "05")),
         answer("Intersectional results", subgroup_sentence(f), subgroup_table(f),
                person=None if subgroups else "report performance within and across subgroups (e.g. sex × age)"),
     ))
