@@ -223,13 +223,6 @@ def test_sentence(facts: RunFacts) -> str | None:
     return f"Scores on the held-back test split{n}, with {kind} in brackets.{opened}{reopened}."
 
 
-def paired_lines(facts: RunFacts) -> list[str]:
-    paired = facts.test.get("paired")
-    if not isinstance(paired, dict) or not paired:
-        return []
-    return [f"{label(str(k))}: {fmt(v)}" for k, v in paired.items()]
-
-
 def metric_sentence(facts: RunFacts) -> str | None:
     """Which measures the run reports, the primary one first."""
     names = list(test_metric_names(facts))
@@ -247,13 +240,6 @@ def metric_sentence(facts: RunFacts) -> str | None:
     against = f"; PR-AUC is read against the prevalence of the positive class ({fmt(prevalence)})" if prevalence else ""
     others = ", ".join(label(n) for n in ordered[1:])
     return f"{label(primary)} ranks and tunes models; the panel also reports {others}{against}."
-
-
-def importance_table(facts: RunFacts, top: int = 10) -> Table | None:
-    rows = [r for r in facts.interpretation.get("importance") or [] if isinstance(r, dict)][:top]
-    return table(["input", "importance", "interval"],
-                 [[r.get("feature"), r.get("importance_mean"), f"{fmt(r.get('ci_low'))}–{fmt(r.get('ci_high'))}"]
-                  for r in rows])
 
 
 def interpretation_sentence(facts: RunFacts) -> str | None:
@@ -285,6 +271,23 @@ def network_sentence(facts: RunFacts) -> str | None:
             f"{fmt(per)} per training sample ({n} samples)" if per is not None else "",
             f"initial loss {fmt(checks.get('initial_loss'))} vs {fmt(checks.get('expected_initial_loss'))}: {loss}"
             if loss else ""]
-    hidden = (facts.parameters.get("network") or {}).get("hidden")
-    shape = f"A fully connected network with hidden layers {hidden}" if hidden else "The network"
+    kind = facts.art("03_architecture").get("architecture") or "network"
+    shape = f"The untuned starting network of notebook 03 ({kind}, before tuning; the saved, tuned one is described "\
+            "with the test result)"
     return f"{shape}: " + "; ".join(b for b in bits if b) + "."
+
+
+def paired_lines(facts: RunFacts) -> list[str]:
+    """The paired test comparison as one sentence in a list (findings.paired_sentence words it)."""
+    from .findings import paired_sentence
+
+    sentence = paired_sentence(facts)
+    return [sentence] if sentence else []
+
+
+def importance_table(facts: RunFacts, top: int = 10) -> Table | None:
+    """The first importance table of the run (findings.importance_tables names each by its method)."""
+    from .findings import importance_tables
+
+    found = importance_tables(facts, top)
+    return found[0][1] if found else None
