@@ -37,7 +37,7 @@ system: ## install the Debian packages the tests need (PostgreSQL, Chromium and 
 demo: venv ## bake a project with defaults into demo-<modality>/ and run all eight notebooks in the one .venv (MODALITY=sequence for FASTA)
 	@rm -rf '$(DEMO)' && mkdir -p '$(DEMO)'
 	@echo "baking a $(MODALITY) project into $(DEMO)/ …"
-	@$(BIN)/cookiecutter --no-input . -o '$(DEMO)' modality='$(MODALITY)'
+	@$(BIN)/cookiecutter --no-input . -o '$(DEMO)' modality='$(MODALITY)' > '$(DEMO)/bake.log'
 	@echo "running the eight notebooks with $(VENV) (no second environment: it already holds every package the project pins) …"
 	@cd '$(DEMO)/my-lab-project' && PYTHONPATH=src PYTHONHASHSEED=0 '$(abspath $(BIN))/python' -m my_lab_project run
 	@echo
