@@ -42,3 +42,20 @@ def test_importance_panels_state_their_units_and_name_models_in_words():
     first, second = figure.axes[:2]
     assert first.get_title() == "k-nearest neighbours · permutation"
     assert "drop in ROC-AUC" in first.get_xlabel() and "logit units" in second.get_xlabel()
+
+
+def test_surrogate_tree_stays_legible_at_the_report_width():
+    from sklearn.tree import DecisionTreeClassifier
+
+    from {{ cookiecutter.module_name }}.interpret import surrogate_tree
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(200, 4)), columns=["worst_concave_points", "mean_texture", "b", "c"])
+    labels = np.where(frame.sum(axis=1) > 0, "malignant", "benign")
+    model = DecisionTreeClassifier(random_state=0).fit(frame, labels)
+    surrogate = surrogate_tree(model, frame, frame, max_depth=3, seed=0)
+    figure = plots.surrogate_tree_figure(surrogate)
+    texts = [t for t in figure.axes[0].texts if "%" in t.get_text()]
+    shown_at = 7.0 / figure.get_size_inches()[0]  # the report shows figures about 7 inches wide
+    assert min(t.get_fontsize() for t in texts) * shown_at >= 6.5
+    assert sum("samples" in t.get_text() for t in texts) == 1  # the words once, at the root

@@ -385,12 +385,15 @@ def surrogate_tree_figure(surrogate):
     from sklearn.tree import plot_tree
 
     tree = surrogate.pipeline[-1]
-    fig = LabFigure(figsize=(max(8.0, 1.6 * tree.get_n_leaves()), 1.6 * tree.get_depth() + 2.0), layout="constrained")
+    # Sized so that, shown at the report's width (about 7 inches), the text stays near 9 points:
+    # words such as 'samples' and 'value' are written once, at the root, and numbers keep 2 decimals.
+    fig = LabFigure(figsize=(max(7.0, 1.2 * tree.get_n_leaves()), 1.2 * tree.get_depth() + 1.4),
+                    layout="constrained")
     FigureCanvasAgg(fig)  # plot_tree measures its text boxes, which needs a real canvas
     ax = fig.add_subplot()
     plot_tree(
-        tree, feature_names=surrogate.feature_names, class_names=surrogate.class_names,
-        filled=True, impurity=False, proportion=True, rounded=True, fontsize=8, ax=ax,
+        tree, feature_names=surrogate.feature_names, class_names=surrogate.class_names, label="root",
+        filled=True, impurity=False, proportion=True, rounded=True, precision=2, fontsize=9, ax=ax,
     )  # fmt: skip
     ax.set_title(f"Readable surrogate of the network (agrees on {surrogate.fidelity_tune:.0%} of tune samples)")
     return fig
