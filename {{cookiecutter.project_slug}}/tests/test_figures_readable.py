@@ -15,10 +15,10 @@ def test_calibration_uses_equal_count_bins_and_reports_their_sizes():
     assert int(np.sum(points["counts"])) == 114
     assert min(points["counts"]) >= 10 and len(points["counts"]) <= 11
     figure = plots.calibration({"k_nearest_neighbours": points})
-    texts = [t.get_text() for t in figure.axes[0].texts]
-    assert [str(int(n)) for n in points["counts"]] == texts
-    assert "equal-count bins" in figure.axes[0].get_xlabel()
-    assert figure.axes[0].get_legend().get_texts()[1].get_text() == "k-nearest neighbours"
+    curve, below = figure.axes
+    assert [int(bar.get_height()) for bar in below.patches] == [int(n) for n in points["counts"]]
+    assert "equal sample count" in below.get_xlabel() and below.get_ylabel() == "samples"
+    assert curve.get_legend().get_texts()[1].get_text() == "k-nearest neighbours"
 
 
 def test_score_axes_do_not_turn_a_few_thousandths_into_a_trend():

@@ -286,19 +286,23 @@ def roc_pr_curves(points):
 
 
 def calibration(points):
-    """Observed frequency against predicted probability per model; the diagonal is perfect calibration."""
-    fig, ax = _new_figure(width=6.5, height=4.5)
-    ax.plot([0, 1], [0, 1], color=_GREY, linestyle=":", label="perfectly calibrated")
-    for colour, (name, p) in zip(_CYCLE, points.items(), strict=False):
-        counts = p.get("counts")
-        ax.plot(p["predicted"], p["observed"], marker="o", color=colour, label=_name(name))
-        for x, y, n in zip(p["predicted"], p["observed"], counts if counts is not None else [], strict=False):
-            ax.annotate(f"{int(n)}", (x, y), textcoords="offset points", xytext=(4, -10), fontsize=7, color=colour)
-    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-    bins = "equal-count bins; the number by each point is its samples" if any(
-        p.get("counts") is not None for p in points.values()) else "bins of predicted probability"
-    ax.set(xlabel=f"predicted probability ({bins})", ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1),
-           title="Calibration on the test split")
+    """Observed frequency against predicted probability per model; the diagonal is perfect calibration.
+
+    Each point is one bin of equal sample count where `counts` is given; the panel below shows
+    how many test samples each point stands on, so a zig-zag over a few samples reads as such.
+    """
+    fig = LabFigure(figsize=(6.5, 5.5), layout="constrained")
+    curve, below = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+    curve.plot([0, 1], [0, 1], color=_GREY, linestyle=":", label="perfectly calibrated")
+    offsets = np.linspace(-0.006, 0.006, len(points)) if len(points) > 1 else [0.0]
+    for colour, offset, (name, p) in zip(_CYCLE, offsets, points.items(), strict=False):
+        curve.plot(p["predicted"], p["observed"], marker="o", color=colour, label=_name(name))
+        if p.get("counts") is not None:
+            below.bar(np.asarray(p["predicted"], dtype=float) + offset, p["counts"], width=0.012, color=colour)
+    curve.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    curve.set(ylabel="observed frequency", xlim=(-0.02, 1.02), ylim=(0, 1), title="Calibration on the test split")
+    below.set(xlabel="predicted probability (each point: a bin of about equal sample count)", ylabel="samples")
+    below.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
     return fig
 
 
