@@ -247,3 +247,13 @@ def test_multiclass_reports_give_per_class_shares_not_a_binary_looking_prevalenc
         text = (run / name).read_text()
         assert "Class shares in the test split: Adelie 0.440, Chinstrap 0.200, Gentoo 0.360" in text, name
         assert "scores 0.333" in text
+
+
+def test_verdict_reports_what_the_shortcut_check_measured(tmp_path):
+    shortcut = {"columns": ["site"], "label_from_metadata": {"roc_auc_mean": 0.86, "roc_auc_std": 0.02, "folds": 5},
+                "score_drop_without_metadata": {"network": {"with": 0.95, "without": 0.81, "drop": 0.14}}}
+    run = make_run(tmp_path / "r", _artifacts(**{"06_interpretation": {**INTERPRETATION, "shortcut": shortcut}}))
+    build_report(run)
+    verdict = _section((run / "index.html").read_text(), "verdict")
+    assert "Metadata columns (site) alone predict the label with cross-validated ROC-AUC 0.860: they could " \
+           "stand in for the biology (a shortcut); the network loses 0.140 without them." in verdict

@@ -11,6 +11,7 @@ from .documents import Table, fmt, label, table
 from .runfacts import RunFacts
 
 NETWORK = "network"
+SHORTCUT_AUC = 0.7  # metadata-alone ROC-AUC at which notebook 06 cautions of a shortcut (interpret.py)
 FAMILY_NAMES = {
     "network": "the network",
     "k_nearest_neighbours": "k-nearest neighbours",
@@ -69,10 +70,12 @@ def stopping_sentence(facts: RunFacts) -> str | None:
         bits.append(f"Early stopping was used in {record.get('used_in')}: training stopped after "
                     f"{record.get('patience')} epochs without a lower {record.get('monitor')}, and the best epoch "
                     "was kept.")
-    if saved:
-        final = "with early stopping" if saved.get("early_stopping") else "with early stopping off"
+    if saved.get("early_stopping"):
+        bits.append(f"The saved network was trained with early stopping and ran {saved.get('epochs_trained')} "
+                    "epochs.")
+    elif saved:
         bits.append(f"The saved network was refitted on the training split for a fixed {saved.get('epochs_trained')} "
-                    f"epochs ({final}), the best epoch its tuning found.")
+                    "epochs (with early stopping off), the best epoch its tuning found.")
     return " ".join(bits)
 
 
@@ -147,8 +150,8 @@ def shortcut_sentence(facts: RunFacts) -> str | None:
     auc = alone.get("roc_auc_mean")
     if auc is None:
         return f"The shortcut check could not score the metadata columns ({fmt(columns)}) on their own."
-    reading = ("they could stand in for the biology (a shortcut)" if auc >= 0.7 else
-               "well short of a shortcut" if auc < 0.6 else "a weak signal worth a look")
+    reading = ("they could stand in for the biology (a shortcut)" if auc >= SHORTCUT_AUC else
+               f"below the {SHORTCUT_AUC} at which notebook 06 raises a shortcut caution")
     drops = shortcut.get("score_drop_without_metadata") or {}
     drop = "; ".join(f"{family_name(k)} loses {fmt(v.get('drop'))} without them" for k, v in sorted(drops.items())
                      if isinstance(v, dict) and v.get("drop") is not None)
