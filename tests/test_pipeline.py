@@ -252,6 +252,8 @@ def test_make_setup_installs_and_runs(tmp_path):
     for target in ("setup", "test", "run"):
         result = subprocess.run(["make", target], cwd=project, env=env, capture_output=True, text=True, timeout=1200)
         assert result.returncode == 0, f"make {target}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    assert (tmp_path / "jupyter/kernels/my-lab-project/kernel.json").is_file()
+    # the kernel is registered inside the project's own .venv, named after it, not for the whole user
+    assert (project / ".venv/share/jupyter/kernels/my-lab-project/kernel.json").is_file()
+    assert not (tmp_path / "jupyter/kernels/my-lab-project").exists()
     manifest = json.loads((run_dirs(project)[-1] / "run.json").read_text())
     assert manifest["status"] == "ok" and manifest["python"].startswith(f"{sys.version_info[0]}.")
