@@ -4,8 +4,8 @@ VENV        ?= .venv
 BIN         := $(VENV)/bin
 TEMPLATE    := {{cookiecutter.project_slug}}
 CONSTRAINTS := $(TEMPLATE)/constraints.txt
-DEMO        ?= demo
 MODALITY    ?= tabular
+DEMO        ?= demo-$(MODALITY)
 PYTEST_ARGS ?=
 # Debian packages the tests drive for real: a throwaway PostgreSQL server, a headless browser,
 # a throwaway single-node Slurm cluster (controller, node daemon, sbatch/squeue/scancel).
@@ -19,9 +19,12 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(VENV)/.installed: requirements-dev.txt $(CONSTRAINTS)
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --disable-pip-version-check -c '$(CONSTRAINTS)' -r requirements-dev.txt
-	touch $@
+	@echo "creating $(VENV) with the pinned packages (one environment for the tools, the tests and the demo; a few minutes the first time) …"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c '$(CONSTRAINTS)' -r requirements-dev.txt \
+		> $(VENV)/install.log 2>&1 || { tail -n 30 $(VENV)/install.log; echo "installing failed; the whole log is in $(VENV)/install.log"; exit 1; }
+	@echo "  done ($(VENV)/install.log has the installer's output)"
+	@touch $@
 
 venv: $(VENV)/.installed ## create .venv with the template's tools and the project's pinned packages
 
@@ -35,14 +38,14 @@ system: ## install the Debian packages the tests need (PostgreSQL, Chromium and 
 bake: venv ## bake a project, answers checked first (one sentence, no traceback): make bake ARGS='--no-input modality=sequence'
 	$(BIN)/python tools/bake.py $(ARGS)
 
-demo: venv ## bake a project with defaults, install it, run all eight notebooks on the built-in data (MODALITY=sequence for FASTA)
-	rm -rf '$(DEMO)' && mkdir -p '$(DEMO)'
-	$(BIN)/cookiecutter --no-input . -o '$(DEMO)' modality='$(MODALITY)'
-	$(MAKE) -C '$(DEMO)/my-lab-project' setup run PYTHON='$(PYTHON)'
+demo: venv ## bake a project with defaults into demo-<modality>/ and run all eight notebooks in the one .venv (MODALITY=sequence for FASTA)
+	@rm -rf '$(DEMO)' && mkdir -p '$(DEMO)'
+	@echo "baking a $(MODALITY) project into $(DEMO)/ …"
+	@$(BIN)/cookiecutter --no-input . -o '$(DEMO)' modality='$(MODALITY)' > '$(DEMO)/bake.log'
+	@echo "running the eight notebooks with $(VENV) (no second environment: it already holds every package the project pins) …"
+	@cd '$(DEMO)/my-lab-project' && PYTHONPATH=src PYTHONHASHSEED=0 '$(abspath $(BIN))/python' -m my_lab_project run
 	@echo
-	@echo "Report: the executed notebooks, figures, artifacts and run.json are in"
-	@echo "  $$(ls -d $(CURDIR)/$(DEMO)/my-lab-project/reports/runs/*/ | tail -n 1)"
-	@echo "Open its index.html first (model card, DOME report and datasheet are linked from there)."
+	@echo "Open $$(ls -d $(CURDIR)/$(DEMO)/my-lab-project/reports/runs/*/ | tail -n 1)index.html first (model card, DOME report and datasheet are linked from there)."
 
 test: venv system ## run the template's tests (bakes projects, runs their tests and pipeline)
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
@@ -58,6 +61,6 @@ bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network t
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_storage.py
 
-clean: ## remove the demo, caches and the venv
-	rm -rf '$(DEMO)' $(VENV) .pytest_cache build
+clean: ## remove the demos, caches and the venv
+	rm -rf demo-tabular demo-sequence '$(DEMO)' $(VENV) .pytest_cache build
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -5,7 +5,9 @@ Runs inside the new project folder. Safe to run twice: a path already gone is sk
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 # The only Jinja in this file: the answers, as JSON (= Python) string literals.
@@ -15,7 +17,11 @@ ANSWERS = {
     "ci": {{ cookiecutter.ci | string | tojson }},
     "modality": {{ cookiecutter.modality | string | tojson }},
     "sequence_alphabet": {{ cookiecutter.sequence_alphabet | default("dna") | string | tojson }},
+    "author_name": {{ cookiecutter.author_name | string | tojson }},
+    "email": {{ cookiecutter.email | string | tojson }},
 }
+# Set to 1 to leave the new project without a git repository.
+NO_GIT = "BIODL_NO_GIT"
 
 # The built-in example data of each modality; a project keeps its own modality's only.
 EXAMPLE_DATA = {
@@ -108,13 +114,41 @@ def next_steps(answers):
     )
 
 
+def init_git(project_dir, answers, environ=os.environ):
+    """Make the project a git repository with one first commit, so every run records its commit.
+
+    Skipped when BIODL_NO_GIT=1 or the folder is a repository already;
+    without git, or when git fails, it says so in one line and the bake still succeeds. The first
+    commit is signed with the author's answers when git has no identity configured.
+    """
+    if environ.get(NO_GIT, "").strip() not in ("", "0"):
+        return f"{NO_GIT} is set: no git repository was made (runs will record git: null)"
+    if (Path(project_dir) / ".git").exists():
+        return None
+    identity = ["-c", f"user.name={answers['author_name']}", "-c", f"user.email={answers['email']}"]
+    steps = (["init", "-q"], ["add", "-A"], [*identity, "commit", "-q", "--no-verify", "--no-gpg-sign", "-m",
+                                               "Project created from the cookiecutter-biodl template"])
+    try:
+        for step in steps:
+            subprocess.run(["git", *step], cwd=project_dir, check=True, capture_output=True, text=True, timeout=60)
+    except FileNotFoundError:
+        return "git is not installed: no repository was made, so runs will record git: null until you make one"
+    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+        reason = (getattr(exc, "stderr", "") or "").strip().splitlines()[-1:] or ["timed out"]
+        return f"git could not make the first commit ({reason[0]}); run `git init` yourself"
+    return "Made a git repository with a first commit (set BIODL_NO_GIT=1 to skip this)."
+
+
 def main():
     project_dir = Path.cwd()
     for relative in paths_switched_off(ANSWERS):
         remove(project_dir / relative)
     keep_modality_cells(project_dir / "notebooks", ANSWERS["modality"])
     keep_template_copies(project_dir)
+    note = init_git(project_dir, ANSWERS)
     print(next_steps(ANSWERS))
+    if note:
+        print(note)
 
 
 if __name__ == "__main__":

@@ -86,7 +86,8 @@ else:
 
 # %%
 split, record, is_new = load_or_make_split(run.cfg, run.root, data, hashes, run.command)
-print(f"{'made a new' if is_new else 'reusing the recorded'} split {record['file']}: {split.sizes()}")
+sizes = ", ".join(f"{n} for {part}" for part, n in split.sizes().items())
+print(f"{'made a new' if is_new else 'reusing the recorded'} split {record['file']}: {sizes} samples")
 by_part = pd.DataFrame(
     {part: pd.Series(data.y[getattr(split, part)]).value_counts() for part in ("train", "tune", "test")}
 ).fillna(0).astype(int)

@@ -34,7 +34,9 @@ profile = "quick"  # quick | full budgets
 overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
+import pandas as pd
 import torch
+from IPython.display import display
 
 from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.evaluate import score_model
@@ -96,8 +98,8 @@ if hasattr(net, "pretrained_layers_"):  # the sequence CNN: where its filters st
           f"trained weights saved to {transfer['weights_saved']} for reuse as sequence.pretrained_weights")
 gap = abs(checks["initial_loss"] - checks["expected_initial_loss"])
 checks["initial_loss_ok"] = gap < 0.25 * checks["expected_initial_loss"]
-for key, value in checks.items():
-    print(f"{key:>24}: {value:.4g}" if isinstance(value, float) else f"{key:>24}: {value}")
+display(pd.DataFrame({"check": [key.replace("_", " ") for key in checks],
+                     "value": [f"{v:.4g}" if isinstance(v, float) else str(v) for v in checks.values()]}))
 
 # %%
 figure = plots.loss_curve(net.history_, reference=checks["expected_initial_loss"], best_epoch=net.best_epoch_)

@@ -34,6 +34,7 @@ from {{ cookiecutter.module_name }}.files import write_json
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.tuning import (
+    EARLY_STOPPING,
     EQUAL_BUDGETS_REASON,
     STORAGE_FILE,
     STRATEGY,
@@ -96,6 +97,7 @@ run.save_artifact(
     "04_tuning",
     {
         "strategy": STRATEGY,
+        "early_stopping": EARLY_STOPPING,
         "budget_per_family": run.budget.n_trials,
         "equal_budgets": equal,
         "equal_budgets_statement": EQUAL_BUDGETS_REASON if equal else None,

@@ -32,6 +32,7 @@ import pandas as pd
 from IPython.display import display
 
 from {{ cookiecutter.module_name }} import evaluate, plots
+from {{ cookiecutter.module_name }}.findings import paired_text, shuffled_sentence
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
@@ -116,7 +117,8 @@ controls = {
 no_better_than_null = sorted(family for family, c in controls.items() if c["flagged"])
 figure = plots.null_distributions(controls)
 run.save_figure(figure, "05_shuffled_labels")
-print(f"no better than shuffled labels: {', '.join(no_better_than_null) if no_better_than_null else 'none'}")
+for family, control in controls.items():
+    print(shuffled_sentence(family, control))
 figure
 
 # %% [markdown]
@@ -142,8 +144,9 @@ paired = (
                                  run.budget.bootstrap, run.seed)}
     if len(finalists) == 2 else None
 )
-prevalence = test[finalists[0]]["prevalence"]
-figure = plots.metric_intervals({family: test[family]["metrics"] for family in finalists}, prevalence)
+prevalence = test[finalists[0]]["prevalence"]  # None for more than two classes: see class_prevalence
+figure = plots.metric_intervals({family: test[family]["metrics"] for family in finalists},
+                                test[finalists[0]]["chance_pr_auc"])
 run.save_figure(figure, "05_test_metrics")
 pd.DataFrame(
     {family: {m: f"{v['value']:.3f} [{v['low']:.3f}, {v['high']:.3f}]" for m, v in test[family]["metrics"].items()}
@@ -160,8 +163,7 @@ figure = plots.calibration({family: evaluate.calibration_points(y_test, proba[fa
                             for family in finalists})
 run.save_figure(figure, "05_calibration")
 if paired:
-    print(f"ROC-AUC {paired['model_a']} − {paired['model_b']}: {paired['difference']:+.3f} "
-          f"(95% paired bootstrap interval {paired['low']:+.3f} to {paired['high']:+.3f})")
+    print(paired_text(paired))
 figure
 
 # %%
@@ -186,6 +188,7 @@ artifact = run.save_artifact(
         "test": {
             "n": int(len(y_test)),
             "prevalence": prevalence,
+            "class_prevalence": test[finalists[0]]["class_prevalence"],
             "n_resamples": run.budget.bootstrap,
             "models": {family: {"metrics": test[family]["metrics"]} for family in finalists},
             "paired": paired,

@@ -252,14 +252,20 @@ shortcut
 cautions = interpretation_cautions(agreement, stability, floor, surrogate.summary(), shortcut)
 not_supported = unsupported_claims(shortcut)
 best = best_family(tuned)
+importance_source = f"{best} · permutation"  # the table the report leads with, named by its method
+if importance_source not in tables:
+    importance_source = f"{NETWORK} · integrated gradients"
+importance_method = ("permutation importance on the tune split" if importance_source.endswith("permutation")
+                     else "integrated-gradients attribution on the tune split")
 run.save_artifact(
     "06_interpretation",
     {
         "model": best,
         "models": {"network": NETWORK, "baseline": baseline},
-        "method": "permutation importance on the tune split",
+        "method": importance_method,
+        "importance_source": importance_source,
         "repeats": repeats,
-        "importance": tables.get(f"{best} · permutation", gradients).to_dict(orient="records"),
+        "importance": tables[importance_source].to_dict(orient="records"),
         "permutation": {
             family: tables[f"{family} · permutation"].to_dict(orient="records")
             for family in (NETWORK, baseline) if f"{family} · permutation" in tables

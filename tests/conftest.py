@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+# Bakes in these tests skip the post-generation `git init` (faster; test_first_run.py checks it on purpose).
+os.environ.setdefault("BIODL_NO_GIT", "1")
+
 TEMPLATE_DIR = Path(__file__).resolve().parents[1]
 TEMPLATE_PROJECT_DIR = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 

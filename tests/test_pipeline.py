@@ -236,7 +236,8 @@ def test_user_csv_with_categorical_missing_values_and_three_classes(tmp_path):
     assert overfit["test_openings"] == 1 and len((run_dir / "test_audit.jsonl").read_text().splitlines()) == 1
     for panel in overfit["test"]["models"].values():
         assert "brier" not in panel["metrics"] and panel["metrics"]["roc_auc"]["value"] > 0.8
-    assert overfit["test"]["prevalence"] == pytest.approx(1 / 3, abs=1e-6)
+    shares = overfit["test"]["class_prevalence"]  # three classes: every class's share, no binary-looking number
+    assert overfit["test"]["prevalence"] is None and len(shares) == 3 and sum(shares.values()) == pytest.approx(1)
     assert {f.stem for f in run_dir.glob("figures/*.png")} >= NEW_FIGURES
     assert (project / "data/splits/wine.json").is_file()
 
@@ -256,6 +257,8 @@ def test_make_setup_installs_and_runs(tmp_path):
     for target in ("setup", "test", "run"):
         result = subprocess.run(["make", target], cwd=project, env=env, capture_output=True, text=True, timeout=1200)
         assert result.returncode == 0, f"make {target}:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    assert (tmp_path / "jupyter/kernels/my-lab-project/kernel.json").is_file()
+    # the kernel is registered inside the project's own .venv, named after it, not for the whole user
+    assert (project / ".venv/share/jupyter/kernels/my-lab-project/kernel.json").is_file()
+    assert not (tmp_path / "jupyter/kernels/my-lab-project").exists()
     manifest = json.loads((run_dirs(project)[-1] / "run.json").read_text())
     assert manifest["status"] == "ok" and manifest["python"].startswith(f"{sys.version_info[0]}.")

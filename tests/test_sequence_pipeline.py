@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -171,3 +172,13 @@ def test_user_fasta_with_side_table_and_pretrained_filters(sequence_run, tmp_pat
         refused = run(*command)
         assert refused.returncode == 2, (command, refused.stdout[-2000:])
         assert "another version of data/raw/windows.csv" in refused.stderr and "split --new" in refused.stderr
+
+def test_sequence_report_describes_the_saved_cnn_and_the_motif(sequence_run):
+    from test_report_truth import check_report
+
+    project, run_dir = sequence_run
+    verdict = check_report(project, run_dir)
+    assert re.search(r"Pearson r = 0\.\d{3}", verdict)
+    assert "1D convolutional network" in (run_dir / "MODEL_CARD.md").read_text()
+    sheet = (run_dir / "DATASHEET.md").read_text()
+    assert "median imputation" not in sheet and "3-mers" in sheet and "one-hot letters" in sheet

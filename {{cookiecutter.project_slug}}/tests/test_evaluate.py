@@ -127,7 +127,15 @@ def test_bootstrap_panel_brackets_the_point_value_binary_and_multiclass():
     assert result == bootstrap_panel(y[120:], proba, CLASSES, n_resamples=50, seed=0)
     labels = np.array(["a", "b", "c"] * 20, dtype=object)
     multi = bootstrap_panel(labels, np.random.default_rng(0).dirichlet([1, 1, 1], 60), ["a", "b", "c"], 30, seed=0)
-    assert "brier" not in multi["metrics"] and multi["prevalence"] == pytest.approx(1 / 3, abs=1e-6)
+    assert "brier" not in multi["metrics"] and multi["chance_pr_auc"] == pytest.approx(1 / 3, abs=1e-6)
+
+
+def test_multiclass_test_panel_records_per_class_prevalences_not_one_binary_looking_number():
+    labels = np.array(["a"] * 30 + ["b"] * 20 + ["c"] * 10, dtype=object)
+    multi = bootstrap_panel(labels, np.random.default_rng(0).dirichlet([1, 1, 1], 60), ["a", "b", "c"], 10, seed=0)
+    assert multi["prevalence"] is None
+    shares = multi["class_prevalence"]
+    assert shares == {"a": 0.5, "b": pytest.approx(1 / 3, abs=1e-6), "c": pytest.approx(1 / 6, abs=1e-6)}
 
 
 def test_paired_bootstrap_difference_of_a_model_with_itself_is_zero_and_a_real_gap_excludes_zero():

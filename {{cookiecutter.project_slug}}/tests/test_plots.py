@@ -88,7 +88,7 @@ def test_train_tune_bars_marks_flagged_models():
     fig = train_tune_bars(gaps)
     assert len(_bars(fig)) == 4
     labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert labels == ["svm", "network\n(overfit)"]
+    assert labels == ["support vector machine", "network\n(overfit)"]
     gap_panel = fig.axes[1]
     assert [round(bar.get_width(), 6) for bar in gap_panel.patches] == [0.02, 0.2]
     assert any(list(line.get_xdata()) == [0.05, 0.05] for line in gap_panel.get_lines())
@@ -151,7 +151,7 @@ def test_importance_comparison_has_one_panel_per_table_in_the_first_tables_order
     first = _importance([0.3, 0.2, 0.1])
     second = _importance([0.1, 0.2, 0.3])
     fig = importance_comparison({"network · permutation": first, "svm · permutation": second})
-    assert [ax.get_title() for ax in fig.axes] == ["network · permutation", "svm · permutation"]
+    assert [ax.get_title() for ax in fig.axes] == ["network · permutation", "support vector machine · permutation"]
     widths = [round(bar.get_width(), 2) for bar in fig.axes[1].patches]
     assert widths == [0.3, 0.2, 0.1]  # z, y, x from bottom: the first table's order, second table's values
 
@@ -176,7 +176,7 @@ def test_surrogate_tree_figure_draws_every_node(tmp_path):
     model = DecisionTreeClassifier(random_state=0).fit(frame, labels)
     surrogate = surrogate_tree(model, frame, frame, max_depth=2, seed=0)
     fig = surrogate_tree_figure(surrogate)
-    boxes = [t for t in fig.axes[0].texts if "samples" in t.get_text()]
+    boxes = [t for t in fig.axes[0].texts if "%" in t.get_text()]
     assert len(boxes) == surrogate.pipeline[-1].tree_.node_count
     assert "agrees on 100% of tune samples" in fig.axes[0].get_title()
     fig.savefig(tmp_path / "tree.png")

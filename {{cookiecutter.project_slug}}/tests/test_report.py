@@ -274,7 +274,7 @@ def test_report_command_uses_the_newest_run_and_prints_the_dome_score(project, c
     assert main(["--config", str(project / "lab.yaml"), "report"]) == 0
     out = capsys.readouterr().out
     assert (newer / "index.html").is_file() and not (older / "index.html").exists()
-    assert re.search(r"DOME completeness: \d+ of 21 fields", out)
+    assert re.search(r"DOME completeness: filled by the run: \d+ of 21; left for a person: \d+", out)
     assert main(["--config", str(project / "lab.yaml"), "report", "--run", str(older)]) == 0
     assert (older / "index.html").is_file()
 

@@ -16,6 +16,15 @@ from .errors import LabError, NotebookFailed
 COMMAND = __package__
 
 
+ADD_OPTIONS = {
+    "source": "who made or published the data (lab, database, paper)",
+    "accession": "accession number, DOI or URL where the data can be found",
+    "version": "release or version of the data",
+    "licence": "licence or terms of use (e.g. CC BY 4.0)",
+    "retrieved": "date the file was downloaded or received (YYYY-MM-DD)",
+}
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=COMMAND,
@@ -41,10 +50,14 @@ def _parser() -> argparse.ArgumentParser:
 
     data = commands.add_parser("data", help="record input files in data/manifest.yaml")
     data_cmds = data.add_subparsers(dest="data_command", required=True, metavar="ACTION")
-    add = data_cmds.add_parser("add", help="record a new input file with its sha256")
-    add.add_argument("path")
-    for name in ("source", "accession", "version", "licence", "retrieved"):
-        add.add_argument(f"--{name}", default=None)
+    add = data_cmds.add_parser(
+        "add", help="record a new input file with its sha256",
+        description="Record an input file in data/manifest.yaml with its sha256, so every later run can check it. "
+                    "Options left out are marked 'AUTHOR MUST ANSWER' in the manifest for you to fill in.",
+    )  # fmt: skip
+    add.add_argument("path", help="the file, relative to the project (e.g. data/raw/samples.csv)")
+    for name, meaning in ADD_OPTIONS.items():
+        add.add_argument(f"--{name}", default=None, help=meaning)
     accept = data_cmds.add_parser("accept", help="accept a changed input file (records the new hash and date)")
     accept.add_argument("path")
     simulate = data_cmds.add_parser(
@@ -166,10 +179,13 @@ def _build_report(run_dir: Path, root: Path):
 def _print_report(summary, root: Path) -> None:
     where = os.path.relpath(summary.run_dir, root)
     print(f"report: {where}/index.html (model card, DOME report, datasheet and the notebooks as HTML beside it)")
-    print(f"DOME completeness: {summary.dome_filled} of {summary.dome_total} fields filled from the run; "
-          f"{where}/DOME.md marks what is still missing")
+    print(f"DOME completeness: {summary.dome_sentence}; {where}/DOME.md marks what is still missing")
     for line in summary.standards.lines(where) if summary.standards else []:
         print(line)
+    if summary.verdict:
+        print("verdict:")
+        for line in summary.verdict:
+            print(f"  - {line}")
 
 
 def _cmd_report(args) -> int:
@@ -193,14 +209,16 @@ def _cmd_report(args) -> int:
 
 def _cmd_check(args) -> int:
     from .config import load_config, project_root
+    from .data import load_dataset
     from .provenance import verify_inputs
     from .splits import check_split_record, read_split_record
 
     cfg = load_config(args.config)
     root = project_root(args.config)
     hashes = verify_inputs(root, cfg.input_paths, COMMAND)
+    notices = _preflight(cfg, root)  # loads the data: a misspelled column is named before any split is compared
     check_split_record(read_split_record(root, cfg), cfg, hashes, COMMAND)
-    for notice in _preflight(cfg, root):
+    for notice in notices:
         print(notice, file=sys.stderr, flush=True)
     checked = " and ".join(hashes)
     print(f"{args.config} is valid and {checked} {'match' if len(hashes) > 1 else 'matches'} data/manifest.yaml")
@@ -249,7 +267,7 @@ def _cmd_data(args) -> int:
         print(f"wrote SIMULATED data {entry['path']} (sha256 {entry['sha256']}) and recorded its generator and "
               f"settings in data/manifest.yaml; set data.path: {entry['path']} in lab.yaml to use it")
     elif args.data_command == "add":
-        fields = {k: getattr(args, k) for k in ("source", "accession", "version", "licence", "retrieved")}
+        fields = {k: getattr(args, k) for k in ADD_OPTIONS}
         entry = add_source(root, relpath, fields)
         print(f"recorded {entry.path} (sha256 {entry.sha256}) in data/manifest.yaml; "
               "fill in any 'AUTHOR MUST ANSWER' fields")
@@ -277,6 +295,7 @@ def _cmd_split(args) -> int:
         if record is None:
             print(f"no split recorded yet; the next run makes {where}")
             return 0
+        load_dataset(cfg, root)  # a misspelled column is named as such, not taken for a changed split
         check_split_record(record, cfg, sha, COMMAND)
         print(f"{where}: {record['sizes']} made with {record['settings']}; matches {' and '.join(sha)}")
         return 0

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import re
 
-from .documents import Document, Field, Section, answer, fmt
+from .documents import Document, Field, Section, answer, completeness, fmt
 from .runfacts import RunFacts
 from .summaries import class_sentence, encoding_sentence, leakage_lines, source_lines, split_sentence, split_table
 
 STANDARD = "Datasheets for Datasets (Gebru et al. 2021)"
 SECTIONS = ("Motivation", "Composition", "Collection process", "Preprocessing/cleaning/labeling", "Uses",
             "Distribution", "Maintenance")
-# Fields whose answer grows as the run goes on: the run's findings are added to the draft's.
-LEARNED_LATER = {"recommended splits", "uses recorded"}
 
 
 def _skeleton(f: RunFacts) -> dict[str, list[Field]]:
@@ -86,26 +84,86 @@ def _uses(f: RunFacts) -> list[str]:
     return lines
 
 
+# Questions whose answer the later notebooks know better than notebook 01's draft (it replaces the draft's).
+RUN_KNOWS_BETTER = {"recommended splits", "preprocessing for modelling", "how many instances",
+                    "errors noise or redundancy"}
+# Notebook 01's draft keys as the datasheet's questions (those the run also answers share its wording).
+QUESTIONS = {
+    "purpose": "For what purpose was the dataset created",
+    "creators": "Who created the dataset",
+    "funding": "Who funded its creation",
+    "instances": "What the instances are",
+    "count": "How many instances",
+    "sample_or_complete": "Sample or complete set",
+    "labels": "What the labels are",
+    "missing_information": "Missing information",
+    "relationships_between_instances": "Relationships between instances",
+    "recommended_splits": "Recommended splits",
+    "errors_noise_redundancy": "Errors, noise or redundancy",
+    "confidential_or_sensitive": "Confidential or sensitive data",
+    "subpopulations": "Subpopulations",
+    "individuals_identifiable": "Can individuals be identified",
+    "source": "Where the data come from",
+    "accession": "Accession or address of the data",
+    "how_collected": "How the data were acquired",
+    "timeframe": "Over what timeframe the data were collected",
+    "ethical_review": "Was there an ethical review",
+    "preprocessing_in_models": "Preprocessing for modelling",
+    "raw_data_kept": "Is the raw data kept",
+    "labeling": "How the labels were assigned",
+    "task": "The task the data serve in this study",
+    "other_uses": "Other uses",
+    "uses_to_avoid": "Uses to avoid",
+    "licence": "Licence and access",
+    "version": "Version of the data",
+    "retrieved": "When the data were retrieved",
+    "maintainer": "Who maintains the data",
+    "updates": "How changes to the data are tracked",
+}
+
+
 def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9 ]", "", name.lower()).strip()
+
+
+def question(key: str) -> str:
+    """A draft key as the datasheet's question: 'raw_data_kept' → 'Is the raw data kept'."""
+    words = key.replace("_", " ")
+    return QUESTIONS.get(key, words[:1].upper() + words[1:])
+
+
+def _draft_text(value):
+    """A draft answer as text or bullets: the labels mapping as a sentence, other mappings as 'key: value'."""
+    if isinstance(value, dict) and isinstance(value.get("classes"), dict):
+        counts = ", ".join(f"{name} {count}" for name, count in value["classes"].items())
+        return f"Column '{value.get('column')}'; per class: {counts}."
+    return value if isinstance(value, list) else (fmt(value) if isinstance(value, dict) else value)
+
+
+def _order(item: Field) -> int:
+    """Questions in the order of the standard (QUESTIONS), others after them in their own order."""
+    order = [_key(q) for q in QUESTIONS.values()]
+    return order.index(_key(item.name)) if _key(item.name) in order else len(order)
 
 
 def _from_draft(name: str, record) -> Field:
     record = record if isinstance(record, dict) else {"value": record, "by": "run"}
     value = record.get("value")
-    content = value if isinstance(value, list) else (fmt(value) if isinstance(value, dict) else value)
     person = "answer this question" if record.get("by") == "person" and value in (None, "", []) else None
-    return answer(name, content, person=person)
+    return answer(question(name), _draft_text(value), person=person)
 
 
 def _merge(draft: Field, run: Field | None) -> Field:
+    """One answer per question: what the run learned when it has it, else the draft's answer."""
     if run is None:
         return draft
-    if _key(draft.name) in LEARNED_LATER:
-        return Field(draft.name, draft.blocks + run.blocks, None if run.filled else draft.person)
+    if run.filled and draft.filled and _key(run.name) not in RUN_KNOWS_BETTER:
+        return Field(run.name, draft.blocks, run.person)
+    if run.filled:
+        return run
     if draft.filled:
-        return draft
-    return Field(draft.name, run.blocks, run.person or draft.person)
+        return Field(run.name, draft.blocks, None)
+    return Field(run.name, (), run.person or draft.person)
 
 
 def datasheet(facts: RunFacts) -> Document:
@@ -117,11 +175,13 @@ def datasheet(facts: RunFacts) -> Document:
     for title in [*SECTIONS, *(s for s in draft if s not in SECTIONS)]:
         own = {_key(f.name): f for f in skeleton.get(title, [])}
         drafted = draft.get(title) if isinstance(draft.get(title), dict) else {}
-        fields = [_merge(_from_draft(name, record), own.pop(_key(name), None)) for name, record in drafted.items()]
+        fields = [_merge(_from_draft(name, record), own.pop(_key(question(name)), None))
+                  for name, record in drafted.items()]
         fields += list(own.values())
-        sections.append(Section(title, tuple(fields)))
+        sections.append(Section(title, tuple(sorted(fields, key=_order))))
     origin = ("notebook 01's draft, completed with what the later notebooks of run" if draft
               else "built from what the notebooks of run")
-    intro = (f"{STANDARD} for the data of {facts.title}: {origin} {facts.run_name} recorded. Answers marked "
-             "\"to be completed by a person\" need the people who collected the data.")
+    score = completeness(Document("", "", tuple(sections)))
+    intro = (f"{STANDARD} for the data of {facts.title}: {origin} {facts.run_name} recorded; {score.sentence} "
+             "fields. Answers marked \"to be completed by a person\" need the people who collected the data.")
     return Document(f"Datasheet — {facts.data_path or 'study data'}", intro, tuple(sections))

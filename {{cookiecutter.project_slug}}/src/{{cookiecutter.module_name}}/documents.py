@@ -70,6 +70,11 @@ class Field:
         return any(_block_has_content(block) for block in self.blocks)
 
     @property
+    def by_run(self) -> bool:
+        """True when the run answered this field fully: it has content and asks nothing of a person."""
+        return self.filled and not self.person
+
+    @property
     def plain(self) -> str | None:
         """The run's answer as one line of text (for JSON), or None when there is none."""
         parts = [_block_text(block) for block in self.blocks if _block_has_content(block)]
@@ -92,6 +97,28 @@ class Document:
     @property
     def fields(self) -> list[Field]:
         return [f for section in self.sections for f in section.fields]
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How many fields the run answered itself, and how many still need a person."""
+
+    by_run: int
+    total: int
+
+    @property
+    def for_person(self) -> int:
+        return self.total - self.by_run
+
+    @property
+    def sentence(self) -> str:
+        return f"filled by the run: {self.by_run} of {self.total}; left for a person: {self.for_person}"
+
+
+def completeness(document: Document) -> Completeness:
+    """Fields the run filled alone (no "to be completed by a person" box) against all fields."""
+    fields = document.fields
+    return Completeness(sum(f.by_run for f in fields), len(fields))
 
 
 def answer(name: str, *content: Any, person: str | None = None, key: str = "", required: bool | None = None) -> Field:
@@ -134,9 +161,14 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+# Model families whose key does not read as words once the underscores go.
+FAMILY_WORDS = {"k_nearest_neighbours": "k-nearest neighbours", "svm": "support vector machine",
+                "naive_bayes": "naive Bayes"}
+
+
 def label(key: str) -> str:
-    """A machine key as words: 'roc_auc' → 'ROC-AUC', 'k_nearest_neighbours' → 'k nearest neighbours'."""
-    return METRIC_NAMES.get(key, key.replace("_", " "))
+    """A machine key as words: 'roc_auc' → 'ROC-AUC', 'k_nearest_neighbours' → 'k-nearest neighbours'."""
+    return METRIC_NAMES.get(key) or FAMILY_WORDS.get(key) or key.replace("_", " ")
 
 
 def interval(metric: dict) -> str:

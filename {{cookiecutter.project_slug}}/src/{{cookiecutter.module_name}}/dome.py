@@ -1,13 +1,25 @@
 """The DOME report (Walsh et al. 2021): 21 fields on data, optimisation, model and evaluation.
 
 Each field the run can answer is filled from its artifacts; the parts only a person knows are
-marked. The completeness score counts filled fields the way the DOME registry does ("na",
-"unknown" and "not stated" count as empty).
+marked. The completeness score counts a field as filled only when the run answered all of it
+(no part left for a person); "na", "unknown" and "not stated" count as empty, as in the DOME registry.
 """
 
 from __future__ import annotations
 
-from .documents import Document, Field, Section, answer, fmt, label
+from .documents import Document, Field, Section, answer, completeness, fmt, label
+from .findings import (
+    NETWORK,
+    importance_tables,
+    indistinguishable_lines,
+    motif_sentence,
+    paired_sentence,
+    saved_description,
+    saved_models_table,
+    saved_network_sentence,
+    shuffled_sentences,
+    stopping_sentence,
+)
 from .relatedness import identity_sentence
 from .runfacts import RunFacts
 from .summaries import (
@@ -18,12 +30,9 @@ from .summaries import (
     encoding_sentence,
     gap_sentence,
     homology_facts,
-    importance_table,
     interpretation_sentence,
     leakage_lines,
     metric_sentence,
-    network_sentence,
-    paired_lines,
     redundancy_sentence,
     source_lines,
     split_sentence,
@@ -95,7 +104,7 @@ def _algorithm(f: RunFacts):
         return [], None
     families = ", ".join(label(r["family"]) for r in rows)
     best = f" After equal tuning, {label(f.best_family)} scored best on the tune part." if f.best_family else ""
-    return [f"Model families compared under one tuning budget: {families}.{best}", network_sentence(f)], None
+    return [f"Model families compared under one tuning budget: {families}.{best}", saved_network_sentence(f)], None
 
 
 def _meta(f: RunFacts):
@@ -110,10 +119,12 @@ def _encoding(f: RunFacts):
 
 
 def _parameters(f: RunFacts):
-    checks = f.architecture
+    saved = saved_description(f, NETWORK)
     lines = []
-    if checks.get("parameters") is not None:
-        lines.append(f"The network has p = {checks['parameters']} trainable parameters.")
+    if saved.get("trainable_parameters") is not None:
+        lines.append(f"The saved network has p = {saved['trainable_parameters']} trainable parameters "
+                     f"({saved.get('layers')}).")
+    lines.append(saved_models_table(f))
     if f.tuning_results:
         lines.append("Hyperparameters were chosen by search on the tune part: " + (budget_sentence(f) or ""))
         lines.append(comparison_table(f))
@@ -129,28 +140,25 @@ def _features(f: RunFacts):
 
 def _fitting(f: RunFacts):
     checks = f.architecture
-    p, n = checks.get("parameters"), checks.get("training_samples")
+    p, n = saved_description(f, NETWORK).get("trainable_parameters"), f.split_sizes.get("train")
     lines = []
     if p is not None and n:
         relation = "p is larger than N" if p > n else "p is smaller than N"
-        lines.append(f"Network: p = {p}, N = {n} training samples ({relation}).")
+        lines.append(f"Saved network: p = {p}, N = {n} training samples ({relation}).")
+    lines.append(stopping_sentence(f))
     if f.n_features and f.n_features > 100:
         lines.append(f"f = {f.n_features} > 100 features.")
     gaps = gap_sentence(f)
     if gaps:
         lines.append(f"Overfitting was checked by the train–tune gap of every tuned model: {gaps}")
     if checks.get("initial_loss_ok") is not None:
-        lines.append("Underfitting: the network's training loss "
+        lines.append("Underfitting: the starting network's training loss (notebook 03) "
                      f"fell from {fmt(checks.get('initial_loss'))} to {fmt(checks.get('final_train_loss'))}.")
     return lines, None
 
 
 def _regularization(f: RunFacts):
-    network = f.parameters.get("network") or {}
-    lines = []
-    if network:
-        lines.append(f"Network set in lab.yaml: dropout {fmt(network.get('dropout'))}; no early stopping, a fixed "
-                     "number of epochs.")
+    lines = [stopping_sentence(f)]
     tuned = {fam: r.get("best_params") for fam, r in f.tuning_results.items() if r.get("best_params")}
     if tuned:
         lines.append("Regularisation (dropout and weight decay, C, tree depth and leaf size) was tuned with the "
@@ -172,7 +180,8 @@ def _config(f: RunFacts):
 
 
 def _interpretability(f: RunFacts):
-    return [interpretation_sentence(f), importance_table(f, top=5), f.cautions], None
+    tables = [block for caption, found in importance_tables(f, top=5) for block in (f"{caption}:", found)]
+    return [interpretation_sentence(f), *indistinguishable_lines(f), *tables, motif_sentence(f), f.cautions], None
 
 
 def _output(f: RunFacts):
@@ -227,7 +236,7 @@ def _comparison(f: RunFacts):
 def _confidence(f: RunFacts):
     if not f.test:
         return [], "report confidence intervals of the final scores (the test evaluation of notebook 05)"
-    return [test_sentence(f), test_table(f), paired_lines(f)], None
+    return [test_sentence(f), test_table(f), paired_sentence(f), *shuffled_sentences(f)], None
 
 
 def _eval_availability(f: RunFacts):
@@ -264,10 +273,10 @@ def dome_document(facts: RunFacts) -> Document:
     for name in dict.fromkeys(section for _, section, _, _ in FIELDS):
         keys = {key for key, section, _, _ in FIELDS if section == name}
         sections.append(Section(name, tuple(f for f in fields if f.key in keys)))
-    filled = sum(f.filled for f in fields)
-    intro = (f"{STANDARD}, for run {facts.run_name} of {facts.title}. Completeness: {filled} of {len(FIELDS)} "
-             f"fields filled from the run's artifacts; fields marked \"to be completed by a person\" need an answer "
-             "only the authors can give.")
+    score = completeness(Document("", "", tuple(sections)))
+    intro = (f"{STANDARD}, for run {facts.run_name} of {facts.title}. Completeness — {score.sentence}. A field "
+             "counts as filled by the run only when the run's artifacts answer all of it; fields marked \"to be "
+             "completed by a person\" need an answer only the authors can give.")
     return Document(f"DOME report — {facts.title}", intro, tuple(sections))
 
 
@@ -280,17 +289,21 @@ def dome_json(document: Document, run_name: str) -> dict:
             "section": next(s.title for s in document.sections if f in s.fields),
             "required": f.required,
             "value": f.plain,
-            "filled": f.filled,
+            "filled": f.by_run,
+            "has_run_content": f.filled,
             "to_be_completed_by_a_person": f.person if f.person or f.filled else "answer this field",
         }
         for f in fields
     }
-    filled = [f.key for f in fields if f.filled]
+    score = completeness(document)
     result["completeness"] = {
-        "filled": len(filled),
-        "total": len(fields),
-        "score": f"{len(filled)}/{len(fields)}",
+        "filled": score.by_run,
+        "left_for_person": score.for_person,
+        "total": score.total,
+        "score": f"{score.by_run}/{score.total}",
+        "sentence": score.sentence,
         "empty": [f.key for f in fields if not f.filled],
+        "for_person": [f.key for f in fields if not f.by_run],
     }
     result["run"] = run_name
     result["standard"] = STANDARD

@@ -7,7 +7,6 @@ balanced accuracy and calibration so no single flattering number goes unchalleng
 import warnings
 
 import numpy as np
-from sklearn.calibration import calibration_curve
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.metrics import (
     accuracy_score,
@@ -147,8 +146,10 @@ def stratified_resamples(y, n_resamples, seed):
 def bootstrap_panel(y_true, proba, classes, n_resamples, seed):
     """The imbalance panel (ROC-AUC, PR-AUC, MCC, balanced accuracy, F1, Brier) with 95% bootstrap intervals.
 
-    Intervals are percentiles of stratified resamples of the evaluated rows; the prevalence
-    (binary) is the PR-AUC of a model that knows nothing.
+    Intervals are percentiles of stratified resamples of the evaluated rows. `prevalence` is the
+    positive class's share for two classes and None for more (where one number would read like a
+    binary prevalence); `class_prevalence` gives every class's share, and `chance_pr_auc` the PR-AUC
+    of a model that knows nothing (the prevalence, or 1 / classes for micro-averaged multiclass).
     """
     y_true, proba = np.asarray(y_true), np.asarray(proba, dtype=float)
     point = metric_panel(y_true, proba, classes)
@@ -160,8 +161,16 @@ def bootstrap_panel(y_true, proba, classes, n_resamples, seed):
         values = np.array([d[metric] for d in draws], dtype=float)
         low, high = np.nanpercentile(values, [2.5, 97.5])
         panel[metric] = {"value": point[metric], "low": _round(low), "high": _round(high)}
-    return {"metrics": panel, "prevalence": _prevalence(y_true, classes), "n": int(len(y_true)),
-            "n_resamples": int(n_resamples)}
+    binary = len(classes) == 2
+    return {"metrics": panel, "prevalence": _prevalence(y_true, classes) if binary else None,
+            "class_prevalence": class_prevalence(y_true, classes), "chance_pr_auc": _prevalence(y_true, classes),
+            "n": int(len(y_true)), "n_resamples": int(n_resamples)}
+
+
+def class_prevalence(y_true, classes):
+    """Each class's share of the rows, in class order."""
+    y_true = np.asarray(y_true)
+    return {str(label): _round(np.mean(y_true == label)) for label in classes}
 
 
 def paired_bootstrap(y_true, proba_a, proba_b, classes, n_resamples, seed):
@@ -244,10 +253,20 @@ def curve_points(y_true, proba, classes):
 
 
 def calibration_points(y_true, proba, classes, n_bins=10):
-    """Mean predicted probability against observed frequency per bin (binary: positive class; else one-vs-rest)."""
+    """Mean predicted probability against observed frequency per bin (binary: positive class; else one-vs-rest).
+
+    Bins hold equal numbers of samples (quantiles), at least about 10 each, so a small test split
+    does not zig-zag through near-empty bins; `counts` gives each bin's samples.
+    """
     indicator, scores = _one_vs_rest(y_true, proba, classes)
-    observed, predicted = calibration_curve(indicator, scores, n_bins=n_bins, strategy="uniform")
-    return {"predicted": predicted, "observed": observed}
+    n_bins = int(max(2, min(n_bins, len(scores) // 10)))
+    edges = np.unique(np.quantile(scores, np.linspace(0, 1, n_bins + 1)))
+    bins = np.clip(np.searchsorted(edges[1:-1], scores, side="right"), 0, max(0, len(edges) - 2))
+    counts = np.bincount(bins, minlength=len(edges) - 1)
+    used = counts > 0
+    predicted = np.bincount(bins, weights=scores, minlength=len(counts))[used] / counts[used]
+    observed = np.bincount(bins, weights=indicator, minlength=len(counts))[used] / counts[used]
+    return {"predicted": predicted, "observed": observed, "counts": counts[used]}
 
 
 def aligned_proba(model, X, classes):

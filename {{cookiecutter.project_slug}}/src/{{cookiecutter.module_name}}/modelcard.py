@@ -6,7 +6,19 @@ the paper) is marked for a person to complete.
 
 from __future__ import annotations
 
-from .documents import Document, Figure, Section, answer, fmt, label
+from .documents import Document, Figure, Section, answer, completeness, fmt, label
+from .findings import (
+    family_name,
+    paired_sentence,
+    prevalence_sentence,
+    saved_models_table,
+    saved_network_sentence,
+    shuffled_sentences,
+    stopping_sentence,
+    subgroup_sentence,
+    subgroup_table,
+    verdict_lines,
+)
 from .runfacts import RunFacts
 from .summaries import (
     class_sentence,
@@ -15,7 +27,6 @@ from .summaries import (
     entries_table,
     gap_sentence,
     metric_sentence,
-    network_sentence,
     source_lines,
     split_table,
     test_sentence,
@@ -40,10 +51,12 @@ def _details(f: RunFacts) -> Section:
         answer("Developer", ", ".join(names) or None, person=None if names else "name the people responsible"),
         answer("Date", created and f"Run made on {created}."),
         answer("Version", f"Project version {version}, run {f.run_name}." if version else f"Run {f.run_name}."),
-        answer("Type", f.best_family and f"{label(f.best_family)} — the family that scored best on the tune part "
-               "after equal tuning of every family.", network_sentence(f)),
-        answer("Training algorithm and parameters", best.get("best_params") and
-               f"Best settings of {label(f.best_family)}: {fmt(best['best_params'])}.", comparison_table(f)),
+        answer("Type", f.best_family and f"{family_name(f.best_family).capitalize()} — the family that scored best "
+               "on the tune part after equal tuning of every family.", saved_network_sentence(f)),
+        answer("Training algorithm and parameters", f.model_files and "The models evaluated on test and saved "
+               "(read from models/index.json, which describes each saved file):", saved_models_table(f),
+               stopping_sentence(f), best.get("best_params") and
+               f"Best settings of {family_name(f.best_family)}: {fmt(best['best_params'])}.", comparison_table(f)),
         answer("Paper", person="cite the paper or preprint that describes this model, once there is one"),
         answer("Citation", f.project.get("title") and f"{f.project['title']} — see CITATION.cff of the project."),
         answer("Licence", f.licence, person=None if f.licence else "choose a licence for the code and model"),
@@ -64,11 +77,11 @@ def _intended_use(f: RunFacts) -> Section:
 
 def _factors(f: RunFacts) -> Section:
     group = (f.parameters.get("data") or {}).get("group_column")
-    subgroups = f.ethics.get("subgroups")
+    subgroups = subgroup_table(f)
     return Section("Factors", (
         answer("Relevant factors", group and f"Samples are grouped by '{group}'; each group stays within one part.",
                person="name the factors performance may depend on (sex, age, ancestry, site, instrument, batch)"),
-        answer("Evaluation factors", subgroups and f"Subgroups evaluated: {fmt(subgroups)}.",
+        answer("Evaluation factors", subgroup_sentence(f),
                person=None if subgroups else "say which of these factors the evaluation was broken down by"),
     ))
 
@@ -121,10 +134,11 @@ def _training_data(f: RunFacts) -> Section:
 def _quantitative(f: RunFacts) -> Section:
     unitary = [test_sentence(f), test_table(f)] if f.test else [
         "The test part has not been opened in this run; tune scores after equal tuning:", comparison_table(f)]
-    subgroups = f.ethics.get("subgroups")
+    subgroups = subgroup_table(f)
     return Section("Quantitative analyses", (
-        answer("Unitary results", *unitary, gap_sentence(f), *_figures(f, "04"), *_figures(f, "05")),
-        answer("Intersectional results", subgroups and fmt(subgroups),
+        answer("Unitary results", *unitary, prevalence_sentence(f), paired_sentence(f), gap_sentence(f),
+               shuffled_sentences(f), *_figures(f, "04"), *_figures(f, "05")),
+        answer("Intersectional results", subgroup_sentence(f), subgroup_table(f),
                person=None if subgroups else "report performance within and across subgroups (e.g. sex × age)"),
     ))
 
@@ -145,31 +159,40 @@ def _ethics(f: RunFacts) -> Section:
     ))
 
 
-def caveat_lines(f: RunFacts) -> list[str]:
-    """Everything the run itself says should temper a reader's trust."""
-    lines = []
-    if f.assessment.get("recommendation"):
-        lines.append(f"Suitability of deep learning for these data: {f.assessment['recommendation']}.")
-    lines += [str(w.get("message")) for w in f.data_warnings if w.get("message")]
+def caveat_lines(f: RunFacts, unsupported: bool = True) -> list[str]:
+    """Everything the run itself found that should temper a reader's trust (notebook 00's advice is not one).
+
+    `unsupported=False` leaves out the claims the run does not support, for pages that list them apart.
+    """
+    lines = [str(w.get("message")) for w in f.data_warnings if w.get("message")]
     if f.flagged:
         lines.append(gap_sentence(f))
     if f.overfitting.get("test_reopened"):
         lines.append("The test part was opened more than once; its scores are optimistic.")
     lines += f.cautions
-    lines += [f"Not supported by this run: {claim}" for claim in f.not_supported]
+    lines += [f"Not supported by this run: {claim}" for claim in f.not_supported] if unsupported else []
     return lines
 
 
 def _caveats(f: RunFacts) -> Section:
     return Section("Caveats and recommendations", (
-        answer("What the run found", caveat_lines(f), *_figures(f, "06")),
+        answer("What the run found", verdict_lines(f), caveat_lines(f), *_figures(f, "06")),
+        answer("Advice before modelling (notebook 00, Tip 1)", premodelling_sentence(f)),
         answer("Recommendations", person="add what a user of this model should do or avoid"),
     ))
 
 
 def model_card(facts: RunFacts) -> Document:
-    intro = (f"{STANDARD}, filled from the artifacts of run {facts.run_name}. Answers marked \"to be completed by "
-             "a person\" are known only to the study's authors.")
     sections = (_details(facts), _intended_use(facts), _factors(facts), _metrics(facts), _evaluation_data(facts),
                 _training_data(facts), _quantitative(facts), _ethics(facts), _caveats(facts))
+    score = completeness(Document("", "", sections))
+    intro = (f"{STANDARD}, filled from the artifacts of run {facts.run_name}; {score.sentence} fields. Answers "
+             "marked \"to be completed by a person\" are known only to the study's authors.")
     return Document(f"Model card — {facts.title}", intro, sections)
+
+
+def premodelling_sentence(f: RunFacts) -> str | None:
+    """Notebook 00's recommendation, made before any model was fitted, shown as such."""
+    advice = f.assessment.get("recommendation")
+    return advice and (f"Before any model was fitted, notebook 00 judged from the size and shape of the data: "
+                       f"{advice}. The results above say how the models actually compared.")

@@ -11,6 +11,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from .findings import family_name
+
 _BLUE, _ORANGE, _GREY, _RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
 _CYCLE = (_BLUE, _ORANGE, "#55A868", "#8172B3", "#937860", "#DA8BC3")
 _LOSS_LABELS = {"train_loss": "training loss", "val_loss": "validation loss (tune split)"}
@@ -134,17 +136,16 @@ def train_tune_bars(gaps):
     tune = np.array([gaps[n]["tune"] for n in names], dtype=float)
     scores.bar(x - 0.2, train, width=0.4, label="training split", color=_BLUE)
     scores.bar(x + 0.2, tune, width=0.4, label="tuning split", color=_ORANGE)
-    low = float(np.nanmin(np.concatenate([train, tune])))
-    scores.set_ylim(max(0.0, low - 0.1 * (1 - low) - 0.02), 1.0)
-    labels = [f"{n}\n(overfit)" if gaps[n].get("flagged") else n for n in names]
+    _score_axis(scores, np.concatenate([train, tune]))
+    labels = [f"{_name(n)}\n(overfit)" if gaps[n].get("flagged") else _name(n) for n in names]
     scores.set_xticks(x, labels, rotation=30, ha="right")
     for tick, name in zip(scores.get_xticklabels(), names, strict=True):
         if gaps[name].get("flagged"):
             tick.set_color(_RED)
-    scores.legend(loc="lower left")
+    scores.legend(loc="upper left", bbox_to_anchor=(0.0, -0.35), ncols=2, fontsize="small")
     scores.set(xlabel="model", ylabel="score (ROC-AUC)", title="Training versus tuning score")
     colours = [_RED if gaps[n].get("flagged") else _GREY for n in names]
-    gap_ax.barh(names, [gaps[n]["train"] - gaps[n]["tune"] for n in names], color=colours)
+    gap_ax.barh([_name(n) for n in names], [gaps[n]["train"] - gaps[n]["tune"] for n in names], color=colours)
     threshold = next((gaps[n]["threshold"] for n in names if "threshold" in gaps[n]), None)
     if threshold is not None:
         gap_ax.axvline(threshold, color=_RED, linestyle="--", label=f"threshold {threshold:g}")
@@ -236,9 +237,11 @@ def learning_curves(curves):
     fig, ax = _new_figure(width=6.5)
     for colour, (name, rows) in zip(_CYCLE, curves.items(), strict=False):
         sizes = [r["n"] for r in rows]
-        ax.plot(sizes, [r["tune"] for r in rows], marker="o", color=colour, label=f"{name} · tune")
-        ax.plot(sizes, [r["train"] for r in rows], marker="o", linestyle="--", color=colour, label=f"{name} · train")
-    ax.legend(fontsize="small")
+        ax.plot(sizes, [r["tune"] for r in rows], marker="o", color=colour, label=f"{_name(name)} · tune")
+        ax.plot(sizes, [r["train"] for r in rows], marker="o", linestyle="--", color=colour,
+                label=f"{_name(name)} · train")
+    _score_axis(ax, [r[k] for rows in curves.values() for r in rows for k in ("tune", "train")])
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set(xlabel="training samples used", ylabel="score (ROC-AUC)", title="Learning curves")
     return fig
 
@@ -254,10 +257,11 @@ def null_distributions(controls):
     for ax, (name, control) in zip(axes, controls.items(), strict=True):
         ax.hist(control["null"], bins=min(20, max(5, len(control["null"]))), color=_GREY, label="shuffled labels")
         ax.axvline(control["observed"], color=_RED, linewidth=2, label=f"real labels {control['observed']:.3f}")
-        ax.legend(fontsize="small", loc="upper center")
+        ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(0.0, -0.2))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set(xlabel="tune score (ROC-AUC)", ylabel="refits",
-               title=f"{name}: p = {control['p_value']:.3g} (n = {control['n_runs']})")
+               title=f"{_name(name)}: p = {control['p_value']:.3g} (smallest possible with "
+                     f"{control['n_runs']} refits: {1 / (control['n_runs'] + 1):.3g})")
     return fig
 
 
@@ -269,28 +273,37 @@ def roc_pr_curves(points):
     fig = LabFigure(figsize=(10.0, 4.2), layout="constrained")
     roc, pr = fig.subplots(1, 2)
     for colour, (name, p) in zip(_CYCLE, points.items(), strict=False):
-        roc.plot(p["fpr"], p["tpr"], color=colour, label=name)
-        pr.plot(p["recall"], p["precision"], color=colour, label=name)
+        roc.plot(p["fpr"], p["tpr"], color=colour, label=_name(name))
+        pr.plot(p["recall"], p["precision"], color=colour, label=_name(name))
     roc.plot([0, 1], [0, 1], color=_GREY, linestyle=":", label="chance")
     prevalence = next(iter(points.values()))["prevalence"]
     pr.axhline(prevalence, color=_GREY, linestyle="--", label=f"prevalence {prevalence:.2f}")
     averaging = next(iter(points.values()))["averaging"]
     roc.set(xlabel="false positive rate", ylabel="true positive rate", title=f"ROC on the test split ({averaging})")
     pr.set(xlabel="recall", ylabel="precision", ylim=(0, 1.02), title=f"Precision-recall ({averaging})")
-    roc.legend(fontsize="small")
-    pr.legend(fontsize="small", loc="lower left")
+    roc.legend(fontsize="small", loc="lower right")
+    pr.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig
 
 
 def calibration(points):
-    """Observed frequency against predicted probability per model; the diagonal is perfect calibration."""
-    fig, ax = _new_figure(width=5.0, height=4.5)
-    ax.plot([0, 1], [0, 1], color=_GREY, linestyle=":", label="perfectly calibrated")
-    for colour, (name, p) in zip(_CYCLE, points.items(), strict=False):
-        ax.plot(p["predicted"], p["observed"], marker="o", color=colour, label=name)
-    ax.legend(fontsize="small")
-    ax.set(xlabel="predicted probability", ylabel="observed frequency", xlim=(0, 1), ylim=(0, 1),
-           title="Calibration on the test split")
+    """Observed frequency against predicted probability per model; the diagonal is perfect calibration.
+
+    Each point is one bin of equal sample count where `counts` is given; the panel below shows
+    how many test samples each point stands on, so a zig-zag over a few samples reads as such.
+    """
+    fig = LabFigure(figsize=(6.5, 5.5), layout="constrained")
+    curve, below = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
+    curve.plot([0, 1], [0, 1], color=_GREY, linestyle=":", label="perfectly calibrated")
+    offsets = np.linspace(-0.006, 0.006, len(points)) if len(points) > 1 else [0.0]
+    for colour, offset, (name, p) in zip(_CYCLE, offsets, points.items(), strict=False):
+        curve.plot(p["predicted"], p["observed"], marker="o", color=colour, label=_name(name))
+        if p.get("counts") is not None:
+            below.bar(np.asarray(p["predicted"], dtype=float) + offset, p["counts"], width=0.012, color=colour)
+    curve.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    curve.set(ylabel="observed frequency", xlim=(-0.02, 1.02), ylim=(0, 1), title="Calibration on the test split")
+    below.set(xlabel="predicted probability (each point: a bin of about equal sample count)", ylabel="samples")
+    below.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=3))
     return fig
 
 
@@ -307,7 +320,7 @@ def metric_intervals(panels, prevalence=None):
         values = [panel[m]["value"] for m in metrics if m in panel]
         low = [panel[m]["value"] - panel[m]["low"] for m in metrics if m in panel]
         high = [panel[m]["high"] - panel[m]["value"] for m in metrics if m in panel]
-        ax.errorbar(values, y, xerr=[low, high], fmt="o", capsize=3, color=colour, label=name)
+        ax.errorbar(values, y, xerr=[low, high], fmt="o", capsize=3, color=colour, label=_name(name))
     if prevalence is not None and "pr_auc" in metrics:
         row = metrics.index("pr_auc")
         ax.vlines(prevalence, row - 0.35, row + 0.35, color=_GREY, linestyle="--", label="PR-AUC of chance")
@@ -334,7 +347,9 @@ def importance_comparison(tables, top=15):
         ax.barh(order, mean, xerr=half, capsize=2, color=_BLUE if "gradient" not in name else _ORANGE)
         ax.axvline(0, color=_GREY, linewidth=1)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        ax.set_title(name, fontsize=9)
+        ax.set_title(_name(name), fontsize=9)
+        ax.set_xlabel("drop in ROC-AUC when shuffled" if "permutation" in name else "attribution (logit units)",
+                      fontsize=8)
     axes[0].set_ylabel("feature")
     fig.suptitle(f"Importance by model and method (top {len(order)} of the first panel)")
     return fig
@@ -375,12 +390,15 @@ def surrogate_tree_figure(surrogate):
     from sklearn.tree import plot_tree
 
     tree, shape = surrogate.pipeline[-1], surrogate.summary()  # the shape as pruned, not as first grown
-    fig = LabFigure(figsize=(max(8.0, 1.6 * shape["leaves"]), 1.6 * shape["depth"] + 2.0), layout="constrained")
+    # Sized so that, shown at the report's width (about 7 inches), the text stays near 9 points:
+    # words such as 'samples' and 'value' are written once, at the root, and numbers keep 2 decimals.
+    fig = LabFigure(figsize=(max(7.0, 1.2 * shape["leaves"]), 1.2 * shape["depth"] + 1.4),
+                    layout="constrained")
     FigureCanvasAgg(fig)  # plot_tree measures its text boxes, which needs a real canvas
     ax = fig.add_subplot()
     boxes = plot_tree(
-        tree, feature_names=surrogate.feature_names, class_names=surrogate.class_names,
-        filled=True, impurity=False, proportion=True, rounded=True, fontsize=8, ax=ax,
+        tree, feature_names=surrogate.feature_names, class_names=surrogate.class_names, label="root",
+        filled=True, impurity=False, proportion=True, rounded=True, precision=2, fontsize=9, ax=ax,
     )  # fmt: skip
     for box in boxes:  # a split at an infinite threshold separates missing values from the rest
         box.set_text(re.sub(r"(\S+) <= inf", r"\1 is present (else missing)", box.get_text()))
@@ -403,12 +421,12 @@ def subgroup_bars(table, overall, metric="balanced_accuracy"):
         rows = scored[scored["model"] == model].set_index(["subgroup", "group"])
         values = [rows[metric].get(key, np.nan) for key in groups]
         x = np.arange(len(groups)) + (m - (len(models) - 1) / 2) * width
-        ax.bar(x, values, width=width, color=colours[m % len(colours)], label=model)
+        ax.bar(x, values, width=width, color=colours[m % len(colours)], label=_name(model))
         if model in overall:
             ax.axhline(overall[model], color=colours[m % len(colours)], linestyle="--", linewidth=1)
     ax.set_xticks(range(len(groups)), [f"{s}\n{g}" for s, g in groups], rotation=30, ha="right", fontsize=8)
     ax.set_ylim(0, 1.05)
-    ax.legend(title="model (dashed: all samples)", loc="lower right", fontsize=8)
+    ax.legend(title="model (dashed: all samples)", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.set(xlabel="subgroup", ylabel=_pretty(metric), title=f"{_pretty(metric).capitalize()} by subgroup (tune split)")
     return fig
 
@@ -450,6 +468,25 @@ def _loss_keys(history):
     for record in history:
         keys += [k for k in record if k.endswith("_loss") and k not in keys]
     return keys or ["train_loss"]
+
+
+def _name(key):
+    """A model family or 'family · method' panel key in words: 'k_nearest_neighbours' → 'k-nearest neighbours'."""
+    family, sep, method = str(key).partition(" · ")
+    words = family_name(family).removeprefix("the ")
+    return f"{words}{sep}{method}"
+
+
+def _score_axis(ax, values, span=0.1):
+    """A score axis no narrower than `span` and never above 1, so a 0.005 wiggle does not look like a trend."""
+    values = np.asarray([v for v in values if v is not None and np.isfinite(v)], dtype=float)
+    if not len(values):
+        return
+    low, high = float(values.min()), float(values.max())
+    top = min(1.0, max(high + 0.01, low + span))
+    bottom = max(0.0, min(low - 0.01, top - span))
+    ax.set_ylim(bottom, top)
+    ax.text(0.0, 1.01, f"axis from {bottom:.2f} to {top:.2f}", transform=ax.transAxes, fontsize=7, color=_GREY)
 
 
 def _pretty(name):

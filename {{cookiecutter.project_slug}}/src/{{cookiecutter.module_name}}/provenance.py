@@ -237,6 +237,20 @@ def _recorded(source: Source | None, field: str) -> dict:
     return _by_person() if value in (None, "", PERSON_MUST_ANSWER) else _by_run(value)
 
 
+def preprocessing_description(cfg) -> str:
+    """The preprocessing the models of this modality actually fit, in one sentence."""
+    if cfg.modality == "sequence":
+        spec = cfg.sequence
+        length = f"{spec.length} letters" if spec.length else (
+            "the longest sequence's length" if spec.length_policy == "pad" else "the shortest sequence's length")
+        return (f"{spec.alphabet.upper() if spec.alphabet == 'dna' else spec.alphabet} sequences are brought to "
+                f"{length} (length policy '{spec.length_policy}'); the classical models read standardised "
+                f"frequencies of the {spec.kmer}-letter words (k-mers), the network reads one-hot letters in order; "
+                "the scaling is fitted on the training split only")
+    return ("median imputation and standardisation of numbers, most-frequent imputation and one-hot coding "
+            "of categories, fitted on the training split only")
+
+
 def datasheet_draft(cfg, source: Source | None, summary: dict, split_record: dict, subjects: dict | None,
                     n_near_pairs: int) -> dict:
     """A datasheet pre-filled with what the run knows; answers only a person can give have value None.
@@ -287,10 +301,7 @@ def datasheet_draft(cfg, source: Source | None, summary: dict, split_record: dic
             "ethical_review": _by_person(),
         },
         "Preprocessing/cleaning/labeling": {
-            "preprocessing_in_models": _by_run(
-                "median imputation and standardisation of numbers, most-frequent imputation and one-hot coding "
-                "of categories, fitted on the training split only"
-            ),
+            "preprocessing_in_models": _by_run(preprocessing_description(cfg)),
             "raw_data_kept": _by_run(f"{cfg.data.path} with sha256 {getattr(source, 'sha256', None)}"),
             "labeling": _by_person(),
         },

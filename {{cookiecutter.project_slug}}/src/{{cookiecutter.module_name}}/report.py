@@ -14,11 +14,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .datasheet import datasheet
-from .documents import PERSON, Document, fmt, label, table, to_markdown
+from .documents import PERSON, Document, completeness, fmt, label, table, to_markdown
 from .dome import dome_document, dome_json
 from .errors import LabError
 from .files import write_atomic
-from .modelcard import caveat_lines, model_card
+from .findings import (
+    importance_tables,
+    indistinguishable_lines,
+    motif_sentence,
+    paired_sentence,
+    prevalence_sentence,
+    shuffled_sentences,
+    verdict_lines,
+)
+from .modelcard import caveat_lines, model_card, premodelling_sentence
 from .runfacts import RunFacts
 from .standards import StandardsSummary, standards_files
 from .summaries import (
@@ -28,11 +37,9 @@ from .summaries import (
     entries_table,
     gap_sentence,
     gap_table,
-    importance_table,
     interpretation_sentence,
     leakage_lines,
     network_sentence,
-    paired_lines,
     source_lines,
     split_sentence,
     split_table,
@@ -50,9 +57,12 @@ DOCUMENTS = {
     "datasheet": ("DATASHEET.md", "datasheet.html"),
 }
 DOME_JSON = "dome.json"
+# Notebook 05's figures of the single test look: shown under the test result, not under overfitting.
+TEST_FIGURES = ("05_test_metrics", "05_roc_pr", "05_calibration")
 BASELINE_METRICS = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy", "brier")
 # Scripts nbconvert would load from the internet: left out so the pages work offline.
 _REMOTE_SCRIPT = re.compile(r'<script src="">\s*</script>\s*')
+_BACK_LINK = ('\n<nav style="padding:0.5em 1em"><a href="../index.html">← back to the run\'s report</a></nav>')
 _NO_FAVICON = '<head>\n<link rel="icon" href="data:,">'  # no request for a /favicon.ico the folder lacks
 
 
@@ -65,6 +75,12 @@ class ReportSummary:
     dome_filled: int
     dome_total: int
     standards: StandardsSummary | None = None  # REFORMS completeness, DOME Registry validation
+    verdict: tuple[str, ...] = ()
+
+    @property
+    def dome_sentence(self) -> str:
+        return f"filled by the run: {self.dome_filled} of {self.dome_total}; left for a person: " \
+               f"{self.dome_total - self.dome_filled}"
 
 
 def template_environment():
@@ -110,6 +126,7 @@ def notebook_pages(facts: RunFacts) -> dict[str, bytes]:
         notebook.metadata.pop("widgets", None)  # live widgets need a kernel; their text output remains
         body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": label(stem)}})
         page = _REMOTE_SCRIPT.sub("", body).replace("<head>", _NO_FAVICON, 1)
+        page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _BACK_LINK, page, count=1)
         pages[f"{NOTEBOOK_PAGES}/{stem}.html"] = page.encode("utf-8")
     return pages
 
@@ -148,6 +165,8 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
         "label": label,
         "fmt": fmt,
         "figs": shown,
+        "figs_test": [f for f in shown["05"] if Path(f).stem in TEST_FIGURES],
+        "figs_overfitting": [f for f in shown["05"] if Path(f).stem not in TEST_FIGURES],
         "other_figures": [f for f in facts.figures if f not in seen],
         "sources": source_lines(facts),
         "classes": class_sentence(facts),
@@ -163,15 +182,20 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
         "gap_sentence": gap_sentence(facts),
         "test_sentence": test_sentence(facts),
         "test_table": test_table(facts),
-        "paired": paired_lines(facts),
+        "paired": paired_sentence(facts),
+        "prevalence": prevalence_sentence(facts),
+        "shuffled": shuffled_sentences(facts),
         "interpretation": interpretation_sentence(facts),
-        "importance": importance_table(facts),
+        "indistinguishable": indistinguishable_lines(facts),
+        "importance_tables": importance_tables(facts),
+        "motif": motif_sentence(facts),
+        "verdict": verdict_lines(facts),
+        "premodelling": premodelling_sentence(facts),
         "open_entries": entries_table(facts.open_entries, facts.blocking),
-        "caveats": caveat_lines(facts),
+        "caveats": caveat_lines(facts, unsupported=False),  # the answer section lists the unsupported claims
         "notebooks": notebook_rows(facts, pages),
         "documents": DOCUMENTS,
-        "dome_filled": sum(f.filled for f in dome.fields),
-        "dome_total": len(dome.fields),
+        "dome_score": completeness(dome),
     }
 
 
@@ -203,4 +227,5 @@ def build_report(run_dir: str | Path, root: Path | None = None) -> ReportSummary
     for relative, data in sorted(files.items()):
         write_atomic(facts.run_dir / relative, data)
     score = dome["completeness"]
-    return ReportSummary(facts.run_dir, tuple(sorted(files)), score["filled"], score["total"], standards)
+    return ReportSummary(facts.run_dir, tuple(sorted(files)), score["filled"], score["total"], standards,
+                         tuple(verdict_lines(facts)))

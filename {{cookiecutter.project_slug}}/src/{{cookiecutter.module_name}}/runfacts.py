@@ -137,8 +137,22 @@ class RunFacts:
 
     @property
     def sources(self) -> list[dict]:
-        """Provenance records of the input files (data/manifest.yaml as notebook 01 saw it)."""
-        return [entry for entry in self.art("01_data_provenance").get("manifest") or [] if isinstance(entry, dict)]
+        """Provenance records of the input files this study reads (data/manifest.yaml as notebook 01 saw it).
+
+        Manifest entries of files the study does not use (such as a built-in example left in the
+        manifest) are left out, so no document describes data the study never read.
+        """
+        entries = [entry for entry in self.art("01_data_provenance").get("manifest") or [] if isinstance(entry, dict)]
+        used = self.input_paths
+        return [entry for entry in entries if not used or str(entry.get("path")) in used]
+
+    @property
+    def input_paths(self) -> set[str]:
+        """The data files the study read: notebook 01's checked inputs, else the data file of lab.yaml."""
+        inputs = self.art("01_data_provenance").get("inputs")
+        if isinstance(inputs, dict) and inputs:
+            return {str(path) for path in inputs}
+        return {str(self.data_path)} if self.data_path else set()
 
     @property
     def summary(self) -> dict:

@@ -190,8 +190,14 @@ class Run:
 
     # fitted models ---------------------------------------------------------------------------
     def save_models(self, models: dict[str, tuple[Any, dict]]) -> Path:
-        """Write fitted models as `<run>/models/<family>.joblib` and list them in models/index.json."""
+        """Write fitted models as `<run>/models/<family>.joblib` and list them in models/index.json.
+
+        Each entry also describes the saved object itself (kind, layers, trainable parameters,
+        epochs), which the model card and DOME report quote.
+        """
         import joblib
+
+        from .modelfacts import describe_model
 
         index = {}
         for family, (model, params) in models.items():
@@ -200,7 +206,8 @@ class Run:
             data = buffer.getvalue()
             relpath = f"{MODELS}/{family}.joblib"
             write_atomic(self.dir / relpath, data)
-            index[family] = {"file": relpath, "sha256": sha256_bytes(data), "params": params}
+            index[family] = {"file": relpath, "sha256": sha256_bytes(data), "params": params,
+                             "description": describe_model(model, params)}
         return write_json(self.dir / MODELS / "index.json", {"models": index})
 
 

@@ -100,10 +100,15 @@ def encoding_sentence(facts: RunFacts) -> str | None:
         return None
     sequences = facts.art("01_data_provenance").get("sequences")
     if isinstance(sequences, dict):
+        policy = facts.art("01_data_provenance").get("sequence_length_policy") or {}
+        k = (facts.parameters.get("sequence") or {}).get("kmer")
+        changed = (f"; {policy.get('n_padded', 0)} sequences were padded and {policy.get('n_trimmed', 0)} trimmed"
+                   if policy else "")
         return (f"Sequences ({sequences.get('alphabet')}) are brought to {sequences.get('fixed_length')} letters "
-                f"({(facts.art('01_data_provenance').get('sequence_length_policy') or {}).get('policy')} policy). "
-                "The classical models read standardised k-mer frequencies; the network reads one-hot letters in "
-                "order. Scaling is fitted on the training part only, inside each model's pipeline.")
+                f"(length policy '{policy.get('policy')}'{changed}). The classical models read standardised "
+                f"frequencies of {f'{k}-letter words ({k}-mers)' if k else 'k-mers'}; the network reads one-hot "
+                "letters in order. Scaling is fitted on the training part only, inside each model's pipeline; no "
+                "imputation or category coding is involved.")
     numeric = len(summary.get("numeric_columns") or [])
     categorical = len(summary.get("categorical_columns") or [])
     return (f"{numeric} numeric columns are imputed with the training median and standardised; {categorical} "
@@ -219,13 +224,6 @@ def test_sentence(facts: RunFacts) -> str | None:
     return f"Scores on the held-back test split{n}, with {kind} in brackets.{opened}{reopened}."
 
 
-def paired_lines(facts: RunFacts) -> list[str]:
-    paired = facts.test.get("paired")
-    if not isinstance(paired, dict) or not paired:
-        return []
-    return [f"{label(str(k))}: {fmt(v)}" for k, v in paired.items()]
-
-
 def metric_sentence(facts: RunFacts) -> str | None:
     """Which measures the run reports, the primary one first."""
     names = list(test_metric_names(facts))
@@ -245,13 +243,6 @@ def metric_sentence(facts: RunFacts) -> str | None:
     return f"{label(primary)} ranks and tunes models; the panel also reports {others}{against}."
 
 
-def importance_table(facts: RunFacts, top: int = 10) -> Table | None:
-    rows = [r for r in facts.interpretation.get("importance") or [] if isinstance(r, dict)][:top]
-    return table(["input", "importance", "interval"],
-                 [[r.get("feature"), r.get("importance_mean"), f"{fmt(r.get('ci_low'))}–{fmt(r.get('ci_high'))}"]
-                  for r in rows])
-
-
 def interpretation_sentence(facts: RunFacts) -> str | None:
     info = facts.interpretation
     if not info:
@@ -259,9 +250,7 @@ def interpretation_sentence(facts: RunFacts) -> str | None:
     method = info.get("method") or "attribution"
     model = f" of {label(info['model'])}" if info.get("model") else ""
     repeats = f", {info['repeats']} repeats" if info.get("repeats") else ""
-    weak = info.get("indistinguishable_from_zero") or []
-    noise = f" {len(weak)} inputs are indistinguishable from zero." if weak else ""
-    return f"Inputs{model} ranked by {method}{repeats}.{noise}"
+    return f"Inputs{model} ranked by {method}{repeats}."
 
 
 def entries_table(entries: list[dict], blocking: list[str]) -> Table | None:
@@ -283,6 +272,23 @@ def network_sentence(facts: RunFacts) -> str | None:
             f"{fmt(per)} per training sample ({n} samples)" if per is not None else "",
             f"initial loss {fmt(checks.get('initial_loss'))} vs {fmt(checks.get('expected_initial_loss'))}: {loss}"
             if loss else ""]
-    hidden = (facts.parameters.get("network") or {}).get("hidden")
-    shape = f"A fully connected network with hidden layers {hidden}" if hidden else "The network"
+    kind = facts.art("03_architecture").get("architecture") or "network"
+    shape = f"The untuned starting network of notebook 03 ({kind}, before tuning; the saved, tuned one is described "\
+            "with the test result)"
     return f"{shape}: " + "; ".join(b for b in bits if b) + "."
+
+
+def paired_lines(facts: RunFacts) -> list[str]:
+    """The paired test comparison as one sentence in a list (findings.paired_sentence words it)."""
+    from .findings import paired_sentence
+
+    sentence = paired_sentence(facts)
+    return [sentence] if sentence else []
+
+
+def importance_table(facts: RunFacts, top: int = 10) -> Table | None:
+    """The first importance table of the run (findings.importance_tables names each by its method)."""
+    from .findings import importance_tables
+
+    found = importance_tables(facts, top)
+    return found[0][1] if found else None

@@ -52,6 +52,15 @@ STRATEGY = (
     f"median pruner on tune scores reported every {REPORT_EVERY} epochs; families searched side by side, "
     "each study one trial at a time"
 )
+# How the network's number of epochs is chosen: the one record every report reads (notebook 04 saves it).
+EARLY_STOPPING = {
+    "used_in": "network tuning trials (notebook 04)",
+    "monitor": "loss on the tune split",
+    "patience": PATIENCE,
+    "best_weights_kept": True,
+    "final_fit": "the saved network is refitted on the training split for the best epoch its trial recorded, "
+                 "with early stopping off",
+}
 EQUAL_BUDGETS_REASON = (
     "Every family, the network included, had the same number of trials on the same training and tune "
     "rows: tuning only some models lets the tuned ones win for that reason alone, the 'Continental "
