@@ -108,8 +108,8 @@ def test_readme_install_works_on_the_system_python(tmp_path):
     env = {**os.environ, "HOME": str(home), "BIODL_NO_GIT": "1", "PATH": f"/usr/bin:{os.environ.get('PATH', '')}"}
     env.pop("VIRTUAL_ENV", None)
     first, second, third = readme_install_lines()
-    script = "\n".join(["set -e", first, second, third.replace("path/to/cookiecutter-biodl",
-                                                                  f"--no-input --output-dir {tmp_path} {TEMPLATE_DIR}")])
+    bake = third.replace("path/to/cookiecutter-biodl", f"--no-input --output-dir {tmp_path} {TEMPLATE_DIR}")
+    script = "\n".join(["set -e", first, second, bake])
     done = subprocess.run(["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert (tmp_path / "my-lab-project" / "lab.yaml").is_file()
