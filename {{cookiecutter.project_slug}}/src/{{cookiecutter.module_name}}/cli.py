@@ -209,7 +209,6 @@ def _cmd_report(args) -> int:
 
 def _cmd_check(args) -> int:
     from .config import load_config, project_root
-    from .data import load_dataset
     from .provenance import verify_inputs
     from .splits import check_split_record, read_split_record
 
