@@ -347,8 +347,11 @@ CASES = [
          setup=use_table(base_table().assign(empty=float("nan"))), after=no_run_folder),
     Case("class-with-one-sample", "14", ["run"], 2, r"target column 'diagnosis': class\(es\) 'rare' \(1\) have too few",
          setup=use_table(with_cells("diagnosis", {0: "rare"})), after=no_run_folder),
-    Case("protein-homology-k", "14", ["check"], 2, r"lab\.yaml field 'sequence\.homology\.k' is 5, too long for the "
-         r"protein alphabet", setup=protein, modality="sequence"),
+    Case("protein-homology-default", "14", ["check"], 0, r"is valid and data/external/proteins\.fa matches",
+         setup=protein, modality="sequence"),
+    Case("protein-homology-k", "14", ["check"], 2, r"lab\.yaml field 'sequence\.homology\.k' is 16, too long for the "
+         r"protein alphabet", setup=lambda p: (protein(p), edit_yaml(p, "lab.yaml", lambda raw: raw["sequence"][
+             "homology"].update(method="kmer", k=16))), modality="sequence"),
     Case("deleted-notebook", "14", ["run"], 2, r"notebooks/04_tuning\.ipynb is missing; restore it",
          setup=lambda p: (p / "notebooks/04_tuning.ipynb").unlink(), after=no_run_folder),
     Case("corrupt-notebook", "14", ["run"], 2, r"notebooks/03_architecture\.ipynb is not a readable notebook",

@@ -245,7 +245,7 @@ def _preflight(cfg, root: Path) -> list[str]:
 
     data = load_dataset(cfg, root)
     preflight.check_class_sizes(cfg, data)
-    preflight.check_homology(cfg)
+    preflight.check_homology(cfg, data)
     preflight.check_notebook_files(root)
     preflight.check_writable(root, cfg, None)
     notices = [dead_run_notice(latest_run_dir(root), root, COMMAND), preflight.wide_table_notice(data)]

@@ -68,34 +68,21 @@ def check_class_sizes(cfg, data) -> None:
         raise LabError(f"{cfg.data.path}, target column '{cfg.data.target}': {exc}") from None
 
 
-def check_homology(cfg) -> None:
-    """The homology k-mer length must be usable over the alphabet (sequence studies)."""
-    if cfg.modality != "sequence" or cfg.sequence.homology.method == "none":
+def check_homology(cfg, data) -> None:
+    """The k-mer method's k must be usable over the alphabet for this many sequences (sequence studies)."""
+    if cfg.modality != "sequence" or cfg.sequence.homology.method != "kmer":
         return
-    try:  # the homology code's own limit on k, whatever it is
-        from .sequences import _check_k, coding_letters
-    except ImportError:
-        return
+    from .homology import settings
+    from .sequences import coding_letters
 
-    letters = coding_letters(cfg.sequence.alphabet)
-    try:
-        _check_k(cfg.sequence.homology.k, letters)
-    except LabError:
-        usable = max(k for k in range(1, 13) if _fits(k, letters))
+    k = settings(cfg.sequence.homology, cfg.sequence.alphabet)["k"]
+    size, n = len(coding_letters(cfg.sequence.alphabet)), max(len(data.y), 1)
+    if n * size**k >= 2**62:  # the k-mer code's own limit (homology.kmer_sets)
+        usable = max(j for j in range(1, k) if n * size**j < 2**62)
         raise LabError(
-            f"lab.yaml field 'sequence.homology.k' is {cfg.sequence.homology.k}, too long for the "
-            f"{cfg.sequence.alphabet} alphabet ({len(letters)} letters); set sequence.homology.k to {usable} or less"
-        ) from None
-
-
-def _fits(k: int, letters: str) -> bool:
-    from .sequences import _check_k  # present: check_homology imported it
-
-    try:
-        _check_k(k, letters)
-    except LabError:
-        return False
-    return True
+            f"lab.yaml field 'sequence.homology.k' is {k}, too long for the {cfg.sequence.alphabet} alphabet "
+            f"({size} letters) and {n} sequences; set sequence.homology.k to {usable} or less"
+        )
 
 
 def _writable(folder: Path) -> bool:

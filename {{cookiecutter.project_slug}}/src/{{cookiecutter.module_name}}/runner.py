@@ -129,7 +129,7 @@ def plan_run(
     hashes = verify_inputs(root, cfg.input_paths, plan.command)
     data = load_dataset(cfg, root)  # a missing column or a one-class target stops here, before any notebook
     preflight.check_class_sizes(cfg, data)
-    preflight.check_homology(cfg)
+    preflight.check_homology(cfg, data)
     check_split_record(read_split_record(root, cfg), cfg, hashes, plan.command)
     from .subgroups import check_declared_columns
 
