@@ -26,6 +26,10 @@
 # so each looks unimportant on its own. Small values therefore do not mean the biology is
 # irrelevant.
 #
+# Above `scale.SCORING_ROWS` tune rows, importances, attributions and the checks below read a
+# stratified, seeded subsample of that size (recorded in the artifact), so their cost stays
+# fixed however many samples the study has.
+#
 # **Checklist**
 # - [ ] the most important inputs make biological sense to a domain expert
 # - [ ] methods, models and seeds broadly agree on the top inputs
@@ -62,6 +66,7 @@ from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, describe, take
 from {{ cookiecutter.module_name }}.sequences import coding_letters
 from {{ cookiecutter.module_name }}.subgroups import declared_columns
 from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
@@ -70,11 +75,13 @@ run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
+X_tune, y_tune, read_rows = take(X_tune, y_tune, SCORING_ROWS, run.seed, "importance, attribution and checks (tune)")
 tuned = run.load_artifact("04_tuning")["results"]
 baseline = best_family({family: result for family, result in tuned.items() if family != NETWORK})
 models = tuned_models(run, [NETWORK, baseline])
 repeats = run.budget.permutation_repeats
-print(f"interpreting the tuned network and the best tuned baseline ({baseline}); {repeats} permutation repeats")
+print(f"interpreting the tuned network and the best tuned baseline ({baseline}); {repeats} permutation repeats; "
+      f"{describe(read_rows)}")
 
 # %% [markdown] tags=["tabular"]
 # ## Permutation importance and integrated gradients
@@ -237,6 +244,7 @@ run.save_artifact(
         "models": {"network": NETWORK, "baseline": baseline},
         "method": "permutation importance on the tune split",
         "repeats": repeats,
+        "tune_rows": read_rows,
         "importance": tables.get(f"{best} · permutation", gradients).to_dict(orient="records"),
         "permutation": {
             family: tables[f"{family} · permutation"].to_dict(orient="records")
