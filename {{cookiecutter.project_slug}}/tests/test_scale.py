@@ -117,3 +117,13 @@ def test_compare_optimizers_follows_the_main_fits_early_stopping_and_reuses_its_
     assert len(calls) == 1  # only sgd is trained; adam is the main network
     assert compared["adam"]["history"] is main[-1].history_
     assert compared["adam"]["stopped_epoch"] < 400 and all(r["early_stopping"] for r in compared.values())
+
+
+def test_reading_tuning_results_does_not_import_optuna():
+    import subprocess
+    import sys
+
+    code = ("import sys; from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family; "
+            "print('optuna' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
