@@ -34,7 +34,14 @@ from IPython.display import display
 from {{ cookiecutter.module_name }} import evaluate, plots
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.scale import REFIT_ROWS, SCORING_ROWS, capped_learning_curve, describe, take
+from {{ cookiecutter.module_name }}.scale import (
+    REFIT_ROWS,
+    SCORING_ROWS,
+    Progress,
+    capped_learning_curve,
+    describe,
+    take,
+)
 from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
 
 run = Run.open(run_dir, config, profile, overrides)
@@ -58,10 +65,13 @@ threshold = run.cfg.thresholds.overfit_gap
 X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
 print(describe(scored))
 models, gaps, tune_panel = {}, {}, {}
+fits = Progress(len(tuned), "05 tuned models refitted")  # progress here and in logs/05_overfitting.kernel.log
 for family in tuned:
     models[family] = builder(family)().fit(X_train, y_train)
+    fits.step(family)
     gaps[family] = evaluate.train_tune_gap(models[family], X_scored, y_scored, X_tune, y_tune, threshold)
     tune_panel[family] = evaluate.metric_panel(y_tune, evaluate.aligned_proba(models[family], X_tune, classes), classes)
+fits.close()
 flagged = sorted(family for family, g in gaps.items() if g["flagged"])
 figure = plots.train_tune_bars(gaps)
 run.save_figure(figure, "05_train_tune_gap")
@@ -82,9 +92,11 @@ pd.DataFrame(tune_panel).T.drop(columns=["n_samples"]).round(3)  # every tuned m
 baseline = best_family({family: r for family, r in tuned.items() if family != NETWORK})
 finalists = [family for family in (NETWORK, baseline) if family in tuned]
 curves, curve_rows = {}, None
+refits = Progress(4 * len(finalists), "05 learning-curve refits")
 for family in finalists:
-    curves[family], curve_rows = capped_learning_curve(builder(family), gaps[family], X_train, y_train, X_tune,
-                                                       y_tune, run.seed)
+    curves[family], curve_rows = capped_learning_curve(refits.counting(builder(family), family), gaps[family],
+                                                       X_train, y_train, X_tune, y_tune, run.seed)
+refits.close()
 print(f"{describe(curve_rows)}; {curve_rows['refits']} refit(s) per finalist")
 figure = plots.learning_curves(curves)
 run.save_figure(figure, "05_learning_curves")
@@ -117,13 +129,16 @@ else:
 X_refit, y_refit, refit_rows = take(X_train, y_train, REFIT_ROWS, run.seed, "shuffled-label refits")
 print(describe(refit_rows))
 runs_for = {NETWORK: run.budget.shuffled_label_runs_network}
+n_refits = sum(runs_for.get(family, run.budget.shuffled_label_runs) for family in finalists)
+refits = Progress(n_refits, "05 shuffled-label refits")
 controls = {
     family: evaluate.shuffled_label_control(
-        builder(family), X_refit, y_refit, X_tune, y_tune, observed=gaps[family]["tune"],
+        refits.counting(builder(family), family), X_refit, y_refit, X_tune, y_tune, observed=gaps[family]["tune"],
         n_runs=runs_for.get(family, run.budget.shuffled_label_runs), seed=run.seed,
     )
     for family in finalists
 }
+refits.close()
 no_better_than_null = sorted(family for family, c in controls.items() if c["flagged"])
 figure = plots.null_distributions(controls)
 run.save_figure(figure, "05_shuffled_labels")

@@ -66,7 +66,7 @@ from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, describe, take
+from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, Progress, describe, take
 from {{ cookiecutter.module_name }}.sequences import coding_letters
 from {{ cookiecutter.module_name }}.subgroups import declared_columns
 from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
@@ -167,7 +167,9 @@ agreement = {f"{a} and {b}": float(spearman.loc[a, b]) for a, b in itertools.com
 seeds = [run.seed + k for k in range(run.budget.stability_seeds)]
 by_seed = {"integrated gradients": {}} if sequences else {"permutation": {}, "integrated gradients": {}}
 motif_by_seed = {}
+refits = Progress(len(seeds), "06 network seeds")  # progress here and in logs/06_interpretation.kernel.log
 for seed in seeds:
+    refits.begin(f"seed {seed}")
     network = models[NETWORK] if seed == run.seed else build_model(
         NETWORK, X_train, tuned[NETWORK]["best_params"], seed=seed
     ).fit(X_train, y_train)
@@ -181,6 +183,7 @@ for seed in seeds:
         continue
     by_seed["permutation"][seed] = permutation_importance_table(network, X_tune, y_tune, repeats, run.seed)
     by_seed["integrated gradients"][seed] = integrated_gradients_table(network, X_tune, X_train)[0]
+refits.close()
 stability = {method: seed_stability(seed_tables) for method, seed_tables in by_seed.items()}
 if motif_by_seed:
     motif["pearson_by_seed"] = {str(seed): value for seed, value in motif_by_seed.items()}

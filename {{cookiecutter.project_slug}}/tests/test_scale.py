@@ -12,6 +12,7 @@ from {{ cookiecutter.module_name }}.explore import near_duplicate_pairs
 from {{ cookiecutter.module_name }}.scale import (
     EXACT_NEIGHBOURS_UP_TO,
     KERNEL_SVM_UP_TO,
+    Progress,
     capped_learning_curve,
     describe,
     neighbour_method,
@@ -127,3 +128,17 @@ def test_reading_tuning_results_does_not_import_optuna():
             "print('optuna' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_progress_counts_refits_and_writes_an_eta_line_per_step():
+    import io
+
+    log = io.StringIO()
+    progress = Progress(3, "refits", log=log)
+    build = progress.counting(lambda: "model", "forest")
+    assert build() == "model" and progress.done == 0  # under way, not yet done
+    build()
+    progress.close()
+    lines = log.getvalue().splitlines()
+    assert progress.done == 2 and len(lines) == 2
+    assert lines[-1].startswith("refits: 2/3 done (forest), ") and "s to go" in lines[-1]

@@ -7,6 +7,9 @@ KD-tree) or to a recorded, seeded, stratified subsample whose size every model f
 and the artifacts keep, so a reader always knows which rows a number came from.
 """
 
+import sys
+import time
+
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -15,6 +18,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KDTree, NearestNeighbors
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import SVC, LinearSVC
+from tqdm import tqdm
 
 from .evaluate import learning_curve
 
@@ -147,3 +151,44 @@ def _gamma(gamma, X):
         variance = (X.multiply(X).mean() - X.mean() ** 2) if sparse.issparse(X) else np.asarray(X).var()
         return 1.0 / (X.shape[1] * variance) if variance > 0 else 1.0
     return float(gamma)
+
+
+class Progress:
+    """Progress of a long cell: a bar in the notebook (JupyterLab) and plain lines with an ETA in the
+    kernel's log of the run folder (`logs/<notebook>.kernel.log`), which `tail -f` follows headless."""
+
+    def __init__(self, total, what, log=None):
+        self.total, self.what, self.done, self.started = int(total), what, 0, time.perf_counter()
+        self._pending = None
+        self.log = log or sys.__stderr__
+        self.bar = tqdm(total=self.total, desc=what, file=sys.stderr, mininterval=1.0, leave=False)
+
+    def step(self, label=""):
+        self.done += 1
+        self.bar.update()
+        elapsed = time.perf_counter() - self.started
+        eta = elapsed / self.done * (self.total - self.done)
+        print(f"{self.what}: {self.done}/{self.total} done{f' ({label})' if label else ''}, "
+              f"{elapsed:.0f} s so far, about {eta:.0f} s to go", file=self.log, flush=True)
+
+    def counting(self, build, label=""):
+        """`build` (a function returning a fresh model to fit) whose next call, or `close`, counts one step."""
+        def counted():
+            self.begin(label)
+            return build()
+        return counted
+
+    def begin(self, label=""):
+        """One step starts (the previous one, if any, is counted as done)."""
+        self.settle()
+        self._pending = label
+
+    def settle(self):
+        """Count the step under way (begun by `begin` or `counting`) as done."""
+        if self._pending is not None:
+            label, self._pending = self._pending, None
+            self.step(label)
+
+    def close(self):
+        self.settle()
+        self.bar.close()
