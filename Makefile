@@ -12,7 +12,7 @@ DEBIAN_PKGS := postgresql chromium chromium-driver
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system demo test test-fast notebooks bench clean
+.PHONY: help venv system demo test test-fast notebooks bench bench-scale clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ notebooks: venv ## rebuild the template's notebooks from notebooks-src/
 bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network trainer vs skorch, tuning scale
 	$(BIN)/python benchmarks/bench_runner.py
 	$(BIN)/python benchmarks/bench_training.py
+
+bench-scale: venv ## the quick pipeline at 1,000 / 10,000 / 100,000 rows beside a plain script (long: up to an hour)
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean: ## remove the demo, caches and the venv
 	rm -rf '$(DEMO)' $(VENV) .pytest_cache build

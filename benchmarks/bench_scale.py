@@ -168,7 +168,7 @@ def run_pipeline(project: Path, module: str, data: Path) -> dict:
         raise SystemExit(f"the pipeline failed on {relative} (exit {process.returncode}):\n{''.join(output[-15:])}")
     run_dir = project / re.search(r"results in (\S+?)/? ", "".join(output)).group(1)
     manifest = json.loads((run_dir / "run.json").read_text())
-    walls = {entry["name"]: entry.get("seconds") for entry in manifest["notebooks"]}
+    walls = {name: entry.get("seconds") for name, entry in manifest["notebooks"].items()}
     cpu = monitor.per_notebook()
     notebooks = {name: {"wall": walls[name], "cpu": round(cpu.get(name, 0.0), 1)} for name in walls}
     return {"wall": round(wall, 1), "cpu": round(sum(cpu.values()), 1), "runner_cpu": round(cpu.get("runner", 0), 1),
