@@ -55,11 +55,11 @@ def subsample(y, limit, seed, purpose):
 
 
 def take(X, y, limit, seed, purpose):
-    """X, y cut to `subsample`'s rows, with its record."""
+    """X, y cut to `subsample`'s rows (X re-indexed from 0, as `Run.part` gives it), with its record."""
     rows, record = subsample(y, limit, seed, purpose)
     if not record["subsampled"]:
         return X, y, record
-    return X.iloc[rows], np.asarray(y)[rows], record
+    return X.iloc[rows].reset_index(drop=True), np.asarray(y)[rows], record
 
 
 def describe(record):
