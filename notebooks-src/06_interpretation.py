@@ -26,7 +26,7 @@
 # so each looks unimportant on its own. Small values therefore do not mean the biology is
 # irrelevant.
 #
-# Above `scale.SCORING_ROWS` tune rows, importances, attributions and the checks below read a
+# Above `scale.SCORING_ROWS` tune rows, importances, attributions and the surrogate read a
 # stratified, seeded subsample of that size (recorded in the artifact), so their cost stays
 # fixed however many samples the study has.
 #
@@ -74,7 +74,7 @@ from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_mo
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
 X_train, y_train = run.part("train")
-X_tune, y_tune = run.part("tune")
+X_tune_all, y_tune_all = X_tune, y_tune = run.part("tune")  # every tune row: the shortcut check aligns metadata
 X_tune, y_tune, read_rows = take(X_tune, y_tune, SCORING_ROWS, run.seed, "importance, attribution and checks (tune)")
 tuned = run.load_artifact("04_tuning")["results"]
 baseline = best_family({family: result for family, result in tuned.items() if family != NETWORK})
@@ -232,7 +232,7 @@ shortcut = shortcut_check(
     meta.iloc[split.tune].reset_index(drop=True) if metadata else None,
     models,
     {family: tuned[family]["best_params"] for family in models},
-    X_train, y_train, X_tune, y_tune, run.seed,
+    X_train, y_train, X_tune_all, y_tune_all, run.seed,
 )  # fmt: skip
 shortcut
 
