@@ -142,3 +142,18 @@ def test_progress_counts_refits_and_writes_an_eta_line_per_step():
     lines = log.getvalue().splitlines()
     assert progress.done == 2 and len(lines) == 2
     assert lines[-1].startswith("refits: 2/3 done (forest), ") and "s to go" in lines[-1]
+
+
+def test_the_report_states_the_rows_every_tuning_trial_read():
+    from types import SimpleNamespace
+
+    from {{ cookiecutter.module_name }}.summaries import budget_sentence
+
+    results = {family: {"best_score": 0.9, "n_trials": 6} for family in ("svm", "network")}
+    _, rows = subsample(_labels(30000), 10000, seed=42, purpose="every tuning trial's training rows")
+    facts = SimpleNamespace(tuning={"equal_budgets": True, "training_rows_per_trial": rows},
+                            tuning_results=results, best_family="svm")
+    assert budget_sentence(facts).endswith("same stratified subsample of 10,000 of the 30,000 training rows "
+                                           "(seed 42) and scored on the same tune part.")
+    facts.tuning["training_rows_per_trial"] = subsample(_labels(300), 10000, 42, "trials")[1]
+    assert budget_sentence(facts).endswith("on the same training and tune parts.")
