@@ -99,6 +99,10 @@ for family in finalists:
 refits.close()
 print(f"{describe(curve_rows)}; {curve_rows['refits']} refit(s) per finalist")
 figure = plots.learning_curves(curves)
+if curve_rows["subsampled"]:  # refits on a subsample, last point on every row: sizes span orders of magnitude
+    figure.axes[0].set_xscale("log")
+    figure.axes[0].set_title(f"Learning curves (refits on a subsample of {curve_rows['rows']:,}; "
+                             f"last point: all {curve_rows['of']:,} rows)", fontsize="medium")
 run.save_figure(figure, "05_learning_curves")
 figure
 
