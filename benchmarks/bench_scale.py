@@ -258,6 +258,8 @@ def main() -> None:
     parser.add_argument("--imports-only", action="store_true", help="measure only each notebook's import cost")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the baked project")
+    parser.add_argument("--merge", type=Path, default=None,
+                        help="JSON of an earlier run (--json) whose sizes join this run's table")
     args = parser.parse_args()
     if args.template is not None:
         import bench_runner
@@ -280,6 +282,11 @@ def main() -> None:
             progress(f"{n_rows:,} rows: the plain script")
             results[n_rows] = {"pipeline": pipeline, "plain": run_plain(project, module, data, epochs)}
     load = [load_before, [round(v, 2) for v in os.getloadavg()]]
+    if args.merge:
+        earlier = json.loads(args.merge.read_text())
+        results = {**{int(n): r for n, r in earlier["results"].items()}, **results}
+        progress(f"merged sizes {sorted(int(n) for n in earlier['results'])} from {args.merge} "
+                 f"(load then: {earlier['load']})")
     if results:
         report(results, imports, load)
     else:
