@@ -27,7 +27,7 @@ EXACT_NEIGHBOURS_UP_TO = 5000
 # Rows on which training scores and permutation importance are computed at most (stratified, seeded).
 SCORING_ROWS = 5000
 # Training rows each extra refit (shuffled-label control, learning-curve points) reads at most.
-REFIT_ROWS = 5000
+REFIT_ROWS = 2000
 # Training rows every tuning trial of every family reads at most (the same for all: equal budgets).
 TUNING_ROWS = 10000
 # Training rows above which the RBF SVM becomes a Nystroem kernel approximation + linear SVM.
