@@ -13,7 +13,7 @@ DEBIAN_PKGS := postgresql chromium chromium-driver slurmctld slurmd slurm-client
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system bake demo test test-fast notebooks bench clean
+.PHONY: help venv system bake demo test test-fast notebooks bench bench-scale clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network t
 	$(BIN)/python benchmarks/bench_runner.py
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_storage.py
+
+bench-scale: venv ## the quick pipeline at 1,000 / 10,000 / 100,000 rows beside a plain script (long: up to an hour)
+	$(BIN)/python benchmarks/bench_scale.py
 
 clean: ## remove the demos, caches and the venv
 	rm -rf demo-tabular demo-sequence '$(DEMO)' $(VENV) .pytest_cache build

@@ -34,6 +34,7 @@ from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source, load_manifest, simulation_of
 from {{ cookiecutter.module_name }}.relatedness import homology_leakage, homology_report, homology_warnings
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.scale import neighbour_method
 from {{ cookiecutter.module_name }}.splits import (
     check_leakage,
     leakage_report,
@@ -100,7 +101,9 @@ figure
 # ## Near duplicates, repeated subjects and batch structure
 # Distances and the PCA use the features as the models see them, scaled on the training part
 # only. Two rows are near duplicates when every standardised feature differs by at most
-# `thresholds.near_duplicate_sd` standard deviations and every category is equal.
+# `thresholds.near_duplicate_sd` standard deviations and every category is equal. Up to
+# `scale.EXACT_NEIGHBOURS_UP_TO` rows every pair is compared; above, a KD-tree answers the same
+# question (the same pairs) in about n log n instead of n² (the method is recorded).
 
 # %% [markdown] tags=["sequence"]
 # ## Related sequences, repeated subjects and batch structure
@@ -142,7 +145,7 @@ else:
     Z = explore.standardised(data.X, split.train)
     near = explore.near_duplicate_pairs(Z, tolerance, duplicates)
     coords, explained = explore.pca_projection(Z, run.seed)
-    print(f"near-duplicate pairs: {len(near)}")
+    print(f"near-duplicate pairs: {len(near)} (compared by {neighbour_method(len(Z))})")
     figure = plots.pca_scatter(coords, data.y, data.groups, explained)
     run.save_figure(figure, "01_pca")
 print(f"repeated subjects: {subjects or 'no group column set'}; "
@@ -205,6 +208,7 @@ artifact = run.save_artifact(
         "near_duplicates": {
             "rule": f"every standardised feature within {tolerance:g} SD, categories equal" if tolerance is not None
             else "related sequences (see homology)",
+            "method": neighbour_method(len(data.y)) if tolerance is not None else None,
             "pairs": [[str(data.ids[i]), str(data.ids[j])] for i, j in near],
         },
         "simulated": simulated,

@@ -15,6 +15,12 @@
 # `lab.yaml` (a journal file or a PostgreSQL database) they live there instead, so trials that
 # `tune` workers (on a Slurm cluster, say) added to a family's study count towards its budget.
 #
+# Above `scale.TUNING_ROWS` training rows every trial of every family fits on the same
+# stratified, seeded subsample of that size (recorded in the artifact), so the budgets stay
+# equal in rows as well as trials; notebook 05 refits the chosen settings on the whole
+# training split. Above `scale.KERNEL_SVM_UP_TO` rows the SVM's kernel is approximated, so
+# its search up to C = 1000 stays cheap.
+#
 # **Checklist**
 # - [ ] every family ran the same number of trials
 # - [ ] the best hyperparameters, the spread of the scores and the search strategy are recorded
@@ -33,6 +39,7 @@ from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.files import write_json
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.scale import TUNING_ROWS, describe, take
 from {{ cookiecutter.module_name }}.tuning import (
     EARLY_STOPPING,
     EQUAL_BUDGETS_REASON,
@@ -52,11 +59,12 @@ run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
+X_train, y_train, trial_rows = take(X_train, y_train, TUNING_ROWS, run.seed, "every tuning trial's training rows")
 families = list(run.cfg.tuning.families)
 fixed = fixed_params(run.cfg, run.root)
 workers = default_workers(run.cfg.tuning.workers, run.budget.n_trials)
 print(f"{len(families)} families × {run.budget.n_trials} trials each (profile '{run.cfg.profile}'), "
-      f"{min(workers, len(families))} process(es) side by side")
+      f"{min(workers, len(families))} process(es) side by side; {describe(trial_rows)}")
 
 # %%
 outcome = tune_families(
@@ -99,6 +107,7 @@ run.save_artifact(
         "strategy": STRATEGY,
         "early_stopping": EARLY_STOPPING,
         "budget_per_family": run.budget.n_trials,
+        "training_rows_per_trial": trial_rows,
         "equal_budgets": equal,
         "equal_budgets_statement": EQUAL_BUDGETS_REASON if equal else None,
         "families": families,

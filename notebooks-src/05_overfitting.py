@@ -35,6 +35,14 @@ from {{ cookiecutter.module_name }} import evaluate, plots
 from {{ cookiecutter.module_name }}.findings import paired_text, shuffled_sentence
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.scale import (
+    REFIT_ROWS,
+    SCORING_ROWS,
+    Progress,
+    capped_learning_curve,
+    describe,
+    take,
+)
 from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
 
 run = Run.open(run_dir, config, profile, overrides)
@@ -55,11 +63,16 @@ def builder(family):
 
 # %%
 threshold = run.cfg.thresholds.overfit_gap
+X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
+print(describe(scored))
 models, gaps, tune_panel = {}, {}, {}
+fits = Progress(len(tuned), "05 tuned models refitted")  # progress here and in logs/05_overfitting.kernel.log
 for family in tuned:
     models[family] = builder(family)().fit(X_train, y_train)
-    gaps[family] = evaluate.train_tune_gap(models[family], X_train, y_train, X_tune, y_tune, threshold)
+    fits.step(family)
+    gaps[family] = evaluate.train_tune_gap(models[family], X_scored, y_scored, X_tune, y_tune, threshold)
     tune_panel[family] = evaluate.metric_panel(y_tune, evaluate.aligned_proba(models[family], X_tune, classes), classes)
+fits.close()
 flagged = sorted(family for family, g in gaps.items() if g["flagged"])
 figure = plots.train_tune_bars(gaps)
 run.save_figure(figure, "05_train_tune_gap")
@@ -72,15 +85,25 @@ pd.DataFrame(tune_panel).T.drop(columns=["n_samples"]).round(3)  # every tuned m
 # %% [markdown]
 # ## The finalists: the tuned network and the best tuned classical model
 # Learning curves refit each on 25 %, 50 %, 75 % and all of the training split (stratified).
+# Above `scale.REFIT_ROWS` training rows the refits take those shares of a stratified, seeded
+# subsample of that size and the last point is the model fitted on every training row, so the
+# number of refits stays four per finalist whatever the size (recorded in the artifact).
 
 # %%
 baseline = best_family({family: r for family, r in tuned.items() if family != NETWORK})
 finalists = [family for family in (NETWORK, baseline) if family in tuned]
-curves = {
-    family: evaluate.learning_curve(builder(family), X_train, y_train, X_tune, y_tune, run.seed)
-    for family in finalists
-}
+curves, curve_rows = {}, None
+refits = Progress(4 * len(finalists), "05 learning-curve refits")
+for family in finalists:
+    curves[family], curve_rows = capped_learning_curve(refits.counting(builder(family), family), gaps[family],
+                                                       X_train, y_train, X_tune, y_tune, run.seed)
+refits.close()
+print(f"{describe(curve_rows)}; {curve_rows['refits']} refit(s) per finalist")
 figure = plots.learning_curves(curves)
+if curve_rows["subsampled"]:  # refits on a subsample, last point on every row: sizes span orders of magnitude
+    figure.axes[0].set_xscale("log")
+    figure.axes[0].set_title(f"Learning curves (refits on a subsample of {curve_rows['rows']:,}; "
+                             f"last point: all {curve_rows['of']:,} rows)", fontsize="medium")
 run.save_figure(figure, "05_learning_curves")
 figure
 
@@ -103,17 +126,24 @@ else:
 # Each finalist is refitted on randomly permuted training labels and scored on the real tune
 # labels. The p-value is (k + 1) / (n + 1), with k the refits scoring at least as well as the
 # real model; with n refits it cannot fall below 1 / (n + 1). A finalist not above every
-# shuffled refit is flagged.
+# shuffled refit is flagged. Above `scale.REFIT_ROWS` training rows the shuffled refits read a
+# stratified, seeded subsample of that size: a model trained on permuted labels stays at
+# chance whatever the rows, and fewer rows only widen the null (a stricter control).
 
 # %%
+X_refit, y_refit, refit_rows = take(X_train, y_train, REFIT_ROWS, run.seed, "shuffled-label refits")
+print(describe(refit_rows))
 runs_for = {NETWORK: run.budget.shuffled_label_runs_network}
+n_refits = sum(runs_for.get(family, run.budget.shuffled_label_runs) for family in finalists)
+refits = Progress(n_refits, "05 shuffled-label refits")
 controls = {
     family: evaluate.shuffled_label_control(
-        builder(family), X_train, y_train, X_tune, y_tune, observed=gaps[family]["tune"],
+        refits.counting(builder(family), family), X_refit, y_refit, X_tune, y_tune, observed=gaps[family]["tune"],
         n_runs=runs_for.get(family, run.budget.shuffled_label_runs), seed=run.seed,
     )
     for family in finalists
 }
+refits.close()
 no_better_than_null = sorted(family for family, c in controls.items() if c["flagged"])
 figure = plots.null_distributions(controls)
 run.save_figure(figure, "05_shuffled_labels")
@@ -182,6 +212,7 @@ artifact = run.save_artifact(
         "tune_panel": tune_panel,
         "finalists": {"network": NETWORK if NETWORK in finalists else None, "baseline": baseline},
         "learning_curves": curves,
+        "rows": {"training_scores": scored, "learning_curves": curve_rows, "shuffled_labels": refit_rows},
         "network_loss": {"epochs": len(history), "final_train_loss": history[-1]["train_loss"] if history else None},
         "shuffled_labels": controls,
         "no_better_than_shuffled": no_better_than_null,

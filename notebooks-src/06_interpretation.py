@@ -26,6 +26,10 @@
 # so each looks unimportant on its own. Small values therefore do not mean the biology is
 # irrelevant.
 #
+# Above `scale.SCORING_ROWS` tune rows, importances, attributions and the surrogate read a
+# stratified, seeded subsample of that size (recorded in the artifact), so their cost stays
+# fixed however many samples the study has.
+#
 # **Checklist**
 # - [ ] the most important inputs make biological sense to a domain expert
 # - [ ] methods, models and seeds broadly agree on the top inputs
@@ -62,6 +66,7 @@ from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, Progress, describe, take
 from {{ cookiecutter.module_name }}.sequences import coding_letters
 from {{ cookiecutter.module_name }}.subgroups import declared_columns
 from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
@@ -69,12 +74,14 @@ from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_mo
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
 X_train, y_train = run.part("train")
-X_tune, y_tune = run.part("tune")
+X_tune_all, y_tune_all = X_tune, y_tune = run.part("tune")  # every tune row: the shortcut check aligns metadata
+X_tune, y_tune, read_rows = take(X_tune, y_tune, SCORING_ROWS, run.seed, "importance, attribution and checks (tune)")
 tuned = run.load_artifact("04_tuning")["results"]
 baseline = best_family({family: result for family, result in tuned.items() if family != NETWORK})
 models = tuned_models(run, [NETWORK, baseline])
 repeats = run.budget.permutation_repeats
-print(f"interpreting the tuned network and the best tuned baseline ({baseline}); {repeats} permutation repeats")
+print(f"interpreting the tuned network and the best tuned baseline ({baseline}); {repeats} permutation repeats; "
+      f"{describe(read_rows)}")
 
 # %% [markdown] tags=["tabular"]
 # ## Permutation importance and integrated gradients
@@ -178,7 +185,9 @@ agreement = {f"{a} and {b}": float(spearman.loc[a, b]) for a, b in itertools.com
 seeds = [run.seed + k for k in range(run.budget.stability_seeds)]
 by_seed = {"integrated gradients": {}} if sequences else {"permutation": {}, "integrated gradients": {}}
 motif_by_seed = {}
+refits = Progress(len(seeds), "06 network seeds")  # progress here and in logs/06_interpretation.kernel.log
 for seed in seeds:
+    refits.begin(f"seed {seed}")
     network = models[NETWORK] if seed == run.seed else build_model(
         NETWORK, X_train, tuned[NETWORK]["best_params"], seed=seed, device=run.cfg.device
     ).fit(X_train, y_train)
@@ -192,6 +201,7 @@ for seed in seeds:
         continue
     by_seed["permutation"][seed] = permutation_importance_table(network, X_tune, y_tune, repeats, run.seed)
     by_seed["integrated gradients"][seed] = integrated_gradients_table(network, X_tune, X_train)[0]
+refits.close()
 stability = {method: seed_stability(seed_tables) for method, seed_tables in by_seed.items()}
 if motif_by_seed:
     motif["pearson_by_seed"] = {str(seed): value for seed, value in motif_by_seed.items()}
@@ -244,7 +254,7 @@ shortcut = shortcut_check(
     meta.iloc[split.tune].reset_index(drop=True) if metadata else None,
     models,
     {family: tuned[family]["best_params"] for family in models},
-    X_train, y_train, X_tune, y_tune, run.seed,
+    X_train, y_train, X_tune_all, y_tune_all, run.seed,
 )  # fmt: skip
 shortcut
 
@@ -265,6 +275,7 @@ run.save_artifact(
         "method": importance_method,
         "importance_source": importance_source,
         "repeats": repeats,
+        "tune_rows": read_rows,
         "importance": tables[importance_source].to_dict(orient="records"),
         "permutation": {
             family: tables[f"{family} · permutation"].to_dict(orient="records")

@@ -11,10 +11,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
-from sklearn.svm import SVC
 
 from .errors import LabError
 from .preprocess import is_sequences, make_preprocessor
+from .scale import ScalableSVC
 
 CLASSICAL = (
     "logistic_regression",
@@ -102,7 +102,7 @@ def _naive_bayes(params, seed):
 def _svm(params, seed):
     outer = {k: v for k, v in params.items() if k in _CALIBRATION_PARAMS}
     inner = {k: v for k, v in params.items() if k not in _CALIBRATION_PARAMS}
-    svc = _apply(SVC(kernel="rbf", random_state=seed), inner, "svm")
+    svc = _apply(ScalableSVC(random_state=seed), inner, "svm")  # exact RBF up to scale.KERNEL_SVM_UP_TO rows
     calibrated = CalibratedClassifierCV(svc, method="sigmoid", cv=3)
     return _apply(calibrated, outer, "svm")
 
@@ -113,7 +113,7 @@ def parameter_names(family):
         raise LabError(f"unknown model family '{family}'; choose one of {', '.join(FAMILIES)}.")
     names = set(_bare(family).get_params(deep=False))
     if family == "svm":
-        names = set(SVC().get_params(deep=False)) | set(_CALIBRATION_PARAMS)
+        names = set(ScalableSVC().get_params(deep=False)) | set(_CALIBRATION_PARAMS)
     return sorted(names - {"estimator"})
 
 

@@ -11,11 +11,11 @@ from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import OneHotEncoder
 
 from .errors import LabError
 from .preprocess import categorical_columns, is_sequences, make_preprocessor, numeric_columns
+from .scale import EXACT_NEIGHBOURS_UP_TO, neighbours_within
 
 MOSTLY_MISSING = 0.5
 IMBALANCE_WARNING = 3.0
@@ -196,18 +196,18 @@ def standardised(X, fit_rows):
     return prep.transform(X)
 
 
-def near_duplicate_pairs(Z, tolerance, exact_groups=()):
+def near_duplicate_pairs(Z, tolerance, exact_groups=(), exact_up_to=EXACT_NEIGHBOURS_UP_TO):
     """Pairs of rows (i < j) whose standardised features all lie within `tolerance` standard deviations.
 
     The rule is the Chebyshev distance: every numeric feature closer than `tolerance` SD and
     every category equal. Rows already in one exact-duplicate group are not counted again.
+    Above `exact_up_to` rows a KD-tree answers the same query (scale.neighbour_method).
     """
     Z = np.asarray(Z, dtype=float)
     if len(Z) < 2 or tolerance <= 0:
         return []
     same = {int(i): group[0] for group in exact_groups for i in group}
-    finder = NearestNeighbors(radius=float(tolerance), metric="chebyshev").fit(Z)
-    neighbours = finder.radius_neighbors(Z, return_distance=False)
+    neighbours = neighbours_within(Z, tolerance, exact_up_to)
     pairs = {
         (i, int(j))
         for i, row in enumerate(neighbours)

@@ -678,22 +678,28 @@ def overfit_tiny_sample(X, y, params=None, seed=0, n_samples=32, epochs=300, tar
     }
 
 
-def compare_optimizers(X_train, y_train, X_tune, y_tune, params=None, seed=0, optimizers=OPTIMIZERS):
-    """Train the same network with each optimiser (same seed, learning rate and epochs).
+def compare_optimizers(X_train, y_train, X_tune, y_tune, params=None, seed=0, optimizers=OPTIMIZERS, fitted=None):
+    """Train the same network with each optimiser (same seed, learning rate, epochs and stopping rule).
 
-    Returns {optimizer: {"history", "final_train_loss", "final_val_loss", "best_val_score"}}:
-    defaults such as the optimiser can change results as much as the architecture (Tip 3).
+    Returns {optimizer: {"history", "final_train_loss", "final_val_loss", "best_val_score",
+    "stopped_epoch", "early_stopping"}}: defaults such as the optimiser can change results as
+    much as the architecture (Tip 3). Early stopping follows `params` (off unless set), so the
+    comparison costs no more than the main fit; `fitted` maps an optimiser to a network already
+    trained with these params, which is reused rather than trained again.
     """
-    results = {}
+    results, fitted = {}, dict(fitted or {})
     for name in optimizers:
-        settings = {**dict(params or {}), "optimizer": name, "early_stopping": False}
-        model = fit_network(make_network(X_train, settings, seed=seed), X_train, y_train, (X_tune, y_tune))
+        settings = {"early_stopping": False, **dict(params or {}), "optimizer": name}
+        model = fitted.get(name) or fit_network(make_network(X_train, settings, seed=seed), X_train, y_train,
+                                                (X_tune, y_tune))
         history = model[-1].history_
         results[name] = {
             "history": history,
             "final_train_loss": history[-1]["train_loss"] if history else None,
             "final_val_loss": history[-1]["val_loss"] if history else None,
             "best_val_score": max((h["val_score"] for h in history), default=None),
+            "stopped_epoch": len(history),
+            "early_stopping": bool(settings["early_stopping"]),
         }
     return results
 

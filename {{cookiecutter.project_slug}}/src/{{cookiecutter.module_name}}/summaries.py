@@ -167,6 +167,10 @@ def budget_sentence(facts: RunFacts) -> str | None:
     same = (f"Every family had the same budget of {trials[0]} trials" if equal
             else f"Budgets were NOT equal across families ({', '.join(map(str, trials))} trials)")
     strategy = f" ({tuning['strategy']})" if tuning.get("strategy") else ""
+    rows = tuning.get("training_rows_per_trial") or {}
+    if rows.get("subsampled"):
+        return (f"{same}{strategy}, every trial fitted on the same stratified subsample of {rows['rows']:,} of the "
+                f"{rows['of']:,} training rows (seed {rows['seed']}) and scored on the same tune part.")
     return f"{same}{strategy}, on the same training and tune parts."
 
 

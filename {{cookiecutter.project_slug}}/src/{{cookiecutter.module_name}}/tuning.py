@@ -8,6 +8,7 @@ many processes or machines can share one study (`<module> tune --storage postgre
 
 import contextlib
 import hashlib
+import importlib
 import importlib.util
 import json
 import math
@@ -23,7 +24,6 @@ from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
-import optuna
 import pandas as pd
 
 from .baselines import CLASSICAL, make_model, parameter_names
@@ -40,6 +40,18 @@ from .nets import (
 )
 from .storage import absolute_journal_url, is_journal, open_journal
 
+
+class _Lazy:
+    """A module imported on first use: notebooks that only read results (05-07) skip optuna's import."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __getattr__(self, attribute):
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+optuna = _Lazy("optuna")
 NETWORK = "network"
 STORAGE_FILE = "tuning.sqlite3"
 STUDY_PREFIX = "04_tuning"
