@@ -75,7 +75,8 @@ def test_make_demo_uses_one_environment_and_a_folder_per_modality(modality):
     venv = Path(sys.executable).parents[1]
     if not (venv / ".installed").is_file():
         pytest.skip("the template's .venv is not built (make venv)")
-    plan = subprocess.run(["make", "-n", "demo", f"MODALITY={modality}", f"VENV={venv}"], cwd=TEMPLATE_DIR,
+    plan = subprocess.run(["make", "-n", "-o", f"{venv}/.installed", "demo", f"MODALITY={modality}", f"VENV={venv}"],
+                          cwd=TEMPLATE_DIR,
                           capture_output=True, text=True, check=True).stdout
     assert f"rm -rf 'demo-{modality}'" in plan
     assert "-m venv" not in plan and "make -C" not in plan and "setup" not in plan.replace("make setup", "")
