@@ -49,7 +49,7 @@ def test_above_their_sizes_the_switches_engage_in_the_notebooks_and_are_recorded
         assert count == 1, name
     scale.write_text(text)
     result = subprocess.run(
-        [sys.executable, "-m", DEFAULT_MODULE, "run", "--only", "01", "02", "03", "04", "05", "06",
+        [sys.executable, "-m", DEFAULT_MODULE, "run", "--only", "00", "01", "02", "03", "04", "05", "06",
          "-p", "profiles.quick.n_trials=2", "-p", "profiles.quick.epochs=10"],
         cwd=project, env=project_env(project), capture_output=True, text=True, timeout=900,
     )
