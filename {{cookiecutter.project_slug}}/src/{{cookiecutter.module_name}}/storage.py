@@ -10,8 +10,6 @@ import os
 import uuid
 from pathlib import Path
 
-import optuna
-
 from .errors import LabError
 
 JOURNAL_SCHEME = "journal://"
@@ -42,6 +40,8 @@ def open_journal(url, root=None):
     """Optuna JournalStorage on the file `url` names, after checking its folder can hold it."""
     path = journal_path(url, root)
     check_journal_folder(path, url)
+    import optuna  # loaded on first use, as in tuning.py
+
     backend = optuna.storages.journal.JournalFileBackend(str(path))
     return optuna.storages.JournalStorage(backend)
 
