@@ -164,3 +164,10 @@ def test_saved_split_of_a_fasta_keeps_every_planted_pair_on_one_side(sequence_pr
     assert len(side) == len(sequences)
     assert all(side[f"p{i}_0"] == side[f"p{i}_1"] for i in range(len(sequences) // 2))
     assert {side[f"p{i}_0"] for i in range(len(sequences) // 2)} == {"train", "tune", "test"}
+
+
+def test_evalue_cutoff_scales_with_the_searched_share_of_residues():
+    sequences = ["A" * 100, "A" * 300, "A" * 600]
+    assert hom._evalue_cutoff(sequences, np.arange(3)) == pytest.approx(1e-3)
+    assert hom._evalue_cutoff(sequences, np.array([1])) == pytest.approx(1e-3 * 300 / 1000)
+

@@ -102,7 +102,8 @@ def mmseqs_hits(sequences, query_rows, target_rows, *, alphabet: str, coverage: 
         _write_rows(work / "query.fa", sequences, query_rows)
         _write_rows(work / "target.fa", sequences, target_rows)
         command = [binary, "easy-search", str(work / "query.fa"), str(work / "target.fa"), str(work / "hits.tsv"),
-                   str(work / "tmp"), *_mmseqs_args(alphabet, coverage, min(4, os.cpu_count() or 1))]
+                   str(work / "tmp"), *_mmseqs_args(alphabet, coverage, min(4, os.cpu_count() or 1)),
+                   "-e", f"{_evalue_cutoff(sequences, target_rows):.6g}"]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise LabError(f"MMseqs2 failed on the sequences of lab.yaml field 'data.path' "
@@ -115,6 +116,14 @@ def mmseqs_hits(sequences, query_rows, target_rows, *, alphabet: str, coverage: 
     keep = query != target
     shorter = np.minimum(table[:, 4], table[:, 5])
     return _sorted(Hits(query[keep], target[keep], table[keep, 2], np.minimum(table[keep, 3] / shorter[keep], 1.0)))
+
+
+def _evalue_cutoff(sequences, target_rows, per_whole_set: float = 1e-3) -> float:
+    """E-value cutoff scaled to the searched share of all residues, so a pair passes or fails alike whether
+    the split searches all sequences against all or one part against another (an e-value grows with the
+    size of the database searched)."""
+    lengths = np.fromiter((len(s) for s in sequences), dtype=np.float64, count=len(sequences))
+    return per_whole_set * float(lengths[target_rows].sum()) / max(float(lengths.sum()), 1.0)
 
 
 def _no_hits() -> Hits:
