@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .columns import require_column
 from .config import Config
 from .errors import LabError
 
@@ -84,18 +85,9 @@ def _read_parquet(path: Path, label: str) -> pd.DataFrame:
         ) from None
 
 
-def _require_column(frame: pd.DataFrame, column: str, field: str, label: str) -> None:
-    if column not in frame.columns:
-        shown = ", ".join(map(str, frame.columns[:8])) + (", …" if frame.shape[1] > 8 else "")
-        raise LabError(
-            f"lab.yaml field '{field}' names column '{column}', which {label} does not have "
-            f"(columns: {shown}); set {field} to one of them"
-        )
-
-
 def _target(frame: pd.DataFrame, cfg: Config, label: str) -> np.ndarray:
     column = cfg.data.target
-    _require_column(frame, column, "data.target", label)
+    require_column(frame, column, "data.target", label)
     values = frame[column]
     if values.isna().any():
         rows = [int(row) + 2 for row in np.flatnonzero(values.isna().to_numpy())[:5]]
@@ -134,7 +126,7 @@ def load_dataset(cfg: Config, root: Path) -> Dataset:
     y = _target(frame, cfg, label)
     drop = [cfg.data.target]
     if cfg.data.id_column:
-        _require_column(frame, cfg.data.id_column, "data.id_column", label)
+        require_column(frame, cfg.data.id_column, "data.id_column", label)
         ids = frame[cfg.data.id_column].astype(str).to_numpy()
         dupes = pd.Series(ids)[pd.Series(ids).duplicated()].unique()[:5]
         if len(dupes):
@@ -147,7 +139,7 @@ def load_dataset(cfg: Config, root: Path) -> Dataset:
         ids = np.array([f"row-{i}" for i in range(len(frame))])
     groups = None
     if cfg.data.group_column:
-        _require_column(frame, cfg.data.group_column, "data.group_column", label)
+        require_column(frame, cfg.data.group_column, "data.group_column", label)
         groups = frame[cfg.data.group_column].astype(str).to_numpy()
         drop.append(cfg.data.group_column)
     if not cfg.data.metadata_as_inputs:  # how samples came is checked as a shortcut (06), not learned from

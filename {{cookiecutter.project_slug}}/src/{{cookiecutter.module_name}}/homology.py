@@ -247,3 +247,20 @@ def closest(hits: Hits, query_rows, coverage: float) -> tuple[np.ndarray, np.nda
     where = position[hits.query[first]]
     best[where], cover[where], partner[where] = hits.identity[first], hits.coverage[first], hits.target[first]
     return best, cover, partner
+
+
+def methods_in_force(cfg) -> tuple[str, str, str | None, dict]:
+    """(method asked for, method measuring, fallback sentence or None, settings in force)."""
+    homology, alphabet = cfg.sequence.homology, cfg.sequence.alphabet
+    used = settings(homology, alphabet)
+    asked = homology.method
+    measuring, fallback = method_in_force("mmseqs" if asked == "none" else asked)
+    return asked, measuring, fallback, used
+
+
+def homology_groups(cfg, sequences) -> np.ndarray | None:
+    """Cluster ids of related sequences for the split; None for `homology.method: none`."""
+    asked, measuring, _, used = methods_in_force(cfg)
+    if asked == "none":
+        return None
+    return identity_clusters(list(sequences), method=measuring, alphabet=cfg.sequence.alphabet, used=used)

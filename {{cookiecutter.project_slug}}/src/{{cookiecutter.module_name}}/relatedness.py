@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import homology as hom
+from .homology import methods_in_force as _methods
 from .splits import make_split
 
 
@@ -21,23 +22,6 @@ def measure_of(method: str, used: dict, alphabet: str) -> str:
                 "of both sequences")
     canonical = " canonical (strand-independent)" if alphabet == "dna" else ""
     return f"identity estimated from shared{canonical} {used['k']}-mers over whole sequences"
-
-
-def _methods(cfg) -> tuple[str, str, str | None, dict]:
-    """(method asked for, method measuring, fallback sentence or None, settings in force)."""
-    homology, alphabet = cfg.sequence.homology, cfg.sequence.alphabet
-    used = hom.settings(homology, alphabet)
-    asked = homology.method
-    measuring, fallback = hom.method_in_force("mmseqs" if asked == "none" else asked)
-    return asked, measuring, fallback, used
-
-
-def homology_groups(cfg, sequences) -> np.ndarray | None:
-    """Cluster ids of related sequences for the split; None for `homology.method: none`."""
-    asked, measuring, _, used = _methods(cfg)
-    if asked == "none":
-        return None
-    return hom.identity_clusters(list(sequences), method=measuring, alphabet=cfg.sequence.alphabet, used=used)
 
 
 def _part(hits, rows, reference, ids, used) -> tuple[dict, np.ndarray]:

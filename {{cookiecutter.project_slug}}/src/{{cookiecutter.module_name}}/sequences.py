@@ -233,11 +233,11 @@ def _table_ids(table: pd.DataFrame, id_column: str, table_label: str) -> list[st
 
 def _table_labels(table, ids, *, id_column, target, group_column, table_label):
     """The table's labels (None where an id is not listed) and its rows, both aligned to the FASTA ids."""
-    from .data import _require_column  # here, not at the top: data.py may import this module
+    from .columns import require_column
 
     for column, field in ((id_column, "data.id_column"), (target, "data.target"), (group_column, "data.group_column")):
         if column is not None:
-            _require_column(table, column, field, table_label)
+            require_column(table, column, field, table_label)
     listed_ids = _table_ids(table, id_column, table_label)
     aligned = table.set_axis(listed_ids, axis=0).reindex(ids)
     listed = np.isin(ids, listed_ids)

@@ -172,7 +172,7 @@ def homology_groups(cfg, data) -> np.ndarray | None:
     """
     if not homology_used(cfg):
         return None
-    from .relatedness import homology_groups as clusters
+    from .homology import homology_groups as clusters
 
     return clusters(cfg, data.X["sequence"])
 
