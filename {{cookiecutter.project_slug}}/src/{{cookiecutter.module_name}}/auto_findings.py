@@ -12,6 +12,22 @@ from .ethics import Finding
 
 SHORTCUT_AUC = 0.7  # metadata alone predicting the label or the network this well (ROC-AUC) is a shortcut
 SHORTCUT_DROP = 0.05  # a tune ROC-AUC that moves this much with the metadata columns relies on them
+SHORTCUT_R2 = 0.3  # metadata alone explaining this share of a numeric target (or of the network) is a shortcut
+
+
+def _metadata_score(result):
+    """(name, value, limit) of a metadata-predictability result: ROC-AUC for classes, R² for a number."""
+    result = result or {}
+    if result.get("r2_mean") is not None:
+        return "R²", result["r2_mean"], SHORTCUT_R2
+    return "ROC-AUC", result.get("roc_auc_mean"), SHORTCUT_AUC
+
+
+def _confounding_text(result):
+    if result.get("adjusted_balanced_accuracy") is not None:
+        return f"chance-adjusted balanced accuracy {result['adjusted_balanced_accuracy']:.2f}"
+    score = next((result[k] for k in ("r2", "cv_r2", "r2_mean", "score") if result.get(k) is not None), None)
+    return f"cross-validated R² {score:.2f}" if score is not None else "flagged"
 
 
 def confounding_findings(provenance):
@@ -20,8 +36,8 @@ def confounding_findings(provenance):
     return [
         Finding(
             f"confounding:{column}",
-            f"Possible confounding: metadata column '{column}' alone predicts the label (chance-adjusted balanced "
-            f"accuracy {result['adjusted_balanced_accuracy']:.2f}, threshold {result['threshold']:g})",
+            f"Possible confounding: metadata column '{column}' alone predicts the target ({_confounding_text(result)}, "
+            f"threshold {result.get('threshold', float('nan')):g})",
             "validity",
             True,
         )
@@ -32,7 +48,9 @@ def confounding_findings(provenance):
 
 def memorisation_findings(overfitting):
     """A finalist no better than its refits on shuffled labels (notebook 05): its score is not signal."""
-    controls = (overfitting or {}).get("shuffled_labels") or {}
+    overfitting = overfitting or {}
+    controls = overfitting.get("shuffled_labels") or overfitting.get("shuffled_targets") or {}
+    score = _SCORE_NAMES.get(str(overfitting.get("score") or "roc_auc"), str(overfitting.get("score")))
     found = []
     for family, control in sorted(controls.items()):
         if not (isinstance(control, dict) and control.get("flagged")):
@@ -41,7 +59,7 @@ def memorisation_findings(overfitting):
         reached = sum(1 for v in null if v >= control["observed"])
         found.append(Finding(
             f"shuffled-labels:{family}",
-            f"{family} is no better than refits on shuffled labels: tune ROC-AUC {control['observed']:.3f}, reached by "
+            f"{family} is no better than refits on shuffled labels: tune {score} {control['observed']:.3f}, reached by "
             f"{reached} of {len(null)} shuffled refits (best {max(null, default=float('nan')):.3f}, "
             f"p = {control.get('p_value', float('nan')):.3f}); its score may be memorisation, not signal",
             "validity",
@@ -56,20 +74,21 @@ def shortcut_findings(interpretation, metadata_columns=()):
     shortcut = interpretation.get("shortcut") or {}
     columns = ", ".join(shortcut.get("columns") or [])
     found = []
-    alone = (shortcut.get("label_from_metadata") or {}).get("roc_auc_mean")
-    if alone is not None and alone >= SHORTCUT_AUC:
+    name, alone, limit = _metadata_score(shortcut.get("label_from_metadata"))
+    if alone is not None and alone >= limit:
         found.append(Finding("shortcut:label", f"Shortcut: the metadata columns ({columns}) alone predict the label "
-                             f"(cross-validated ROC-AUC {alone:.2f} on training rows)", "validity", True))
-    follows = (shortcut.get("predictions_from_metadata") or {}).get("roc_auc_mean")
-    if follows is not None and follows >= SHORTCUT_AUC:
+                             f"(cross-validated {name} {alone:.2f} on training rows)", "validity", True))
+    name, follows, limit = _metadata_score(shortcut.get("predictions_from_metadata"))
+    if follows is not None and follows >= limit:
         found.append(Finding("shortcut:predictions", f"Shortcut: the metadata columns ({columns}) predict the "
-                             f"network's own predictions (cross-validated ROC-AUC {follows:.2f})", "validity", True))
+                             f"network's own predictions (cross-validated {name} {follows:.2f})", "validity", True))
+    score = "R²" if (shortcut.get("label_from_metadata") or {}).get("r2_mean") is not None else "ROC-AUC"
     leaning = {family: c for family, c in (shortcut.get("score_drop_without_metadata") or {}).items()
                if isinstance(c, dict) and c.get("drop") is not None and abs(c["drop"]) >= SHORTCUT_DROP}
     if leaning:
         detail = "; ".join(f"{family} {c['with']:.3f} with, {c['without']:.3f} without"
                            for family, c in leaning.items())
-        found.append(Finding("shortcut:score", f"Shortcut: tune ROC-AUC changes with the metadata columns ({columns}) "
+        found.append(Finding("shortcut:score", f"Shortcut: tune {score} changes with the metadata columns ({columns}) "
                              f"as inputs ({detail})", "validity", True))
     found += _surrogate_findings(interpretation.get("surrogate") or {}, metadata_columns)
     return found
@@ -81,8 +100,18 @@ def _surrogate_findings(surrogate, metadata_columns):
     if not used:
         return []
     return [Finding("surrogate:metadata", f"Shortcut: the surrogate tree of the network splits on metadata "
-                    f"column(s) {', '.join(used)} (fidelity {surrogate.get('fidelity_tune', float('nan')):.0%} "
-                    "on tune)", "validity", True)]
+                    f"column(s) {', '.join(used)} (fidelity {_fidelity(surrogate)} on tune)", "validity", True)]
+
+
+def _fidelity(surrogate):
+    value = surrogate.get("fidelity_tune")
+    if value is None:
+        return "unknown"
+    return f"R² {value:.2f}" if surrogate.get("fidelity_measure") == "r2" else f"{value:.0%}"
+
+
+_SCORE_NAMES = {"roc_auc": "ROC-AUC", "r2": "R²", "rmse": "RMSE", "mae": "MAE", "spearman": "Spearman",
+                "neg_rmse": "−RMSE", "neg_mae": "−MAE"}
 
 
 def run_findings(run_dir, metadata_columns=()):

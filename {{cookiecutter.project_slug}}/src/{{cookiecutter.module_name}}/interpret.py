@@ -28,8 +28,8 @@ COLUMNS = ["feature", "importance_mean", "importance_std", "ci_low", "ci_high"]
 _Z95 = 1.959964
 
 
-def permutation_importance_table(model, X, y, n_repeats, seed):
-    """Drop in ROC-AUC when each original column is shuffled, with a normal 95% interval.
+def permutation_importance_table(model, X, y, n_repeats, seed, scoring=None):
+    """Drop in ROC-AUC (or `scoring(estimator, X, y)`, e.g. R²) when each column is shuffled, with a 95% interval.
 
     Sorted from most to least relied-on; an interval that includes 0 means no clear reliance.
     """
@@ -52,7 +52,7 @@ def permutation_importance_table(model, X, y, n_repeats, seed):
             model,
             X,
             np.asarray(y),
-            scoring=_primary_scorer,
+            scoring=scoring or _primary_scorer,
             n_repeats=int(n_repeats),
             random_state=int(seed),
             n_jobs=1,
@@ -134,7 +134,7 @@ def integrated_gradients_table(model, X, X_reference, n_steps=32):
     network.module_.eval()
     with torch.no_grad():
         logits = network.module_(inputs)
-    target = 0 if logits.shape[1] == 1 else logits.argmax(dim=1)
+    target = None if logits.ndim == 1 else 0 if logits.shape[1] == 1 else logits.argmax(dim=1)
     attributions, delta = IntegratedGradients(network.module_).attribute(
         inputs, baselines=baseline, target=target, n_steps=int(n_steps), return_convergence_delta=True
     )
@@ -225,7 +225,7 @@ def metadata_predictability(meta, target, seed, folds=5):
     return {"roc_auc_mean": round(float(scores.mean()), 6), "roc_auc_std": round(float(scores.std()), 6), "folds": k}
 
 
-def score_without(family, params, columns, X_train, y_train, X_tune, y_tune, seed):
+def score_without(family, params, columns, X_train, y_train, X_tune, y_tune, seed, score=score_model):
     """Tune score of a family refitted without some input columns; None if nothing would be left."""
     from .tuning import build_model
 
@@ -233,10 +233,10 @@ def score_without(family, params, columns, X_train, y_train, X_tune, y_tune, see
     if not kept:
         return None
     model = build_model(family, X_train[kept], params, seed=seed).fit(X_train[kept], y_train)
-    return score_model(model, X_tune[kept], y_tune)
+    return score(model, X_tune[kept], y_tune)
 
 
-def score_with(family, params, meta_train, meta_tune, X_train, y_train, X_tune, y_tune, seed):
+def score_with(family, params, meta_train, meta_tune, X_train, y_train, X_tune, y_tune, seed, score=score_model):
     """Tune score of a family refitted with the metadata columns added to its inputs."""
     from .tuning import build_model
 
@@ -244,35 +244,37 @@ def score_with(family, params, meta_train, meta_tune, X_train, y_train, X_tune, 
     wide_train = pd.concat([X_train.reset_index(drop=True), meta_train[extra].reset_index(drop=True)], axis=1)
     wide_tune = pd.concat([X_tune.reset_index(drop=True), meta_tune[extra].reset_index(drop=True)], axis=1)
     model = build_model(family, wide_train, params, seed=seed).fit(wide_train, y_train)
-    return score_model(model, wide_tune, y_tune)
+    return score(model, wide_tune, y_tune)
 
 
-def shortcut_check(columns, meta_train, meta_tune, models, params, X_train, y_train, X_tune, y_tune, seed):
+def shortcut_check(columns, meta_train, meta_tune, models, params, X_train, y_train, X_tune, y_tune, seed,
+                   score=score_model, predictability=metadata_predictability):
     """How far metadata columns (batch, site, sex…) could stand in for the biology.
 
     Reports how well they alone predict the label (cross-validated on training rows), each
     model's tune score with and without them (the models are refitted with them added when
     they are not inputs, as by default, or without them when they are), and how well they
-    predict the network's own predictions.
+    predict the network's own predictions. `score` and `predictability` default to ROC-AUC and a
+    cross-validated logistic regression; a numeric target passes R² and a ridge regression.
     """
     result = {"columns": list(columns)}
     if not columns:
         result["note"] = "no metadata columns are declared in lab.yaml (data.metadata_columns); nothing was checked"
         return result
-    result["label_from_metadata"] = metadata_predictability(meta_train, y_train, seed)
+    result["label_from_metadata"] = predictability(meta_train, y_train, seed)
     inputs = [c for c in columns if c in set(X_train.columns)]
     result["model_inputs"] = inputs
     comparison = {}
     for family, model in models.items():
-        own = score_model(model, X_tune, y_tune)
+        own = score(model, X_tune, y_tune)
         if inputs:
-            other = score_without(family, params[family], inputs, X_train, y_train, X_tune, y_tune, seed)
+            other = score_without(family, params[family], inputs, X_train, y_train, X_tune, y_tune, seed, score)
             full, reduced = own, other
         elif is_sequences(X_train):
             break  # a sequence model reads only the sequence: metadata cannot be added to its inputs
         else:
             full, reduced = score_with(family, params[family], meta_train, meta_tune, X_train, y_train, X_tune,
-                                       y_tune, seed), own
+                                       y_tune, seed, score), own
         comparison[family] = {"with": full, "without": reduced,
                               "drop": None if reduced is None else round(full - reduced, 6)}
     if comparison:
@@ -286,7 +288,7 @@ def shortcut_check(columns, meta_train, meta_tune, models, params, X_train, y_tr
     network = models.get("network") or next(iter(models.values()))
     both = pd.concat([meta_train, meta_tune], ignore_index=True)
     predicted = np.concatenate([network.predict(X_train), network.predict(X_tune)])
-    result["predictions_from_metadata"] = metadata_predictability(both, predicted, seed)
+    result["predictions_from_metadata"] = predictability(both, predicted, seed)
     return result
 
 

@@ -74,7 +74,8 @@ def readable_rules(classifier, feature_names, class_names, missing_features=(), 
     """The tree as indented rules in export_text's layout, with no infinite threshold.
 
     `missing_features` are the input positions that held missing values in training; their
-    rules say on which side a missing value goes.
+    rules say on which side a missing value goes. With `class_names` None (a regression tree)
+    each leaf gives the number the tree predicts there.
     """
     tree = classifier.tree_
     left, right = tree.children_left, tree.children_right
@@ -84,7 +85,8 @@ def readable_rules(classifier, feature_names, class_names, missing_features=(), 
     def walk(node, depth):
         indent = "|   " * depth + "|--- "
         if left[node] == LEAF:
-            lines.append(f"{indent}class: {class_names[_predicted(tree, node)]}")
+            lines.append(f"{indent}class: {class_names[_predicted(tree, node)]}" if class_names is not None
+                         else f"{indent}predicted: {float(tree.value[node].ravel()[0]):.4g}")
             return
         feature = int(tree.feature[node])
         conditions = _conditions(str(feature_names[feature]), float(tree.threshold[node]),
