@@ -115,7 +115,8 @@ def metadata_r2(meta, target, seed, folds=5):
 def regression_cautions(surrogate=None, shortcut=None):
     """Sentences on a poor surrogate and on metadata that explain the target, in R² terms."""
     cautions = []
-    if surrogate is not None and surrogate.get("fidelity_tune") is not None and surrogate["fidelity_tune"] < SURROGATE_R2:
+    faithful = (surrogate or {}).get("fidelity_tune")
+    if faithful is not None and faithful < SURROGATE_R2:
         cautions.append(
             f"The surrogate tree explains only {surrogate['fidelity_tune']:.0%} of the variance of the network's "
             "tune predictions (R²); its rules are a rough sketch of the network, not a description of it."
