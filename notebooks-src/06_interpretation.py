@@ -7,14 +7,15 @@
 # what they agree on:
 #
 # 1. **Permutation importance** on the tune split, for the tuned network and the best tuned
-#    baseline: shuffle one raw column, measure the drop in ROC-AUC, repeat for an interval.
+#    baseline: shuffle one raw column, measure the drop in ROC-AUC (R² when the target is a
+#    number, `task: regression`), repeat for an interval.
 # 2. **Integrated gradients** for the network: the prediction is traced back to each input
 #    along a path from an average training sample (zero after standardisation) to the sample.
 # 3. **Agreement and stability**: rank correlations between methods, between models and
 #    between networks trained from different seeds. A ranking that moves with the seed alone
 #    describes a training run, not the data.
 # 4. **A readable surrogate**: a shallow decision tree that imitates the network, so a domain
-#    expert can read its rules. Lee et al. recount a study of pneumonia deaths in which a
+#    expert can read its rules (a regression tree for a numeric target, each leaf a predicted value). Lee et al. recount a study of pneumonia deaths in which a
 #    rule-based model, fitted to the hospital records, held that asthma *lowers* the risk: the
 #    records said so only because asthmatic patients had been treated more aggressively, and
 #    the most accurate model, a neural network, had learned the same rule. Accurate models can
@@ -49,30 +50,30 @@ from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.interpret import (
     agreement_matrix,
     integrated_gradients_table,
-    interpretation_cautions,
     permutation_importance_table,
     seed_stability,
     shortcut_check,
-    surrogate_tree,
     unsupported_claims,
 )
+from {{ cookiecutter.module_name }}.interpret_tasks import interpretation_for
 from {{ cookiecutter.module_name }}.motifs import (
     kmer_attribution_table,
     motif_correlation,
     recovered_motif,
-    sequence_attributions,
 )
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
+from {{ cookiecutter.module_name }}.regression_figures import surrogate_figure
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, Progress, describe, take
 from {{ cookiecutter.module_name }}.sequences import coding_letters
 from {{ cookiecutter.module_name }}.subgroups import declared_columns
-from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
+from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
+view = interpretation_for(run.cfg.task)  # what differs for classes and numbers
 X_train, y_train = run.part("train")
 X_tune_all, y_tune_all = X_tune, y_tune = run.part("tune")  # every tune row: the shortcut check aligns metadata
 X_tune, y_tune, read_rows = take(X_tune, y_tune, SCORING_ROWS, run.seed, "importance, attribution and checks (tune)")
@@ -86,29 +87,31 @@ print(f"interpreting the tuned network and the best tuned baseline ({baseline});
 # %% [markdown] tags=["tabular"]
 # ## Permutation importance and integrated gradients
 # Each panel is one model and one method, features in the order of the first panel. The units
-# differ (a drop in ROC-AUC, a mean absolute attribution in logits), so compare the order.
+# differ (a drop in ROC-AUC or R², a mean absolute attribution in the network's output), so
+# compare the order.
 
 # %% [markdown] tags=["sequence"]
 # ## Which k-mers matter: permutation importance and integrated gradients
 # The features are k-mers (words of `sequence.kmer` letters). For the baseline, each k-mer's
-# frequency is shuffled across tune sequences and the drop in ROC-AUC recorded; for the
-# network, the attribution of every letter is summed over each occurrence of each k-mer. The
-# units differ, so compare the order.
+# frequency is shuffled across tune sequences and the drop in ROC-AUC (R² for a numeric target)
+# recorded; for the network, the attribution of every letter is summed over each occurrence of
+# each k-mer. The units differ, so compare the order.
 
 # %%
 sequences = is_sequences(X_tune)
 motif = None  # sequences: the recovered motif (next section)
-positive = run.cfg.data.positive_class or models[NETWORK].classes_[-1]  # the class attributions explain
-if sequences:
+positive = run.cfg.data.positive_class
+explained, explained_from = view.explained(y_tune, positive, getattr(models[NETWORK], "classes_", None))
+if sequences:  # attributions explain the positive class, or the highest targets, where a motif acts
     letters = coding_letters(X_tune.alphabet)
     tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
-                                                                       run.seed)}
-    attributions, onehot, convergence = sequence_attributions(models[NETWORK], X_tune[y_tune == positive],
-                                                                positive_class=positive)
+                                                                       run.seed, scoring=view.scoring)}
+    attributions, onehot, convergence = view.attributions(models[NETWORK], X_tune[explained], positive)
     gradients = kmer_attribution_table(attributions, onehot, letters, X_tune.kmer)
 else:
     tables = {
-        f"{family} · permutation": permutation_importance_table(models[family], X_tune, y_tune, repeats, run.seed)
+        f"{family} · permutation": permutation_importance_table(models[family], X_tune, y_tune, repeats, run.seed,
+                                                                scoring=view.scoring)
         for family in (NETWORK, baseline)
     }
     gradients, convergence = integrated_gradients_table(models[NETWORK], X_tune, X_train)
@@ -121,8 +124,9 @@ figure
 
 # %% [markdown] tags=["sequence"]
 # ## Where the network looks, and the motif it found
-# Integrated gradients give every letter of every tune sequence of the positive class a share
-# of the network's output. Along the sequence they show where the network looks; the window of
+# Integrated gradients give every letter of every tune sequence of the positive class (for a
+# numeric target, the tune sequences in the top quarter of the target) a share of the
+# network's output. Along the sequence they show where the network looks; the window of
 # `sequence.motif_width` letters with the largest share in each sequence is where the network
 # looks. The windows land at different places on the motif, so they are widened and slid (and,
 # for DNA, turned to the other strand) until their attributions agree, then stacked: the most
@@ -150,7 +154,7 @@ if sequences:
                                 motif_correlation) if known_file else None
     motif = {"recovered": recovered, "planted": planted, "match": match,
              "known_motifs": known_file, "resemblance": resemblance,
-             "attributions_from": f"{len(onehot)} tune sequences of class {positive}",
+             "attributions_from": f"{len(onehot)} {explained_from}",
              "position_profile": [round(float(v), 6) for v in position_profile(attributions)]}
     bits = " ".join(f"{b:.1f}" for b in recovered["information_content"])
     print(f"recovered motif (windows aligned): consensus {recovered['consensus']}; bits per position {bits}")
@@ -188,18 +192,18 @@ motif_by_seed = {}
 refits = Progress(len(seeds), "06 network seeds")  # progress here and in logs/06_interpretation.kernel.log
 for seed in seeds:
     refits.begin(f"seed {seed}")
-    network = models[NETWORK] if seed == run.seed else build_model(
+    network = models[NETWORK] if seed == run.seed else view.build_model(
         NETWORK, X_train, tuned[NETWORK]["best_params"], seed=seed, device=run.cfg.device
     ).fit(X_train, y_train)
     if sequences:
-        positives = X_tune[y_tune == positive]
-        seed_attr, seed_onehot, _ = sequence_attributions(network, positives, positive_class=positive)
+        seed_attr, seed_onehot, _ = view.attributions(network, X_tune[explained], positive)
         by_seed["integrated gradients"][seed] = kmer_attribution_table(seed_attr, seed_onehot, letters, X_tune.kmer)
         if motif["planted"]:
             seed_motif = recovered_motif(seed_attr, seed_onehot, run.cfg.sequence.motif_width, letters=letters)
             motif_by_seed[seed] = motif_correlation(seed_motif["pwm"], motif["planted"])["pearson"]
         continue
-    by_seed["permutation"][seed] = permutation_importance_table(network, X_tune, y_tune, repeats, run.seed)
+    by_seed["permutation"][seed] = permutation_importance_table(network, X_tune, y_tune, repeats, run.seed,
+                                                                scoring=view.scoring)
     by_seed["integrated gradients"][seed] = integrated_gradients_table(network, X_tune, X_train)[0]
 refits.close()
 stability = {method: seed_stability(seed_tables) for method, seed_tables in by_seed.items()}
@@ -218,26 +222,29 @@ figure
 # ## A readable surrogate of the network
 # A decision tree of depth `interpretation.surrogate_depth` is fitted to the network's
 # predictions on the training split; its fidelity is how often it agrees with the network on
-# the tune split. Read each rule: does any contradict what is known about the biology?
+# the tune split. For a numeric target it is a regression tree, each leaf the value it
+# predicts, and its fidelity is the R² of its predictions to the network's on the tune split
+# (1 = the same numbers). Read each rule: does any contradict what is known about the biology?
 
 # %% [markdown] tags=["sequence"]
 # Here the tree reads k-mer frequencies: `TCA > 0.019` means the word TCA makes up more than
 # 1.9% of the sequence's 3-letter words.
 
 # %%
-surrogate = surrogate_tree(models[NETWORK], X_train, X_tune, run.cfg.interpretation.surrogate_depth, run.seed)
-print(f"fidelity: {surrogate.fidelity_tune:.1%} on tune, {surrogate.fidelity_train:.1%} on train\n")
+surrogate = view.surrogate(models[NETWORK], X_train, X_tune, run.cfg.interpretation.surrogate_depth, run.seed)
+print(f"fidelity ({view.fidelity_words}): {surrogate.fidelity_tune} on tune, {surrogate.fidelity_train} on train\n")
 print(surrogate.rules)
 
 # %%
-figure = plots.surrogate_tree_figure(surrogate)
+figure = surrogate_figure(surrogate)
 run.save_figure(figure, "06_surrogate_tree")
 figure
 
 # %% [markdown]
 # ## Shortcut check
 # Columns that describe how or from whom samples came — batch, site, sex, age — are declared
-# in `lab.yaml` under `data.metadata_columns`. If they alone predict the label, a model can
+# in `lab.yaml` under `data.metadata_columns`. If they alone predict the label (for a numeric
+# target: explain it, cross-validated R² of a ridge regression), a model can
 # score well by learning the collection process instead of the biology. They are not model
 # inputs unless `data.metadata_as_inputs` is true, so each model is refitted with them added
 # (or, when they are inputs, without them): `drop` is the tune score lost without them. A
@@ -255,11 +262,12 @@ shortcut = shortcut_check(
     models,
     {family: tuned[family]["best_params"] for family in models},
     X_train, y_train, X_tune_all, y_tune_all, run.seed,
+    score=view.shortcut_score, predictability=view.predictability,
 )  # fmt: skip
 shortcut
 
 # %%
-cautions = interpretation_cautions(agreement, stability, floor, surrogate.summary(), shortcut)
+cautions = view.cautions(agreement, stability, floor, surrogate.summary(), shortcut)
 not_supported = unsupported_claims(shortcut)
 best = best_family(tuned)
 importance_source = f"{best} · permutation"  # the table the report leads with, named by its method
@@ -270,8 +278,10 @@ importance_method = ("permutation importance on the tune split" if importance_so
 run.save_artifact(
     "06_interpretation",
     {
+        "task": run.cfg.task,
         "model": best,
         "models": {"network": NETWORK, "baseline": baseline},
+        "importance_unit": f"drop in tune {view.importance_unit} when the column is shuffled",
         "method": importance_method,
         "importance_source": importance_source,
         "repeats": repeats,
@@ -286,7 +296,7 @@ run.save_artifact(
             "convergence": convergence,
             "baseline": "all-zero one-hot input (no letter)" if sequences
             else "training mean of the preprocessed inputs (zero for standardised columns)",
-            "summary": "mean attribution per k-mer, summed over its occurrences, over positive tune sequences"
+            "summary": f"mean attribution per k-mer, summed over its occurrences, over {explained_from}"
             if sequences else "mean absolute attribution per original column over tune samples",
         },
         "motif": motif,
@@ -295,7 +305,8 @@ run.save_artifact(
         },
         "agreement": {"spearman": spearman.round(6).to_dict(), "kendall": kendall.round(6).to_dict()},
         "stability": stability,
-        "surrogate": {**surrogate.summary(), "target": "the network's predictions on the training split"},
+        "surrogate": {**surrogate.summary(), "target": "the network's predictions on the training split",
+                      "fidelity_means": view.fidelity_words},
         "shortcut": shortcut,
         "caution": cautions[0],
         "cautions": cautions,

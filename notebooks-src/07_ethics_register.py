@@ -6,11 +6,13 @@
 # tracker: concerns are raised, owned, discussed and closed. This study's register is
 # `ethics/register.yaml`. This notebook
 #
-# 1. measures performance per **subgroup** declared in `lab.yaml` (`data.subgroup_columns`);
+# 1. measures performance per **subgroup** declared in `lab.yaml` (`data.subgroup_columns`):
+#    for classes the balanced accuracy, ROC-AUC and MCC of each group; for a numeric target
+#    (`task: regression`) its size, mean target, R² and mean absolute error;
 # 2. runs **automatic checks** — sensitive data, subgroup gaps, a small test set, strong class
-#    imbalance, a reopened test split, leakage or confounding found in 01 (the group column and
-#    every metadata column), a finalist no better than shuffled labels in 05, a shortcut through
-#    metadata or a surrogate rule on a metadata column in 06 — and adds an open
+#    imbalance (classes only), a reopened test split, leakage or confounding found in 01 (the
+#    group column and every metadata column), a finalist no better than shuffled labels in 05, a
+#    shortcut through metadata or a surrogate rule on a metadata column in 06 — and adds an open
 #    entry to the register for each new finding (a finding already in the register, whatever a
 #    person has since written there, is left alone);
 # 3. lists what still **blocks release**. `{{ cookiecutter.module_name }} release` refuses to
@@ -35,31 +37,30 @@ from datetime import date
 import pandas as pd
 from IPython.display import display
 
-from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.auto_findings import run_findings
 from {{ cookiecutter.module_name }}.ethics import (
     blocking_entries,
     check_status,
     earlier_findings,
     entry_records,
-    imbalance_finding,
     open_entries,
     raise_entries,
     read_earlier,
     register_table,
     sensitive_finding,
     small_test_finding,
-    subgroup_findings,
 )
+from {{ cookiecutter.module_name }}.ethics_tasks import ethics_for
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.subgroups import declared_columns, subgroup_report
+from {{ cookiecutter.module_name }}.subgroups import declared_columns
 from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
 settings = run.cfg.ethics
+view = ethics_for(run.cfg.task)  # what differs for classes and numbers
 X_tune, y_tune = run.part("tune")
 tuned = run.load_artifact("04_tuning")["results"]
 baseline = best_family({family: result for family, result in tuned.items() if family != NETWORK})
@@ -72,17 +73,21 @@ baseline = best_family({family: result for family, result in tuned.items() if fa
 # `ethics.subgroup_min_count` get no metrics, and pairs of columns are shown only where they
 # are large enough. The built-in example data hold no demographic column, so any measured
 # column can be declared to try this out; a real study would declare sex, age band, ancestry,
-# site or scanner here.
+# site or scanner here. For a numeric target the flagged gap is the spread of the mean absolute
+# error across a column's groups, as a share of the overall MAE (`ethics.subgroup_mae_gap`):
+# R² is shown too, but a group whose targets span a narrow range has a low R² however small
+# its errors, so it is not used to flag.
 
 # %%
 split = run.split()
 columns = run.cfg.data.subgroup_columns
-subgroups = {"columns": columns, "split": "tune", "metric_for_gaps": "balanced_accuracy"}
+subgroups = {"columns": columns, "split": "tune", "metric_for_gaps": view.gap_metric, "gap": view.gap_words,
+             "threshold": view.threshold(settings)}
 gaps = {}
 if columns:
     frame = declared_columns(run.cfg, run.root, "subgroup_columns")
     models = tuned_models(run, [NETWORK, baseline])
-    table, gaps, overall, definitions = subgroup_report(
+    table, gaps, overall, definitions = view.report(
         models,
         frame.iloc[split.train].reset_index(drop=True),
         frame.iloc[split.tune].reset_index(drop=True),
@@ -91,7 +96,7 @@ if columns:
         settings,
     )
     subgroups.update(definitions=definitions, table=table.to_dict(orient="records"), gaps=gaps, overall=overall)
-    figure = plots.subgroup_bars(table, overall)
+    figure = view.figure(table, overall)
     run.save_figure(figure, "07_subgroup_metrics")
     display(table.round(3))
     display(figure)
@@ -105,12 +110,11 @@ else:
 # never changes what a person wrote in the entry.
 
 # %%
-counts = pd.Series(run.data.y).value_counts().to_dict()
 findings = [
     *sensitive_finding(run.cfg.data.sensitive),
-    *subgroup_findings(gaps, settings.subgroup_gap),
+    *view.findings(gaps, view.threshold(settings)),
     *small_test_finding(len(split.test), settings.min_test_samples),
-    *imbalance_finding(counts, settings.imbalance_ratio),
+    *view.imbalance(run.data.y, settings.imbalance_ratio),
     *earlier_findings(**read_earlier(run.dir)),
     *run_findings(run.dir, run.cfg.data.metadata_columns),  # confounding (01), memorisation (05), shortcuts (06)
 ]
@@ -127,6 +131,7 @@ blocking = blocking_entries(register)
 run.save_artifact(
     "07_ethics_register",
     {
+        "task": run.cfg.task,
         "sensitive_data": run.cfg.data.sensitive,
         "entries": entry_records(register),
         "open": [entry.id for entry in still_open],

@@ -113,3 +113,13 @@ def test_register_findings_read_r2_results_of_notebooks_05_and_06():
     control = {"observed": 0.1, "null": [0.05, 0.2], "p_value": 0.5, "flagged": True}
     [finding] = memorisation_findings({"score": "r2", "shuffled_labels": {"network": control}})
     assert "tune R² 0.100" in finding.title
+
+
+def test_confounding_of_a_numeric_target_reads_in_r2():
+    from {{ cookiecutter.module_name }}.auto_findings import confounding_findings
+
+    provenance = {"confounding_by_column": {"site": {"cv_r2": 0.42, "threshold": 0.1, "flagged": True},
+                                           "batch": {"cv_r2": 0.01, "threshold": 0.1, "flagged": False}}}
+    [finding] = confounding_findings(provenance)
+    assert finding.check == "confounding:site"
+    assert "alone predicts the target (cross-validated R² 0.42, threshold 0.1)" in finding.title

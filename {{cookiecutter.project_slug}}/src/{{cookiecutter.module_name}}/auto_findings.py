@@ -24,10 +24,11 @@ def _metadata_score(result):
 
 
 def _confounding_text(result):
+    """What a column alone predicts and how well: the label (balanced accuracy) or the target (R²)."""
     if result.get("adjusted_balanced_accuracy") is not None:
-        return f"chance-adjusted balanced accuracy {result['adjusted_balanced_accuracy']:.2f}"
-    score = next((result[k] for k in ("r2", "cv_r2", "r2_mean", "score") if result.get(k) is not None), None)
-    return f"cross-validated R² {score:.2f}" if score is not None else "flagged"
+        return f"the label (chance-adjusted balanced accuracy {result['adjusted_balanced_accuracy']:.2f}"
+    score = next((result[k] for k in ("cv_r2", "r2", "r2_mean") if result.get(k) is not None), None)
+    return "the target (" + (f"cross-validated R² {score:.2f}" if score is not None else "flagged")
 
 
 def confounding_findings(provenance):
@@ -36,7 +37,7 @@ def confounding_findings(provenance):
     return [
         Finding(
             f"confounding:{column}",
-            f"Possible confounding: metadata column '{column}' alone predicts the target ({_confounding_text(result)}, "
+            f"Possible confounding: metadata column '{column}' alone predicts {_confounding_text(result)}, "
             f"threshold {result.get('threshold', float('nan')):g})",
             "validity",
             True,

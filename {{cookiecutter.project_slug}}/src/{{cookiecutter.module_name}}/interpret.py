@@ -227,23 +227,23 @@ def metadata_predictability(meta, target, seed, folds=5):
 
 def score_without(family, params, columns, X_train, y_train, X_tune, y_tune, seed, score=score_model):
     """Tune score of a family refitted without some input columns; None if nothing would be left."""
-    from .tuning import build_model
+    from .task_models import build_for_target
 
     kept = [c for c in X_train.columns if c not in set(columns)]
     if not kept:
         return None
-    model = build_model(family, X_train[kept], params, seed=seed).fit(X_train[kept], y_train)
+    model = build_for_target(family, X_train[kept], params, y_train, seed=seed).fit(X_train[kept], y_train)
     return score(model, X_tune[kept], y_tune)
 
 
 def score_with(family, params, meta_train, meta_tune, X_train, y_train, X_tune, y_tune, seed, score=score_model):
     """Tune score of a family refitted with the metadata columns added to its inputs."""
-    from .tuning import build_model
+    from .task_models import build_for_target
 
     extra = [c for c in meta_train.columns if c not in set(X_train.columns)]
     wide_train = pd.concat([X_train.reset_index(drop=True), meta_train[extra].reset_index(drop=True)], axis=1)
     wide_tune = pd.concat([X_tune.reset_index(drop=True), meta_tune[extra].reset_index(drop=True)], axis=1)
-    model = build_model(family, wide_train, params, seed=seed).fit(wide_train, y_train)
+    model = build_for_target(family, wide_train, params, y_train, seed=seed).fit(wide_train, y_train)
     return score(model, wide_tune, y_tune)
 
 

@@ -103,7 +103,7 @@ def tuned_models(run, families):
     """
     import joblib
 
-    from .tuning import build_model
+    from .task_models import build_for_target
 
     saved = saved_models(run.dir)
     results = run.load_artifact("04_tuning")["results"]
@@ -113,7 +113,8 @@ def tuned_models(run, families):
         if family in saved:
             fitted[family] = joblib.load(run.dir / saved[family]["file"])
         else:
-            model = build_model(family, X_train, results[family]["best_params"], seed=run.seed, device=run.cfg.device)
+            model = build_for_target(family, X_train, results[family]["best_params"], y_train, seed=run.seed,
+                                     device=run.cfg.device)
             fitted[family] = model.fit(X_train, y_train)
     return fitted
 
