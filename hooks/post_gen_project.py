@@ -16,6 +16,7 @@ ANSWERS = {
     "license": {{ cookiecutter.license | string | tojson }},
     "ci": {{ cookiecutter.ci | string | tojson }},
     "modality": {{ cookiecutter.modality | string | tojson }},
+    "task": {{ cookiecutter.task | default("classification") | string | tojson }},
     "sequence_alphabet": {{ cookiecutter.sequence_alphabet | default("dna") | string | tojson }},
     "author_name": {{ cookiecutter.author_name | string | tojson }},
     "email": {{ cookiecutter.email | string | tojson }},
@@ -30,6 +31,19 @@ EXAMPLE_DATA = {
 }
 SEQUENCE_EXAMPLES = {"dna": "data/external/tf_binding_simulated.fa",
                      "protein": "data/external/protein_families_simulated.fa"}
+# Regression studies ship their own examples instead (the diabetes study; simulated binding affinity).
+REGRESSION_EXAMPLES = {"tabular": "data/external/diabetes.csv",
+                       "sequence": "data/external/binding_affinity_simulated.fa"}
+ALL_EXAMPLES = (*EXAMPLE_DATA.values(), *SEQUENCE_EXAMPLES.values(), *REGRESSION_EXAMPLES.values())
+
+
+def example_kept(answers):
+    """The one built-in data file the answers' study reads."""
+    if answers.get("task", "classification") == "regression":
+        return REGRESSION_EXAMPLES[answers["modality"]]
+    if answers["modality"] == "sequence":
+        return SEQUENCE_EXAMPLES["protein" if answers.get("sequence_alphabet") == "protein" else "dna"]
+    return EXAMPLE_DATA["tabular"]
 
 
 def paths_switched_off(answers):
@@ -39,17 +53,21 @@ def paths_switched_off(answers):
         paths.append("LICENSE")
     if answers["ci"] == "none":
         paths.append(".github")
-    paths += [path for modality, path in EXAMPLE_DATA.items() if modality != answers["modality"]]
-    other_alphabet = "dna" if answers.get("sequence_alphabet") == "protein" else "protein"
-    paths.append(SEQUENCE_EXAMPLES[other_alphabet])  # a sequence study keeps its alphabet's example only
+    kept = example_kept(answers)
+    paths += sorted({path for path in ALL_EXAMPLES if path != kept})  # a study keeps its own example only
     return paths
 
 
-def keep_modality_cells(notebooks, modality):
-    """Drop notebook cells tagged for the other modality ("tabular" / "sequence"), and those tags.
+TASK_TAGS = ("classification", "regression")
 
-    The notebooks explain tables and sequences in separate cells; a project keeps the ones for
-    its data. Notebooks are rewritten only when something changed, in nbformat's own layout.
+
+def keep_modality_cells(notebooks, modality, task="classification"):
+    """Drop notebook cells tagged for the other modality ("tabular" / "sequence") or task
+    ("classification" / "regression"), and those tags.
+
+    The notebooks explain tables and sequences, classes and numbers in separate cells; a project
+    keeps the ones for its data. Notebooks are rewritten only when something changed, in nbformat's
+    own layout.
     """
     for path in sorted(Path(notebooks).glob("*.ipynb")):
         text = path.read_text(encoding="utf-8")
@@ -59,10 +77,13 @@ def keep_modality_cells(notebooks, modality):
             tags = cell.get("metadata", {}).get("tags", [])
             if any(tag in EXAMPLE_DATA and tag != modality for tag in tags):
                 continue
-            if modality in tags:
-                tags.remove(modality)
-                if not tags:
-                    del cell["metadata"]["tags"]
+            if any(tag in TASK_TAGS and tag != task for tag in tags):
+                continue
+            for tag in (modality, task):
+                if tag in tags:
+                    tags.remove(tag)
+            if "tags" in cell.get("metadata", {}) and not tags:
+                del cell["metadata"]["tags"]
             kept.append(cell)
         notebook["cells"] = kept
         new = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
@@ -143,7 +164,7 @@ def main():
     project_dir = Path.cwd()
     for relative in paths_switched_off(ANSWERS):
         remove(project_dir / relative)
-    keep_modality_cells(project_dir / "notebooks", ANSWERS["modality"])
+    keep_modality_cells(project_dir / "notebooks", ANSWERS["modality"], ANSWERS["task"])
     keep_template_copies(project_dir)
     note = init_git(project_dir, ANSWERS)
     print(next_steps(ANSWERS))

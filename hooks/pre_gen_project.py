@@ -21,6 +21,8 @@ ANSWERS = {
     "email": {{ cookiecutter.email | string | tojson }},
     "description": {{ cookiecutter.description | string | tojson }},
     "modality": {{ cookiecutter.modality | string | tojson }},
+    "task": {{ cookiecutter.task | default("classification") | string | tojson }},
+    "sequence_alphabet": {{ cookiecutter.sequence_alphabet | default("dna") | string | tojson }},
     "license": {{ cookiecutter.license | string | tojson }},
     "sensitive_data": {{ cookiecutter.sensitive_data | string | tojson }},
     "ci": {{ cookiecutter.ci | string | tojson }},
@@ -42,6 +44,7 @@ RESERVED_PACKAGES = (
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 CHOICES = {
     "modality": ("tabular", "sequence"),
+    "task": ("classification", "regression"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "none"),
     "ci": ("github-actions", "none"),
     "sensitive_data": ("True", "False"),
@@ -245,8 +248,19 @@ def validate(answers):
     check_email(answers["email"])
     check_plain_text("email", answers["email"])
     check_plain_text("description", answers["description"])
-    for field in ("modality", "license", "sensitive_data", "ci"):
+    for field in ("modality", "task", "license", "sensitive_data", "ci"):
         check_choice(field, answers[field])
+    check_task_example(answers)
+
+
+def check_task_example(answers):
+    """A regression study of sequences ships the DNA affinity example; there is no protein one yet."""
+    if answers["task"] == "regression" and answers["modality"] == "sequence" and answers["sequence_alphabet"] == "protein":
+        raise AnswerError(
+            "sequence_alphabet 'protein' has no built-in regression example (the built-in one is DNA binding "
+            "affinity); answer dna, then point data.path in lab.yaml at your own protein FASTA and set "
+            "sequence.alphabet: protein."
+        )
 
 
 def main():

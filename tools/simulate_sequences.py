@@ -21,6 +21,7 @@ PROJECT = ROOT / "{{cookiecutter.project_slug}}"
 MODULE = PROJECT / "src" / "{{cookiecutter.module_name}}"
 RELPATH = "data/external/tf_binding_simulated.fa"
 PROTEIN_RELPATH = "data/external/protein_families_simulated.fa"
+AFFINITY_RELPATH = "data/external/binding_affinity_simulated.fa"
 
 
 def load_sequences_module(name: str = "sequences"):
@@ -40,8 +41,10 @@ def main(argv=None) -> int:
     parser.add_argument("--check", action="store_true", help="only compare the shipped file with a fresh one")
     args = parser.parse_args(argv)
     sequences, protein = load_sequences_module(), load_sequences_module("simulate_protein")
+    affinity = load_sequences_module("simulate_affinity")
     made = [(RELPATH, *sequences.simulate_binding_sites(), sequences.simulated_manifest_entry),
-            (PROTEIN_RELPATH, *protein.simulate_protein_families(), protein.protein_manifest_entry)]
+            (PROTEIN_RELPATH, *protein.simulate_protein_families(), protein.protein_manifest_entry),
+            (AFFINITY_RELPATH, *affinity.simulate_binding_affinity(), affinity.affinity_manifest_entry)]
     if args.check:
         stale = 0
         for relpath, records, _, _ in made:

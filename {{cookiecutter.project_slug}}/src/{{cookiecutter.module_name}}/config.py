@@ -47,6 +47,7 @@ class SplitSpec(_Strict):
     train: float = Field(gt=0, lt=1)
     tune: float = Field(gt=0, lt=1)
     seed: int | None = Field(default=None, ge=0)  # the split's own seed; null = the study's `seed`
+    target_bins: int = Field(default=5, ge=2, le=20)  # regression: quantile bins of the target the split keeps even
 
     @model_validator(mode="after")
     def _leaves_a_test_set(self) -> SplitSpec:
@@ -68,6 +69,7 @@ class NetworkSpec(_Strict):
     batch_size: int = Field(gt=0)
     dropout: float = Field(ge=0, lt=1)
     optimizer: Literal["adam", "sgd"] = "adam"
+    loss: Literal["mse", "huber"] | None = None  # regression only: null = mse
     # The sequence CNN's convolution (modality: sequence only): filters and their width in letters.
     channels: int | None = Field(default=None, gt=0)
     kernel_size: int | None = Field(default=None, gt=0)
@@ -116,6 +118,7 @@ class Ethics(_Strict):
     """Thresholds at which notebook 07 raises an entry in the ethics register."""
 
     subgroup_gap: float = Field(default=0.1, ge=0, le=1)  # largest − smallest balanced accuracy
+    subgroup_mae_gap: float = Field(default=0.25, ge=0)  # regression: (largest − smallest MAE) / overall MAE across subgroups
     subgroup_min_count: int = Field(default=20, gt=0)  # fewer samples in a group: no metrics
     subgroup_bins: int = Field(default=3, ge=2, le=10)  # quantile bins for numeric subgroup columns
     min_test_samples: int = Field(default=100, gt=0)  # a smaller test set is flagged
@@ -161,6 +164,7 @@ class SequenceSpec(_Strict):
 
 TUNABLE_FAMILIES = (
     "logistic_regression",
+    "ridge",
     "random_forest",
     "k_nearest_neighbours",
     "naive_bayes",
@@ -168,14 +172,18 @@ TUNABLE_FAMILIES = (
     "network",
 )
 Family = Literal[
-    "logistic_regression", "random_forest", "k_nearest_neighbours", "naive_bayes", "svm", "network"
+    "logistic_regression", "ridge", "random_forest", "k_nearest_neighbours", "naive_bayes", "svm", "network"
 ]
+CLASSIFICATION_FAMILIES = tuple(f for f in TUNABLE_FAMILIES if f != "ridge")
+REGRESSION_FAMILIES = ("ridge", "random_forest", "k_nearest_neighbours", "svm", "network")
+Metric = Literal["roc_auc", "r2", "rmse", "mae", "spearman"]
 
 
 class TuningSpec(_Strict):
     """Which model families notebook 04 tunes (all with the same budget) and how."""
 
-    families: list[Family] = Field(default_factory=lambda: list(TUNABLE_FAMILIES), min_length=1)
+    families: list[Family] = Field(default_factory=lambda: list(CLASSIFICATION_FAMILIES), min_length=1)
+    metric: Metric | None = None  # the tune-split score the search maximises; null = roc_auc / r2 (by task)
     workers: int | Literal["auto"] = "auto"
     fixed: dict[str, dict[str, Any]] = Field(default_factory=dict)
     storage: str | None = None  # null = tuning.sqlite3 in the run folder; a journal or PostgreSQL URL shares studies
@@ -244,7 +252,7 @@ class Config(_Strict):
     study: Study
     data: DataSpec
     modality: Literal["tabular", "sequence"]
-    task: Literal["classification"]
+    task: Literal["classification", "regression"] = "classification"
     seed: int = Field(ge=0)
     device: str = "auto"  # where every network trains: auto | cpu | cuda | cuda:N | mps
     split: SplitSpec
@@ -285,6 +293,25 @@ class Config(_Strict):
                 "data.metadata_as_inputs applies to tables only (a sequence model reads only the sequence); "
                 "remove it or set it to false"
             )
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _task_families(cls, raw: Any) -> Any:
+        """Without tuning.families, a regression study tunes the regression families."""
+        if isinstance(raw, dict) and raw.get("task") == "regression":
+            tuning = raw.get("tuning")
+            if tuning is None or (isinstance(tuning, dict) and "families" not in tuning):
+                raw = {**raw, "tuning": {**(tuning or {}), "families": list(REGRESSION_FAMILIES)}}
+        return raw
+
+    @model_validator(mode="after")
+    def _task_fields(self) -> Config:
+        from .task_checks import task_field_problem
+
+        problem = task_field_problem(self)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property

@@ -89,6 +89,10 @@ def _target(frame: pd.DataFrame, cfg: Config, label: str) -> np.ndarray:
     column = cfg.data.target
     require_column(frame, column, "data.target", label)
     values = frame[column]
+    if cfg.task == "regression":
+        from .regression_target import numeric_target, table_places
+
+        return numeric_target(values, label, column, table_places(len(values)))
     if values.isna().any():
         rows = [int(row) + 2 for row in np.flatnonzero(values.isna().to_numpy())[:5]]
         raise LabError(
@@ -157,7 +161,7 @@ def load_dataset(cfg: Config, root: Path) -> Dataset:
         y=y,
         ids=ids,
         groups=groups,
-        classes=class_order(y, cfg.data.positive_class, label),
+        classes=() if cfg.task == "regression" else class_order(y, cfg.data.positive_class, label),
         source=label,
     )
 
@@ -191,12 +195,17 @@ def load_sequences(cfg: Config, root: Path) -> Dataset:
     sequences, info = apply_length_policy(
         ids, [record.sequence for record in records], cfg.sequence.length_policy, cfg.sequence.length, cfg.data.path
     )
+    X = SequenceFrame.of(sequences, cfg.sequence.alphabet, info["length"], cfg.sequence.kmer)
+    if cfg.task == "regression":
+        from .regression_target import numeric_target, sequence_places
+
+        y = numeric_target(labels, cfg.data.labels or cfg.data.path, cfg.data.target, sequence_places(ids))
+        return Dataset(X=X, y=y, ids=ids, groups=groups, classes=(), source=cfg.data.path, sequence_info=info)
     if len(set(labels)) < 2:
         raise LabError(
             f"{cfg.data.path}: every sequence has the label '{labels[0]}'; a classifier needs at least two classes, "
             "so check the labels (data.labels or the >id|label headers)"
         )
-    X = SequenceFrame.of(sequences, cfg.sequence.alphabet, info["length"], cfg.sequence.kmer)
     return Dataset(
         X=X, y=np.asarray(labels).astype(str), ids=ids, groups=groups,
         classes=class_order(np.asarray(labels), cfg.data.positive_class, cfg.data.labels or cfg.data.path),

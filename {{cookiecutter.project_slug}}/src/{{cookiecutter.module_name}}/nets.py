@@ -255,17 +255,16 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     # training ------------------------------------------------------------------------------
     def _train(self, features, codes, validation, on_evaluate):
-        binary = len(self.classes_) == 2
         device = torch.device(self.device_)
         X_t, y_t = torch.as_tensor(features, device=device), self._targets(codes, device)
-        self.module_ = self._build_module(features.shape[1], 1 if binary else len(self.classes_)).to(device)
+        self.module_ = self._build_module(features.shape[1], self._n_outputs()).to(device)
         self.n_parameters_ = count_parameters(self.module_)
-        loss_fn = loss_for(len(self.classes_), self.device_)
+        loss_fn = self._loss_fn()
         self.initial_loss_ = self._full_loss(X_t, y_t, loss_fn)
         watch = None
         if validation is not None:
             watch = (torch.as_tensor(validation[0], device=device), self._targets(validation[1], device),
-                     self.classes_[validation[1]])
+                     self._watch_labels(validation[1]))
         optimizer = self._make_optimizer()
         generator = torch.Generator().manual_seed(int(self.seed))
         batch_sizes = torch.tensor([len(b) for b in torch.arange(len(X_t)).split(int(self.batch_size))],
@@ -289,6 +288,15 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         if self.early_stopping and best[1] is not None:
             self.module_.load_state_dict(best[1])
         self.module_.eval()
+
+    def _n_outputs(self):
+        return 1 if len(self.classes_) == 2 else len(self.classes_)
+
+    def _loss_fn(self):
+        return loss_for(len(self.classes_), self.device_)
+
+    def _watch_labels(self, codes):
+        return self.classes_[codes]
 
     def _build_module(self, n_features, n_outputs):
         """The untrained network, built under the fit's seed; subclasses override it for other architectures."""
@@ -350,7 +358,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
                 for i in range(0, len(X_t), _PREDICT_CHUNK)
             ]
         if not chunks:
-            return torch.empty((0, 1 if len(self.classes_) == 2 else len(self.classes_)))
+            return torch.empty((0, self._n_outputs()))
         return torch.cat(chunks)
 
     def _probabilities(self, logits):
@@ -565,7 +573,7 @@ def architecture_for(modality):
     return ARCHITECTURES[modality]
 
 
-def make_network(X, params=None, seed=0, modality=None, device=None):
+def make_network(X, params=None, seed=0, modality=None, device=None, estimator=None):
     """Return an unfitted Pipeline: the representation of X the modality's network reads, then the network.
 
     Tables: the same training-only preprocessor as the baselines, so comparisons are like for
@@ -574,7 +582,7 @@ def make_network(X, params=None, seed=0, modality=None, device=None):
     device, e.g. "auto") overrides any device in params; None keeps params' own (default cpu).
     """
     modality = modality or ("sequence" if is_sequences(X) else "tabular")
-    estimator = architecture_for(modality).estimator
+    estimator = estimator or architecture_for(modality).estimator  # a regression head passes its own
     params = dict(params or {})
     if device is not None:
         params["device"] = device

@@ -1,0 +1,193 @@
+"""What differs between a classification and a regression study, in one registry (lab.yaml `task`).
+
+`TASKS[cfg.task]` (or `task_for(cfg)`, or `task_of(y)` from a target array) gives the metric that
+ranks models, the metric panel, the model families, how the split is stratified, how a model is
+built and how it predicts. Notebooks and modules ask the registry instead of testing the task.
+Heavy modules are imported inside the functions, so reading the registry costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from .task_checks import CLASSIFICATION_METRICS, REGRESSION_METRICS
+
+CLASSIFICATION_PANEL = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy", "f1_macro", "brier")
+REGRESSION_PANEL = ("r2", "rmse", "mae", "pearson", "spearman")
+PRIOR = "prior"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task's choices; the callables are module functions named in the registry below."""
+
+    name: str
+    default_metric: str
+    metrics: tuple[str, ...]
+    panel_metrics: tuple[str, ...]
+    families: tuple[str, ...]
+    prior_label: str
+    _score: Callable
+    _predict: Callable
+    _panel: Callable
+    _build: Callable
+    _network: Callable
+    _stratify: Callable
+
+    @property
+    def prior(self) -> str:
+        """Family key of the model that knows nothing (class frequencies, or the training mean)."""
+        return PRIOR
+
+    @property
+    def is_regression(self) -> bool:
+        return self.name == "regression"
+
+    def metric(self, metric: str | None = None) -> str:
+        """The metric in force: `metric`, or the task's default when None."""
+        return metric or self.default_metric
+
+    def score(self, model, X, y, metric: str | None = None) -> float:
+        """The ranking score of a fitted model on (X, y); higher is better (rmse and mae negated)."""
+        return self._score(model, X, y, self.metric(metric))
+
+    def scorer(self, metric: str | None = None) -> Callable:
+        """`f(estimator, X, y)` returning `score` (scikit-learn's scorer signature)."""
+        chosen = self.metric(metric)
+        return lambda estimator, X, y: self._score(estimator, X, y, chosen)
+
+    def predict(self, model, X) -> np.ndarray:
+        """Class probabilities (n, classes) for classification; numbers (n,) in target units for regression."""
+        return self._predict(model, X)
+
+    def panel(self, y_true, predicted, classes=None) -> dict:
+        """Every panel metric of one set of predictions (rmse and mae as they are, not negated)."""
+        return self._panel(y_true, predicted, classes)
+
+    def build_model(self, family, X, params=None, seed=0, device=None):
+        """Unfitted Pipeline (training-only preprocessor, then the estimator) of any family, network included."""
+        return self._build(family, X, params, seed, device)
+
+    def make_network(self, X, params=None, seed=0, device=None):
+        """Unfitted Pipeline of the modality's network with this task's head."""
+        return self._network(X, params, seed, device)
+
+    def stratify_labels(self, y, bins: int = 5) -> np.ndarray:
+        """What the split keeps even across train, tune and test: the classes, or quantile bins of the target."""
+        return self._stratify(np.asarray(y), bins)
+
+    def sign(self, metric: str | None = None) -> int:
+        """+1 when the metric's value is its score, -1 when the score is its negation (rmse, mae)."""
+        return -1 if self.metric(metric) in ("rmse", "mae") else 1
+
+
+# classification --------------------------------------------------------------------------------
+def _classification_score(model, X, y, metric):
+    from .evaluate import score_model
+
+    return score_model(model, X, y)
+
+
+def _classification_predict(model, X):
+    return np.asarray(model.predict_proba(X), dtype=float)
+
+
+def _classification_panel(y_true, proba, classes):
+    from .evaluate import metric_panel
+
+    return metric_panel(y_true, proba, list(classes))
+
+
+def _classification_build(family, X, params, seed, device):
+    from .tuning import build_model
+
+    return build_model(family, X, params, seed=seed, device=device)
+
+
+def _classification_network(X, params, seed, device):
+    from .nets import make_network
+
+    return make_network(X, params, seed, device=device)
+
+
+def _classification_stratify(y, bins):
+    return y
+
+
+# regression ------------------------------------------------------------------------------------
+def _regression_score(model, X, y, metric):
+    from .regression_metrics import score_regression
+
+    return score_regression(model, X, y, metric)
+
+
+def _regression_predict(model, X):
+    return np.asarray(model.predict(X), dtype=float).reshape(-1)
+
+
+def _regression_panel(y_true, predicted, classes):
+    from .regression_metrics import regression_panel
+
+    return regression_panel(y_true, predicted)
+
+
+def _regression_build(family, X, params, seed, device):
+    from .regression_models import build_regression_model
+
+    return build_regression_model(family, X, params, seed=seed, device=device)
+
+
+def _regression_network(X, params, seed, device):
+    from .regression_nets import make_regression_network
+
+    return make_regression_network(X, params, seed, device=device)
+
+
+def _regression_stratify(y, bins):
+    from .target_bins import quantile_bins
+
+    return quantile_bins(y, bins)["codes"]
+
+
+TASKS = MappingProxyType(
+    {
+        "classification": Task(
+            name="classification", default_metric="roc_auc", metrics=CLASSIFICATION_METRICS,
+            panel_metrics=CLASSIFICATION_PANEL,
+            families=("logistic_regression", "random_forest", "k_nearest_neighbours", "naive_bayes", "svm",
+                      "network"),
+            prior_label="prior", _score=_classification_score, _predict=_classification_predict,
+            _panel=_classification_panel, _build=_classification_build, _network=_classification_network,
+            _stratify=_classification_stratify,
+        ),
+        "regression": Task(
+            name="regression", default_metric="r2", metrics=REGRESSION_METRICS, panel_metrics=REGRESSION_PANEL,
+            families=("ridge", "random_forest", "k_nearest_neighbours", "svm", "network"),
+            prior_label="mean predictor", _score=_regression_score, _predict=_regression_predict,
+            _panel=_regression_panel, _build=_regression_build, _network=_regression_network,
+            _stratify=_regression_stratify,
+        ),
+    }
+)
+
+
+def task_for(cfg) -> Task:
+    """The Task of a validated lab.yaml."""
+    return TASKS[cfg.task]
+
+
+def task_of(y) -> Task:
+    """The Task of a target array: numbers stored as floats are a regression target, anything else classes.
+
+    Datasets keep class labels as text and regression targets as float64, so the two never mix.
+    """
+    return TASKS["regression" if np.asarray(y).dtype.kind == "f" else "classification"]
+
+
+def primary_metric(cfg) -> str:
+    """lab.yaml's tuning.metric, or the task's default (roc_auc, r2)."""
+    return task_for(cfg).metric(cfg.tuning.metric)
