@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .documents import Document, Field, Section, answer, completeness, fmt
+from .regression_findings import TASK_WORDS
 from .runfacts import RunFacts
 from .summaries import class_sentence, encoding_sentence, leakage_lines, source_lines, split_sentence, split_table
 
@@ -61,6 +62,7 @@ def _skeleton(f: RunFacts) -> dict[str, list[Field]]:
         ],
         "Uses": [
             answer("Uses recorded", _uses(f)),
+            answer(question("task"), f.parameters.get("task") and TASK_WORDS.get(f.task, f.task)),
             answer("Uses to avoid", person="name uses these data are unfit for"),
         ],
         "Distribution": [

@@ -22,6 +22,12 @@ METRIC_NAMES = {
     "f1_macro": "macro F1",
     "accuracy": "accuracy",
     "prevalence": "prevalence",
+    "r2": "R²",
+    "rmse": "RMSE",
+    "mae": "MAE",
+    "pearson": "Pearson r",
+    "spearman": "Spearman ρ",
+    "mean_target": "mean target",
 }
 
 

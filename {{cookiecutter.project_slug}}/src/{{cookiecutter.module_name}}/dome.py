@@ -10,6 +10,7 @@ from __future__ import annotations
 from .documents import Document, Field, Section, answer, completeness, fmt, label
 from .findings import (
     NETWORK,
+    family_name,
     importance_tables,
     indistinguishable_lines,
     motif_sentence,
@@ -20,6 +21,7 @@ from .findings import (
     shuffled_sentences,
     stopping_sentence,
 )
+from .regression_findings import conformal_lines, conformal_table, is_regression, output_sentence
 from .relatedness import identity_sentence
 from .runfacts import RunFacts
 from .summaries import (
@@ -188,6 +190,8 @@ def _output(f: RunFacts):
     task = f.parameters.get("task")
     if not task:
         return [], None
+    if is_regression(f):
+        return [output_sentence(f)], None
     classes = list(f.class_counts)
     detail = f" into {len(classes)} classes ({', '.join(classes)}); each model gives a probability per class" if (
         classes) else ""
@@ -226,8 +230,10 @@ def _comparison(f: RunFacts):
     baselines = sorted(f.baselines)
     lines = []
     if baselines:
+        prior = ("the mean predictor always predicts the training mean" if is_regression(f)
+                 else "'prior' always predicts the class frequencies")
         lines.append(f"Against simpler baselines on the same parts: {', '.join(label(b) for b in baselines)} "
-                     "('prior' always predicts the class frequencies).")
+                     f"({prior}).")
     if f.tuning_results:
         lines.append(budget_sentence(f))
     return lines, "compare with published methods on the same data, where there are any"
@@ -236,7 +242,8 @@ def _comparison(f: RunFacts):
 def _confidence(f: RunFacts):
     if not f.test:
         return [], "report confidence intervals of the final scores (the test evaluation of notebook 05)"
-    return [test_sentence(f), test_table(f), paired_sentence(f), *shuffled_sentences(f)], None
+    conformal = [*conformal_lines(f, family_name), conformal_table(f, family_name)] if f.conformal else []
+    return [test_sentence(f), test_table(f), paired_sentence(f), *conformal, *shuffled_sentences(f)], None
 
 
 def _eval_availability(f: RunFacts):

@@ -8,14 +8,25 @@ None / [] when the run did not record what it needs.
 from __future__ import annotations
 
 from .documents import Table, fmt, label, table
+from .regression_findings import (
+    better_sign,
+    conformal_lines,
+    is_regression,
+    network_wins,
+    regression_paired_text,
+    shortcut_words,
+    target_sentence,
+)
 from .runfacts import RunFacts
 
 NETWORK = "network"
 SHORTCUT_AUC = 0.7  # metadata-alone ROC-AUC at which notebook 06 cautions of a shortcut (interpret.py)
+SHORTCUT_R2 = 0.3  # metadata-alone R² of a numeric target at which it does (regression_interpret.py)
 FAMILY_NAMES = {
     "network": "the network",
     "k_nearest_neighbours": "k-nearest neighbours",
     "logistic_regression": "logistic regression",
+    "ridge": "ridge regression",
     "random_forest": "random forest",
     "naive_bayes": "naive Bayes",
     "svm": "support vector machine",
@@ -83,6 +94,8 @@ def stopping_sentence(facts: RunFacts) -> str | None:
 def paired_sentence(facts: RunFacts) -> str | None:
     """The paired test comparison as a sentence: who won, by how much, with its interval."""
     p = facts.test.get("paired")
+    if isinstance(p, dict) and isinstance(p.get("metrics"), dict):  # regression: the whole panel, paired
+        return regression_paired_text(p, facts.score_name, family_name)
     if not isinstance(p, dict) or p.get("difference") is None:
         return None
     return paired_text(p, facts.score_name)
@@ -105,7 +118,12 @@ def paired_text(p: dict, score_name: str = "roc_auc") -> str:
 
 
 def prevalence_sentence(facts: RunFacts) -> str | None:
-    """What PR-AUC is read against: the positive share for two classes, every class's share for more."""
+    """What PR-AUC is read against: the positive share for two classes, every class's share for more.
+
+    For a numeric target: the test targets' mean and spread, what the mean predictor scores.
+    """
+    if is_regression(facts):
+        return target_sentence(facts)
     shares = facts.test.get("class_prevalence")
     if isinstance(shares, dict) and len(shares) > 2:
         listed = ", ".join(f"{name} {fmt(share)}" for name, share in shares.items())
@@ -147,15 +165,17 @@ def shortcut_sentence(facts: RunFacts) -> str | None:
     if not columns:
         return "The shortcut check had nothing to test: no metadata columns are declared (data.metadata_columns)."
     alone = shortcut.get("label_from_metadata") if isinstance(shortcut.get("label_from_metadata"), dict) else {}
-    auc = alone.get("roc_auc_mean")
+    name, auc = shortcut_words(alone)
+    limit = SHORTCUT_R2 if name == "R²" else SHORTCUT_AUC
     if auc is None:
         return f"The shortcut check could not score the metadata columns ({fmt(columns)}) on their own."
-    reading = ("they could stand in for the biology (a shortcut)" if auc >= SHORTCUT_AUC else
-               f"below the {SHORTCUT_AUC} at which notebook 06 raises a shortcut caution")
+    reading = ("they could stand in for the biology (a shortcut)" if auc >= limit else
+               f"below the {limit} at which notebook 06 raises a shortcut caution")
     drops = shortcut.get("score_drop_without_metadata") or {}
     drop = "; ".join(f"{family_name(k)} loses {fmt(v.get('drop'))} without them" for k, v in sorted(drops.items())
                      if isinstance(v, dict) and v.get("drop") is not None)
-    return (f"Metadata columns ({fmt(columns)}) alone predict the label with cross-validated ROC-AUC {fmt(auc)}: "
+    return (f"Metadata columns ({fmt(columns)}) alone predict the {'target' if name == 'R²' else 'label'} with "
+            f"cross-validated {name} {fmt(auc)}: "
             f"{reading}" + (f"; {drop}." if drop else "."))
 
 
@@ -200,7 +220,7 @@ def test_winner(facts: RunFacts) -> tuple[str, float] | None:
             scores[family] = float(value)
     if not scores:
         return None
-    best = sorted(scores, key=lambda f: (-scores[f], f))[0]
+    best = sorted(scores, key=lambda f: (-better_sign(metric) * scores[f], f))[0]  # RMSE, MAE: lowest wins
     return best, scores[best]
 
 
@@ -218,7 +238,9 @@ def verdict_lines(facts: RunFacts) -> list[str]:
     if paired:
         lines.append(paired)
     paired_record = facts.test.get("paired") or {}
-    if isinstance(paired_record, dict) and NETWORK in (paired_record.get("model_a"), paired_record.get("model_b")):
+    if isinstance(paired_record, dict) and isinstance(paired_record.get("metrics"), dict):
+        lines += _regression_verdict(paired_record, facts)
+    elif isinstance(paired_record, dict) and NETWORK in (paired_record.get("model_a"), paired_record.get("model_b")):
         other = paired_record["model_b"] if paired_record.get("model_a") == NETWORK else paired_record.get("model_a")
         diff = paired_record.get("difference", 0) * (1 if paired_record.get("model_a") == NETWORK else -1)
         if paired_record.get("excludes_zero"):
@@ -229,6 +251,7 @@ def verdict_lines(facts: RunFacts) -> list[str]:
                          f"({family_name(other)}); the simpler model is enough here unless another reason favours "
                          "the network.")
     lines += shuffled_sentences(facts)
+    lines += conformal_lines(facts, family_name)
     shortcut = shortcut_sentence(facts)
     if shortcut:
         lines.append(shortcut)
@@ -240,19 +263,31 @@ def verdict_lines(facts: RunFacts) -> list[str]:
     return lines
 
 
+def _regression_verdict(paired: dict, facts: RunFacts) -> list[str]:
+    other = paired.get("model_b") if paired.get("model_a") == NETWORK else paired.get("model_a")
+    wins = network_wins(paired, facts.score_name)
+    if wins is None:
+        return [f"So this run does not show that the network beats the best tuned classical model "
+                f"({family_name(other)}); the simpler model is enough here unless another reason favours the network."]
+    return [f"So the network {'beat' if wins else 'did worse than'} the best tuned classical model "
+            f"({family_name(other)}) on this test."]
+
+
 # interpretation --------------------------------------------------------------------------
 def importance_tables(facts: RunFacts, top: int = 10) -> list[tuple[str, Table]]:
     """Each importance table under the name of the model and method that made it, with its unit."""
     info = facts.interpretation
     found = []
     for family, rows in sorted((info.get("permutation") or {}).items()):
-        caption = (f"Permutation importance of {family_name(family)}: drop in tune {label(facts.score_name)} when "
+        unit = "R²" if is_regression(facts) else label(facts.score_name)
+        caption = (f"Permutation importance of {family_name(family)}: drop in tune {unit} when "
                    "the input is shuffled (mean of the repeats, with its interval)")
         found.append((caption, _importance(rows, top)))
     gradients = info.get("integrated_gradients") if isinstance(info.get("integrated_gradients"), dict) else {}
     if gradients.get("importance"):
         unit = gradients.get("summary") or "attribution"
-        found.append((f"Integrated-gradients attributions of the network ({unit}; in logit units)",
+        scale = "in units of the standardised target" if is_regression(facts) else "in logit units"
+        found.append((f"Integrated-gradients attributions of the network ({unit}; {scale})",
                       _importance(gradients["importance"], top)))
     if not found and info.get("importance"):
         found.append((f"{str(info.get('method') or 'importance').capitalize()} of "
@@ -289,8 +324,10 @@ def subgroup_sentence(facts: RunFacts) -> str | None:
     metric = label(str(subgroups.get("metric_for_gaps") or "balanced_accuracy"))
     gaps = [g for g in _gap_records(subgroups.get("gaps")) if g.get("gap") is not None]
     largest = max(gaps, key=lambda g: g["gap"]) if gaps else None
-    gap = (f"; the largest gap in {metric} between groups is {fmt(largest['gap'])} ({largest.get('worst')} against "
-           f"{largest.get('best')})" if largest else "")
+    share = (f", {fmt(largest['relative_gap'])} of the overall MAE" if largest and
+             largest.get("relative_gap") is not None else "")
+    gap = (f"; the largest gap in {metric} between groups is {fmt(largest['gap'])}{share} ({largest.get('worst')} "
+           f"against {largest.get('best')})" if largest else "")
     return (f"Subgroups by {fmt(subgroups['columns'])}, evaluated on the {subgroups.get('split', 'tune')} "
             f"split{gap}.")
 

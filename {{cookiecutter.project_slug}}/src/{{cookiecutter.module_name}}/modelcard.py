@@ -19,6 +19,7 @@ from .findings import (
     subgroup_table,
     verdict_lines,
 )
+from .regression_findings import conformal_lines, conformal_table, is_regression, output_sentence
 from .runfacts import RunFacts
 from .summaries import (
     class_sentence,
@@ -90,10 +91,12 @@ def _metrics(f: RunFacts) -> Section:
     spread = [f"{label(family)}: {fmt(min(scores))}–{fmt(max(scores))}" for family, scores in _trial_scores(f)]
     return Section("Metrics", (
         answer("Performance measures", metric_sentence(f)),
-        answer("Decision thresholds", f.class_counts and "Each sample is given the class with the highest predicted "
-               "probability (0.5 for two classes); ROC-AUC and PR-AUC do not depend on a threshold.",
+        answer("Decision thresholds", output_sentence(f) if is_regression(f) else f.class_counts and (
+               "Each sample is given the class with the highest predicted probability (0.5 for two classes); ROC-AUC "
+               "and PR-AUC do not depend on a threshold."),
                person="set and justify a threshold if the model will be used to make decisions"),
-        answer("Uncertainty and variability", test_sentence(f), test_table(f),
+        answer("Uncertainty and variability", test_sentence(f), test_table(f), *conformal_lines(f, family_name),
+               f.conformal and conformal_table(f, family_name),
                spread and "Spread of tune scores across tuning trials, per family:", spread),
     ))
 
@@ -110,11 +113,13 @@ def _trial_scores(f: RunFacts) -> list[tuple[str, list[float]]]:
 
 def _evaluation_data(f: RunFacts) -> Section:
     sizes = f.split_sizes
-    test = f"The test part: {sizes['test']} samples, per class {fmt(f.split_classes.get('test', {}))}." if (
-        "test" in sizes) else None
+    per = ("" if is_regression(f) or not f.split_classes.get("test")
+           else f", per class {fmt(f.split_classes.get('test', {}))}")
+    test = f"The test part: {sizes['test']} samples{per}." if "test" in sizes else None
+    same = ("stratified on quantile bins of the target" if is_regression(f) else "in the same class proportions")
     return Section("Evaluation data", (
         answer("Datasets", test, split_table(f)),
-        answer("Motivation", sizes and "Held back from the same source, in the same class proportions, to estimate "
+        answer("Motivation", sizes and f"Held back from the same source, {same}, to estimate "
                "performance on samples no model or setting was chosen with."),
         answer("Preprocessing", encoding_sentence(f)),
     ))

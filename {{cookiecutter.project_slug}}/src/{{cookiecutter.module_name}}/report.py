@@ -19,6 +19,7 @@ from .dome import dome_document, dome_json
 from .errors import LabError
 from .files import write_atomic
 from .findings import (
+    family_name,
     importance_tables,
     indistinguishable_lines,
     motif_sentence,
@@ -28,6 +29,7 @@ from .findings import (
     verdict_lines,
 )
 from .modelcard import caveat_lines, model_card, premodelling_sentence
+from .regression_findings import TASK_WORDS, conformal_lines, conformal_table
 from .runfacts import RunFacts
 from .standards import StandardsSummary, standards_files
 from .summaries import (
@@ -58,8 +60,10 @@ DOCUMENTS = {
 }
 DOME_JSON = "dome.json"
 # Notebook 05's figures of the single test look: shown under the test result, not under overfitting.
-TEST_FIGURES = ("05_test_metrics", "05_roc_pr", "05_calibration")
+TEST_FIGURES = ("05_test_metrics", "05_roc_pr", "05_calibration", "05_predicted_vs_observed", "05_residuals",
+                "05_conformal")
 BASELINE_METRICS = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy", "brier")
+PANELS = {"classification": BASELINE_METRICS, "regression": ("r2", "rmse", "mae", "pearson", "spearman")}
 # Scripts nbconvert would load from the internet: left out so the pages work offline.
 _REMOTE_SCRIPT = re.compile(r'<script src="">\s*</script>\s*')
 _BACK_LINK = ('\n<nav style="padding:0.5em 1em"><a href="../index.html">← back to the run\'s report</a></nav>')
@@ -132,9 +136,10 @@ def notebook_pages(facts: RunFacts) -> dict[str, bytes]:
 
 
 def baseline_table(facts: RunFacts):
-    rows = [[label(name), *[row.get(f"tune_{m}") for m in BASELINE_METRICS]]
+    metrics = PANELS.get(facts.task, BASELINE_METRICS)
+    rows = [[label(name), *[row.get(f"tune_{m}") for m in metrics]]
             for name, row in sorted(facts.baselines.items()) if isinstance(row, dict)]
-    return table(["model", *[f"tune {label(m)}" for m in BASELINE_METRICS]], rows)
+    return table(["model", *[f"tune {label(m)}" for m in metrics]], rows)
 
 
 def notebook_rows(facts: RunFacts, pages: dict[str, bytes]) -> list[dict]:
@@ -170,6 +175,10 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
         "other_figures": [f for f in facts.figures if f not in seen],
         "sources": source_lines(facts),
         "classes": class_sentence(facts),
+        "task": TASK_WORDS.get(facts.task, facts.task),
+        "regression": facts.task == "regression",
+        "conformal": conformal_lines(facts, family_name),
+        "conformal_table": conformal_table(facts, family_name),
         "split_sentence": split_sentence(facts),
         "split_table": split_table(facts),
         "leakage": leakage_lines(facts),

@@ -273,6 +273,17 @@ class RunFacts:
     def test_models(self) -> dict:
         return {k: _mapping(v) for k, v in _mapping(self.test.get("models")).items()}
 
+    @property
+    def task(self) -> str:
+        """'classification' or 'regression': lab.yaml's task as the run recorded it."""
+        return str(self.parameters.get("task") or self.overfitting.get("task")
+                   or self.art("00_question").get("task") or "classification")
+
+    @property
+    def conformal(self) -> dict:
+        """Notebook 05's split-conformal prediction intervals per finalist (regression), or {}."""
+        return {k: v for k, v in _mapping(self.overfitting.get("conformal")).items() if isinstance(v, dict)}
+
     # interpretation and ethics -----------------------------------------------------------
     @property
     def interpretation(self) -> dict:

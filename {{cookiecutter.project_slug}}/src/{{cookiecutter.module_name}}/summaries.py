@@ -24,7 +24,15 @@ def source_lines(facts: RunFacts) -> list[str]:
 
 
 def class_sentence(facts: RunFacts) -> str | None:
-    """'569 samples: benign 357, malignant 212 (scores are reported for malignant).'"""
+    """'569 samples: benign 357, malignant 212 (scores are reported for malignant).'
+
+    For a numeric target: the samples and the target's mean, spread and range instead.
+    """
+    from .regression_findings import target_summary
+
+    numeric = target_summary(facts)
+    if numeric:
+        return numeric
     counts = facts.class_counts
     if not counts:
         return None
@@ -81,7 +89,9 @@ def split_sentence(facts: RunFacts) -> str | None:
         kept = (f", keeping every cluster of related sequences ({homology.get('similarity')} ≥ "
                 f"{fmt(homology['threshold'])}) "
                 "within one part") + (f" together with every '{group}' group" if group else "")
-    how = "at random, stratified by class" + kept
+    from .regression_findings import stratification_words
+
+    how = f"at random, {stratification_words(facts)}" + kept
     seed = facts.split_record.get("seed", facts.parameters.get("seed"))
     shares = ""
     if fractions.get("train") and fractions.get("tune"):
