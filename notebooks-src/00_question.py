@@ -24,8 +24,6 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import pandas as pd
 
-from {{ cookiecutter.module_name }} import plots
-from {{ cookiecutter.module_name }}.question import assess_suitability
 from {{ cookiecutter.module_name }}.runs import Run
 
 run = Run.open(run_dir, config, profile, overrides)
@@ -37,6 +35,8 @@ print(f"Hypothesis: {run.cfg.study.hypothesis or '(not stated — add study.hypo
 # ## What the data allow
 
 # %% tags=["classification"]
+from {{ cookiecutter.module_name }}.question import assess_suitability
+
 n_groups = None if data.groups is None else len(set(data.groups))
 assessment = assess_suitability(
     data.y, data.n_features, run.cfg.modality, floor=run.cfg.thresholds.samples_per_class, n_groups=n_groups
@@ -50,6 +50,8 @@ pd.DataFrame(
 ).rename_axis("class")
 
 # %% tags=["classification"]
+from {{ cookiecutter.module_name }} import plots
+
 figure = plots.class_balance_bar(assessment["samples_per_class"], floor=run.cfg.thresholds.samples_per_class)
 run.save_figure(figure, "00_class_balance")
 figure

@@ -45,9 +45,7 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 import pandas as pd
 
 from {{ cookiecutter.module_name }} import plots
-from {{ cookiecutter.module_name }}.baselines import PRIOR, make_baselines, preprocessing_description, shared_preprocessing
-from {{ cookiecutter.module_name }}.evaluate import metric_panel, score_model
-from {{ cookiecutter.module_name }}.nets import make_network
+from {{ cookiecutter.module_name }}.baselines import PRIOR, preprocessing_description, shared_preprocessing
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, describe, take
@@ -58,6 +56,10 @@ X_tune, y_tune = run.part("tune")
 print(f"train: {len(y_train)} samples, tune: {len(y_tune)} samples")
 
 # %% tags=["classification"]
+from {{ cookiecutter.module_name }}.baselines import make_baselines
+from {{ cookiecutter.module_name }}.evaluate import metric_panel, score_model
+from {{ cookiecutter.module_name }}.nets import make_network
+
 baselines = make_baselines(X_train, seed=run.seed)
 sharing = baselines if is_sequences(X_train) else {**baselines, "network": make_network(X_train, seed=run.seed)}
 same_prep = shared_preprocessing(sharing)

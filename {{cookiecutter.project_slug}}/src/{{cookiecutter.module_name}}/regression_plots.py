@@ -36,8 +36,8 @@ def predicted_vs_observed(observed, predictions, name="target"):
     fig = LabFigure(figsize=(5.0 * len(predictions), 4.5), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(predictions)))
     low, high = float(observed.min()), float(observed.max())
-    for ax, (family, predicted), colour in zip(axes, predictions.items(), _CYCLE, strict=False):
-        predicted = np.asarray(predicted, dtype=float)
+    for ax, (family, values), colour in zip(axes, predictions.items(), _CYCLE, strict=False):
+        predicted = np.asarray(values, dtype=float)
         low, high = min(low, float(predicted.min())), max(high, float(predicted.max()))
         ax.scatter(observed, predicted, s=12, alpha=0.7, color=colour)
         ax.set(xlabel=f"observed {name}", ylabel=f"predicted {name}", title=f"{family.replace('_', ' ')} (test split)")
@@ -67,7 +67,7 @@ def interval_metrics(panels):
     fig = LabFigure(figsize=(3.0 * len(metrics), 3.5), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(metrics)))
     for ax, metric in zip(axes, metrics, strict=True):
-        for row, (family, panel) in enumerate(panels.items()):
+        for row, panel in enumerate(panels.values()):
             v = panel[metric]
             ax.errorbar([v["value"]], [row], xerr=[[v["value"] - v["low"]], [v["high"] - v["value"]]], fmt="o",
                         color=_CYCLE[row % len(_CYCLE)], capsize=4)
