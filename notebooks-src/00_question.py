@@ -24,8 +24,6 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import pandas as pd
 
-from {{ cookiecutter.module_name }} import plots
-from {{ cookiecutter.module_name }}.question import assess_suitability
 from {{ cookiecutter.module_name }}.runs import Run
 
 run = Run.open(run_dir, config, profile, overrides)
@@ -36,7 +34,9 @@ print(f"Hypothesis: {run.cfg.study.hypothesis or '(not stated — add study.hypo
 # %% [markdown]
 # ## What the data allow
 
-# %%
+# %% tags=["classification"]
+from {{ cookiecutter.module_name }}.question import assess_suitability
+
 n_groups = None if data.groups is None else len(set(data.groups))
 assessment = assess_suitability(
     data.y, data.n_features, run.cfg.modality, floor=run.cfg.thresholds.samples_per_class, n_groups=n_groups
@@ -49,9 +49,37 @@ pd.DataFrame(
     }
 ).rename_axis("class")
 
-# %%
+# %% tags=["classification"]
+from {{ cookiecutter.module_name }} import plots
+
 figure = plots.class_balance_bar(assessment["samples_per_class"], floor=run.cfg.thresholds.samples_per_class)
 run.save_figure(figure, "00_class_balance")
+figure
+
+# %% [markdown] tags=["regression"]
+# For a number, Tip 1's floor counts samples, not samples per class. The target's own
+# distribution matters as much: a few very large values pull a squared-error fit towards them
+# (a log scale may help), outliers deserve a look in the lab records, and a target that is mostly
+# zero asks two questions. The network's size is compared with the samples it learns from.
+
+# %% tags=["regression"]
+from {{ cookiecutter.module_name }}.nets import starting_params
+from {{ cookiecutter.module_name }}.regression_nets import loss_setting, starting_parameter_count
+from {{ cookiecutter.module_name }}.regression_plots import target_histogram
+from {{ cookiecutter.module_name }}.target_profile import assess_regression_suitability
+
+n_groups = None if data.groups is None else len(set(data.groups))
+n_parameters = starting_parameter_count(data.X, {**starting_params(run.cfg, run.root), **loss_setting(run.cfg)})
+assessment = assess_regression_suitability(
+    data.y, data.n_features, n_parameters, run.cfg.modality, floor=run.cfg.thresholds.samples_per_class,
+    n_groups=n_groups,
+)
+print(assessment["summary"])
+pd.Series(assessment["target"]).to_frame(run.cfg.data.target)
+
+# %% tags=["regression"]
+figure = target_histogram(data.y, assessment["target"], run.cfg.data.target)
+run.save_figure(figure, "00_target_distribution")
 figure
 
 # %%
@@ -62,6 +90,7 @@ run.save_artifact(
         "hypothesis": run.cfg.study.hypothesis,
         "data": run.cfg.data.path,
         "modality": run.cfg.modality,
+        "task": run.cfg.task,
         "recommendation": assessment["recommendation"],
         "summary": assessment["summary"],
         "assessment": assessment,

@@ -29,9 +29,9 @@ import pandas as pd
 from IPython.display import display
 
 from {{ cookiecutter.module_name }} import explore, plots
-from {{ cookiecutter.module_name }}.confounding import columns_predict_label, confounding_warnings
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source, load_manifest, simulation_of
+from {{ cookiecutter.module_name }}.regression_confounding import confounding_line
 from {{ cookiecutter.module_name }}.relatedness import homology_leakage, homology_report, homology_warnings
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import neighbour_method
@@ -42,6 +42,7 @@ from {{ cookiecutter.module_name }}.splits import (
     save_split_record,
 )
 from {{ cookiecutter.module_name }}.subgroups import declared_columns
+from {{ cookiecutter.module_name }}.tasks import task_for
 
 run = Run.open(run_dir, config, profile, overrides)
 hashes = run.input_hashes()  # stops here, naming the file and both hashes, if an input changed
@@ -63,10 +64,12 @@ manifest.set_index("path")[["source", "accession", "version", "retrieved", "lice
 
 # %%
 data = run.data
-summary = explore.summarize(data.X, data.y)
+task = task_for(run.cfg)
+labels = task.display_labels(data.y, run.cfg.split.target_bins)  # the classes, or quantile bins of a numeric target
+summary = explore.summarize(data.X, labels)
 duplicates = explore.duplicate_rows(data.X)
 if is_sequences(data.X):
-    profile_of_sequences = explore.sequence_profile(data.X, data.y)
+    profile_of_sequences = explore.sequence_profile(data.X, labels)
     lengths = profile_of_sequences["length"]
     span = f"all {lengths['min']}" if lengths["min"] == lengths["max"] else f"{lengths['min']} to {lengths['max']}"
     print(f"{summary['n_rows']} {'DNA' if data.X.alphabet == 'dna' else 'protein'} sequences, {span} letters long "
@@ -90,9 +93,11 @@ split, record, is_new = load_or_make_split(run.cfg, run.root, data, hashes, run.
 sizes = ", ".join(f"{n} for {part}" for part, n in split.sizes().items())
 print(f"{'made a new' if is_new else 'reusing the recorded'} split {record['file']}: {sizes} samples")
 by_part = pd.DataFrame(
-    {part: pd.Series(data.y[getattr(split, part)]).value_counts() for part in ("train", "tune", "test")}
+    {part: pd.Series(labels[getattr(split, part)]).value_counts() for part in ("train", "tune", "test")}
 ).fillna(0).astype(int)
 by_part.index.name = "class"
+if "stratified_on" in record:  # regression: the target's quantile bins the split keeps even
+    print(f"stratified on: {record['stratified_on']}")
 figure = plots.split_composition(by_part)
 run.save_figure(figure, "01_split_composition")
 figure
@@ -119,12 +124,11 @@ figure
 # %%
 sequences = is_sequences(data.X)
 subjects = explore.repeated_subjects(data.groups)
-confounding = explore.group_predicts_label(data.groups, data.y, run.cfg.thresholds.confounding, run.seed)
 metadata = run.cfg.data.metadata_columns
-confounding_by_column = columns_predict_label(
-    declared_columns(run.cfg, run.root, "metadata_columns") if metadata else None, data.y,
+confounding, confounding_by_column = task.confounding(
+    data.groups, data.y, declared_columns(run.cfg, run.root, "metadata_columns") if metadata else None,
     run.cfg.thresholds.confounding, run.seed, skip=[run.cfg.data.group_column],
-)  # does any metadata column alone predict the label? (the group column is asked above)
+)  # does the group column, or any metadata column, alone predict the label?
 if sequences:
     tolerance, near, explained = None, [], None
     homology, closest = homology_report(run.cfg, data, split)
@@ -146,13 +150,11 @@ else:
     near = explore.near_duplicate_pairs(Z, tolerance, duplicates)
     coords, explained = explore.pca_projection(Z, run.seed)
     print(f"near-duplicate pairs: {len(near)} (compared by {neighbour_method(len(Z))})")
-    figure = plots.pca_scatter(coords, data.y, data.groups, explained)
+    figure = plots.pca_scatter(coords, labels, data.groups, explained)
     run.save_figure(figure, "01_pca")
 print(f"repeated subjects: {subjects or 'no group column set'}; "
       f"group → label: {confounding or 'no group column set'}")
-print("metadata column → label (chance-adjusted balanced accuracy): " + (", ".join(
-    f"{column} {result['adjusted_balanced_accuracy']:.2f}{' FLAGGED' if result['flagged'] else ''}"
-    for column, result in confounding_by_column.items()) or "no metadata columns declared (data.metadata_columns)"))
+print(confounding_line(confounding_by_column, task.is_regression))
 figure
 
 # %% [markdown] tags=["tabular"]
@@ -172,9 +174,9 @@ if sequences:
 check_leakage(leakage, run.cfg.data.path, run.command)
 if is_new:
     save_split_record(run.root, record)
-warnings = summary["warnings"] + explore.structure_warnings(near, subjects, confounding, tolerance)
+warnings = summary["warnings"] + explore.structure_warnings(near, subjects, None, tolerance)
 warnings += homology_warnings(homology) if sequences else []
-warnings += confounding_warnings(confounding_by_column)
+warnings += task.confounding_warnings(confounding, confounding_by_column)
 for item in warnings:
     print(f"warning ({item['check']}): {item['message']}")
 print(f"leakage: none; {len(warnings)} warning(s)")
@@ -222,6 +224,8 @@ artifact = run.save_artifact(
         "split_file": record["file"],
         "split_sizes": split.sizes(),
         "split_classes": {part: by_part[part].to_dict() for part in by_part.columns},
+        "task": run.cfg.task,
+        "stratified_on": record.get("stratified_on"),
         "groups_crossing_splits": leakage["groups"],
         "leakage": leakage,
         "datasheet": datasheet,

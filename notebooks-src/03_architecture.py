@@ -39,22 +39,19 @@ import torch
 from IPython.display import display
 
 from {{ cookiecutter.module_name }} import plots
-from {{ cookiecutter.module_name }}.evaluate import score_model
 from {{ cookiecutter.module_name }}.nets import (
     architecture_for,
-    compare_optimizers,
-    expected_initial_loss,
     fit_network,
-    make_network,
-    overfit_tiny_sample,
     pick_device,
     save_weights,
     seed_everything,
     starting_params,
 )
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.tasks import primary_metric, task_for
 
 run = Run.open(run_dir, config, profile, overrides)
+task, metric = task_for(run.cfg), primary_metric(run.cfg)
 seed_everything(run.seed)
 device = pick_device(run.cfg.device)  # lab.yaml's device: auto = CUDA, else MPS, else CPU
 architecture = architecture_for(run.cfg.modality)
@@ -68,7 +65,10 @@ print(f"device {device}, seed {run.seed}, deterministic algorithms {torch.are_de
 # Trained on the training split with the settings in `lab.yaml`. Early stopping watches the
 # loss on the tune split after every epoch and keeps the weights of the best epoch.
 
-# %%
+# %% tags=["classification"]
+from {{ cookiecutter.module_name }}.evaluate import score_model
+from {{ cookiecutter.module_name }}.nets import expected_initial_loss, make_network
+
 params = {**starting_params(run.cfg, run.root), "epochs": run.budget.epochs, "device": device, "early_stopping": True}
 network = fit_network(make_network(X_train, params, seed=run.seed), X_train, y_train, (X_tune, y_tune))
 net = network.named_steps["model"]
@@ -88,6 +88,46 @@ checks = {
     "train_score": score_model(network, X_train, y_train),
     "tune_score": score_model(network, X_tune, y_tune),
 }
+
+# %% [markdown] tags=["regression"]
+# A regression head: one output, trained with the loss of `network.loss` (MSE, or Huber, which
+# weighs outlying targets less) on the target standardised with the training rows' mean and
+# spread; predictions are mapped back to the target's units. An untrained network predicts about
+# zero on that scale, so its MSE starts near 1 — the training target's variance there.
+
+# %% tags=["regression"]
+from {{ cookiecutter.module_name }}.regression_checks import (
+    compare_optimizers_regression,
+    expected_initial_loss_regression,
+    memorise_tiny_sample,
+)
+from {{ cookiecutter.module_name }}.regression_nets import loss_setting
+
+params = {**starting_params(run.cfg, run.root), **loss_setting(run.cfg), "epochs": run.budget.epochs,
+          "device": device, "early_stopping": True}
+network = fit_network(task.make_network(X_train, params, seed=run.seed), X_train, y_train, (X_tune, y_tune))
+net = network.named_steps["model"]
+checks = {
+    "device": device,
+    "seed": run.seed,
+    "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),
+    "parameters": int(net.n_parameters_),
+    "training_samples": len(y_train),
+    "parameters_per_sample": net.n_parameters_ / len(y_train),
+    "loss": net.loss,
+    "initial_loss": net.initial_loss_,
+    "expected_initial_loss": expected_initial_loss_regression(y_train, net.loss),
+    "target_mean_train": net.target_mean_,
+    "target_sd_train": net.target_scale_,
+    "final_train_loss": net.history_[-1]["train_loss"],
+    "best_epoch": net.best_epoch_,
+    "stopped_epoch": net.stopped_epoch_,
+    "score": metric,
+    "train_score": task.score(network, X_train, y_train, metric),
+    "tune_score": task.score(network, X_tune, y_tune, metric),
+}
+
+# %%
 transfer = None
 if hasattr(net, "pretrained_layers_"):  # the sequence CNN: where its filters started, and a copy of them now
     transfer = {"pretrained_weights": run.cfg.sequence.pretrained_weights, "sha256": net.pretrained_sha256_,
@@ -103,19 +143,30 @@ display(pd.DataFrame({"check": [key.replace("_", " ") for key in checks],
 
 # %%
 figure = plots.loss_curve(net.history_, reference=checks["expected_initial_loss"], best_epoch=net.best_epoch_)
+if task.is_regression:
+    figure.axes[0].set_ylabel(f"loss ({net.loss.upper()} of the standardised target)")
 run.save_figure(figure, "03_loss_curve")
 figure
 
 # %% [markdown]
 # ## Can it memorise a tiny sample?
 # With 32 training samples, no dropout and no weight decay, a working network reaches about
-# 100% training accuracy. If it cannot, look for a bug before tuning anything.
+# 100% training accuracy (a regression network: training R² near 1). If it cannot, look for a
+# bug before tuning anything.
 
-# %%
+# %% tags=["classification"]
+from {{ cookiecutter.module_name }}.nets import overfit_tiny_sample
+
 tiny = overfit_tiny_sample(X_train, y_train, params, seed=run.seed, n_samples=32)
 checks["overfit_tiny_sample_ok"] = tiny["passed"]
 print(f"{tiny['n_samples']} samples, {tiny['epochs']} epochs: training accuracy {tiny['train_accuracy']:.3f} "
       f"(target {tiny['target_accuracy']}), final loss {tiny['final_train_loss']:.4f}")
+
+# %% tags=["regression"]
+tiny = memorise_tiny_sample(X_train, y_train, params, seed=run.seed, n_samples=32)
+checks["overfit_tiny_sample_ok"] = tiny["passed"]
+print(f"{tiny['n_samples']} samples, {tiny['epochs']} epochs: training R² {tiny['train_r2']:.3f} "
+      f"(target {tiny['target_r2']}), final loss {tiny['final_train_loss']:.4f}")
 
 # %% [markdown]
 # ## Do the defaults matter? Adam against SGD with momentum
@@ -123,13 +174,25 @@ print(f"{tiny['n_samples']} samples, {tiny['epochs']} epochs: training accuracy 
 # above; only the optimiser changes. The starting network is the run with its own optimiser, so
 # the comparison costs one more fit, however many rows there are.
 
-# %%
+# %% tags=["classification"]
+from {{ cookiecutter.module_name }}.nets import compare_optimizers
+
 optimizers = compare_optimizers(X_train, y_train, X_tune, y_tune, params, seed=run.seed,
                                 fitted={params["optimizer"]: network})
 for name, result in optimizers.items():
     print(f"{name:>5}: stopped after {result['stopped_epoch']} epoch(s); final training loss "
           f"{result['final_train_loss']:.4f}, final validation loss {result['final_val_loss']:.4f}, "
           f"best tune ROC-AUC {result['best_val_score']:.4f}")
+
+# %% tags=["regression"]
+optimizers = compare_optimizers_regression(X_train, y_train, X_tune, y_tune, params, seed=run.seed,
+                                           fitted={params["optimizer"]: network})
+for name, result in optimizers.items():
+    print(f"{name:>5}: stopped after {result['stopped_epoch']} epoch(s); final training loss "
+          f"{result['final_train_loss']:.4f}, final validation loss {result['final_val_loss']:.4f}, "
+          f"best tune R² {result['best_val_score']:.4f}")
+
+# %%
 figure = plots.optimizer_curves(optimizers, reference=checks["expected_initial_loss"])
 figure.axes[0].set_title(f"Optimisers compared: same network, up to {params['epochs']} epochs,\n"
                          "early stopping on the tune loss as in the main fit", fontsize="medium")
@@ -141,6 +204,7 @@ artifact = run.save_artifact(
     "03_architecture",
     {
         "modality": run.cfg.modality,
+        "task": run.cfg.task,
         "architecture": architecture.name,
         "transfer": transfer,
         "representation": architecture.representation,

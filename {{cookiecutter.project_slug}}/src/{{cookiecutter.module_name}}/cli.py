@@ -248,7 +248,8 @@ def _preflight(cfg, root: Path) -> list[str]:
     preflight.check_homology(cfg, data)
     preflight.check_notebook_files(root)
     preflight.check_writable(root, cfg, None)
-    notices = [dead_run_notice(latest_run_dir(root), root, COMMAND), preflight.wide_table_notice(data)]
+    notices = [dead_run_notice(latest_run_dir(root), root, COMMAND), preflight.wide_table_notice(data),
+               preflight.strata_notice(cfg, data)]
     return [notice for notice in notices if notice]
 
 

@@ -118,7 +118,7 @@ class Ethics(_Strict):
     """Thresholds at which notebook 07 raises an entry in the ethics register."""
 
     subgroup_gap: float = Field(default=0.1, ge=0, le=1)  # largest − smallest balanced accuracy
-    subgroup_mae_gap: float = Field(default=0.25, ge=0)  # regression: (largest − smallest MAE) / overall MAE across subgroups
+    subgroup_mae_gap: float = Field(default=0.25, ge=0)  # regression: (largest − smallest MAE) / overall MAE
     subgroup_min_count: int = Field(default=20, gt=0)  # fewer samples in a group: no metrics
     subgroup_bins: int = Field(default=3, ge=2, le=10)  # quantile bins for numeric subgroup columns
     min_test_samples: int = Field(default=100, gt=0)  # a smaller test set is flagged

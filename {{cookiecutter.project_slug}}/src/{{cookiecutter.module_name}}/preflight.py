@@ -61,11 +61,28 @@ def check_resumable(selected: list[Path], discovered: list[Path], earlier_run: P
 def check_class_sizes(cfg, data) -> None:
     """Every class large enough to appear in train, tune and test (refused here, not in notebook 01)."""
     from .splits import _check_class_sizes
+    from .tasks import task_for
 
-    try:
-        _check_class_sizes(data.y, cfg.split.test, cfg.split.tune)
+    try:  # regression: the target's quantile bins, each made large enough to reach every part
+        _check_class_sizes(task_for(cfg).stratify_labels(data.y, cfg.split.target_bins), cfg.split.test, cfg.split.tune)
     except LabError as exc:
         raise LabError(f"{cfg.data.path}, target column '{cfg.data.target}': {exc}") from None
+
+
+def strata_notice(cfg, data) -> str | None:
+    """Regression: a notice when the target has too few distinct values for `split.target_bins` quantile bins."""
+    if cfg.task != "regression":
+        return None
+    from .target_bins import quantile_bins
+
+    bins = quantile_bins(data.y, cfg.split.target_bins)
+    if bins["bins"] >= bins["requested"]:
+        return None
+    done = (f"the split keeps {bins['bins']} quantile bins even instead" if bins["bins"] > 1
+            else "the split is made at random (not stratified) instead")
+    return (f"notice: {cfg.data.path}, target column '{cfg.data.target}' has {len(set(data.y.tolist()))} distinct "
+            f"value(s), too few for split.target_bins: {bins['requested']} in lab.yaml; {done} (lower "
+            "split.target_bins to silence this)")
 
 
 def check_homology(cfg, data) -> None:

@@ -5,8 +5,8 @@ forest, k-nearest neighbours and support vector regression, each behind the same
 preprocessor as the network, so no model gets better data handling than another.
 """
 
-from sklearn.dummy import DummyRegressor
 from sklearn.compose import TransformedTargetRegressor
+from sklearn.dummy import DummyRegressor
 from sklearn.ensemble import RandomForestRegressor
 from sklearn.linear_model import Ridge
 from sklearn.neighbors import KNeighborsRegressor

@@ -134,7 +134,7 @@ def plan_run(
     from .subgroups import check_declared_columns
 
     check_declared_columns(cfg, root)  # so does a subgroup or metadata column the data lack
-    plan.notices += [notice for notice in [preflight.wide_table_notice(data)] if notice]
+    plan.notices += [n for n in [preflight.wide_table_notice(data), preflight.strata_notice(cfg, data)] if n]
     if resumed:
         check_same_parameters(plan)
         refuse_live_run(plan.run_dir, root)

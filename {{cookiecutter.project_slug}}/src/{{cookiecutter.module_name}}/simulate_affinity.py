@@ -28,10 +28,9 @@ def best_match_score(sequence: str, motif=PLANTED_MOTIF) -> float:
     """The highest log-odds score (bits) of any window of `sequence` against the motif, forward strand."""
     table, width = log_odds(motif), len(motif)
     index = {letter: i for i, letter in enumerate("ACGT")}
-    return max(
-        sum(table[offset][index[sequence[start + offset]]] for offset in range(width) if sequence[start + offset] in index)
-        for start in range(len(sequence) - width + 1)
-    )
+    windows = (sequence[start:start + width] for start in range(len(sequence) - width + 1))
+    return max(sum(table[offset][index[letter]] for offset, letter in enumerate(window) if letter in index)
+               for window in windows)
 
 
 def _gaussian(draw) -> float:

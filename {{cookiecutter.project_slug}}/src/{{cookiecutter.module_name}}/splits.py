@@ -157,6 +157,8 @@ def split_settings(cfg) -> dict:
         "test": cfg.split.test,
         "seed": cfg.split_seed,
     }
+    if cfg.task == "regression":  # classification records keep their keys, so existing splits stay valid
+        settings.update(task=cfg.task, target_bins=cfg.split.target_bins)
     if cfg.modality == "sequence":
         from .homology import settings as homology_settings
 
@@ -246,7 +248,17 @@ def check_split_record(record: dict | None, cfg, data_sha256: dict[str, str] | s
         )
 
 
-def make_record(split: Split, ids, cfg, data_sha256: dict[str, str] | str, previous: dict | None = None) -> dict:
+def _strata_record(cfg, y) -> dict:
+    """Regression: {"stratified_on": the target's quantile bins the split kept even, or why none}."""
+    if cfg.task != "regression" or y is None:
+        return {}
+    from .target_bins import stratification_record
+
+    return {"stratified_on": stratification_record(y, cfg.split.target_bins)}
+
+
+def make_record(split: Split, ids, cfg, data_sha256: dict[str, str] | str, previous: dict | None = None,
+                y=None) -> dict:
     """The persisted form of a split: input hashes, settings, sizes, test-set digest and parts by id."""
     inputs = input_fingerprints(cfg, data_sha256)
     history = list((previous or {}).get("previous", []))
@@ -261,6 +273,7 @@ def make_record(split: Split, ids, cfg, data_sha256: dict[str, str] | str, previ
         "settings": split_settings(cfg),
         "seed": cfg.split_seed,
         "sizes": split.sizes(),
+        **_strata_record(cfg, y),
         "test_sha256": ids_digest(np.asarray(ids)[split.test]),
         "parts": split.to_dict(np.asarray(ids)),
         "previous": history,
@@ -268,8 +281,12 @@ def make_record(split: Split, ids, cfg, data_sha256: dict[str, str] | str, previ
 
 
 def _make(cfg, data) -> Split:
-    return make_split(data.y, split_groups(cfg, data), cfg.split.train, cfg.split.tune, cfg.split_seed,
+    from .tasks import task_for
+
+    strata = task_for(cfg).stratify_labels(data.y, cfg.split.target_bins)  # classes, or quantile bins of the target
+    return make_split(strata, split_groups(cfg, data), cfg.split.train, cfg.split.tune, cfg.split_seed,
                       grouping_fix(cfg), grouping_label(cfg))
+
 
 
 def load_or_make_split(cfg, root: Path, data, data_sha256: dict[str, str] | str,
@@ -284,7 +301,7 @@ def load_or_make_split(cfg, root: Path, data, data_sha256: dict[str, str] | str,
     if record is not None:
         return Split.from_dict(record["parts"], data.ids), record, False
     split = _make(cfg, data)
-    return split, make_record(split, data.ids, cfg, data_sha256), True
+    return split, make_record(split, data.ids, cfg, data_sha256, y=data.y), True
 
 
 def save_split_record(root: Path, record: dict) -> Path:
@@ -295,7 +312,7 @@ def save_split_record(root: Path, record: dict) -> Path:
 def new_split(cfg, root: Path, data, data_sha256: dict[str, str] | str) -> dict:
     """Make and save a new split on purpose, keeping the old one's hashes and settings under 'previous'."""
     split = _make(cfg, data)
-    record = make_record(split, data.ids, cfg, data_sha256, previous=read_split_record(root, cfg))
+    record = make_record(split, data.ids, cfg, data_sha256, previous=read_split_record(root, cfg), y=data.y)
     save_split_record(root, record)
     return record
 

@@ -40,3 +40,11 @@ def stratification_record(y, bins=5):
         return {"kind": "none", "requested": result["requested"], "reason": result["reason"]}
     return {"kind": "quantile_bins", "bins": result["bins"], "requested": result["requested"],
             "edges": [round(e, 6) for e in result["edges"]]}
+
+
+def bin_labels(y, bins=5):
+    """Each sample's quantile bin as readable text ("Q2: 87–140"), for tables and figures that group by class."""
+    result = quantile_bins(y, bins)
+    edges, width = result["edges"], len(str(result["bins"]))
+    names = [f"Q{i + 1:0{width}d}: {edges[i]:.3g}–{edges[i + 1]:.3g}" for i in range(len(edges) - 1)]
+    return np.array([names[min(code, len(names) - 1)] for code in result["codes"]])

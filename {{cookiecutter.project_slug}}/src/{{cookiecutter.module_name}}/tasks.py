@@ -37,6 +37,9 @@ class Task:
     _build: Callable
     _network: Callable
     _stratify: Callable
+    _labels: Callable
+    _confounding: Callable
+    _confounding_warnings: Callable
 
     @property
     def prior(self) -> str:
@@ -80,6 +83,18 @@ class Task:
         """What the split keeps even across train, tune and test: the classes, or quantile bins of the target."""
         return self._stratify(np.asarray(y), bins)
 
+    def display_labels(self, y, bins: int = 5) -> np.ndarray:
+        """What tables and figures group samples by: the classes, or the target's quantile bins as text."""
+        return self._labels(np.asarray(y), bins)
+
+    def confounding(self, groups, y, frame, threshold, seed=0, skip=()) -> tuple[dict | None, dict]:
+        """How well the group column, and each metadata column of `frame`, alone predict the target (Tip 4)."""
+        return self._confounding(groups, y, frame, threshold, seed, skip)
+
+    def confounding_warnings(self, group_result, by_column) -> list[dict]:
+        """Warnings for the group column and the metadata columns that predict the target beyond the threshold."""
+        return self._confounding_warnings(group_result, by_column)
+
     def sign(self, metric: str | None = None) -> int:
         """+1 when the metric's value is its score, -1 when the score is its negation (rmse, mae)."""
         return -1 if self.metric(metric) in ("rmse", "mae") else 1
@@ -118,6 +133,21 @@ def _classification_stratify(y, bins):
     return y
 
 
+def _classification_confounding(groups, y, frame, threshold, seed, skip):
+    from .confounding import columns_predict_label
+    from .explore import group_predicts_label
+
+    return (group_predicts_label(groups, y, threshold, seed),
+            columns_predict_label(frame, y, threshold, seed, skip=skip))
+
+
+def _classification_confounding_warnings(group_result, by_column):
+    from .confounding import confounding_warnings
+    from .explore import structure_warnings
+
+    return structure_warnings([], None, group_result, None) + confounding_warnings(by_column)
+
+
 # regression ------------------------------------------------------------------------------------
 def _regression_score(model, X, y, metric):
     from .regression_metrics import score_regression
@@ -153,6 +183,25 @@ def _regression_stratify(y, bins):
     return quantile_bins(y, bins)["codes"]
 
 
+def _regression_labels(y, bins):
+    from .target_bins import bin_labels
+
+    return bin_labels(y, bins)
+
+
+def _regression_confounding(groups, y, frame, threshold, seed, skip):
+    from .regression_confounding import columns_predict_target, group_predicts_target
+
+    return (group_predicts_target(groups, y, threshold, seed),
+            columns_predict_target(frame, y, threshold, seed, skip=skip))
+
+
+def _regression_confounding_warnings(group_result, by_column):
+    from .regression_confounding import target_confounding_warnings
+
+    return target_confounding_warnings(group_result, by_column)
+
+
 TASKS = MappingProxyType(
     {
         "classification": Task(
@@ -162,14 +211,16 @@ TASKS = MappingProxyType(
                       "network"),
             prior_label="prior", _score=_classification_score, _predict=_classification_predict,
             _panel=_classification_panel, _build=_classification_build, _network=_classification_network,
-            _stratify=_classification_stratify,
+            _stratify=_classification_stratify, _labels=_classification_stratify,
+            _confounding=_classification_confounding, _confounding_warnings=_classification_confounding_warnings,
         ),
         "regression": Task(
             name="regression", default_metric="r2", metrics=REGRESSION_METRICS, panel_metrics=REGRESSION_PANEL,
             families=("ridge", "random_forest", "k_nearest_neighbours", "svm", "network"),
             prior_label="mean predictor", _score=_regression_score, _predict=_regression_predict,
             _panel=_regression_panel, _build=_regression_build, _network=_regression_network,
-            _stratify=_regression_stratify,
+            _stratify=_regression_stratify, _labels=_regression_labels, _confounding=_regression_confounding,
+            _confounding_warnings=_regression_confounding_warnings,
         ),
     }
 )
