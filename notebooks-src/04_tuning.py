@@ -40,6 +40,7 @@ from {{ cookiecutter.module_name }}.files import write_json
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import TUNING_ROWS, describe, take
+from {{ cookiecutter.module_name }}.tasks import metric_label, primary_metric, task_for
 from {{ cookiecutter.module_name }}.tuning import (
     EARLY_STOPPING,
     EQUAL_BUDGETS_REASON,
@@ -56,6 +57,7 @@ from {{ cookiecutter.module_name }}.tuning import (
 )
 
 run = Run.open(run_dir, config, profile, overrides)
+task, metric = task_for(run.cfg), primary_metric(run.cfg)  # the tune-split score every search maximises
 seed_everything(run.seed)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
@@ -70,12 +72,13 @@ print(f"{len(families)} families × {run.budget.n_trials} trials each (profile '
 outcome = tune_families(
     families, X_train, y_train, X_tune, y_tune, n_trials=run.budget.n_trials, seed=run.seed,
     storage=run_storage_url(run.cfg, run.root, run.dir), fixed=fixed, workers=workers, device=run.cfg.device,
+    metric=metric,
 )
 results = outcome.results
 table = pd.DataFrame(
     {
         family: {
-            "best tune ROC-AUC": r["best_score"],
+            f"best tune {metric_label(metric)}": r["best_score"],
             "spread of top 3 (std)": r["spread"]["top_k_std"],
             "IQR of completed trials": f"{r['spread']['q1']:.3f}–{r['spread']['q3']:.3f}",
             "trials": r["n_trials"],
@@ -84,7 +87,7 @@ table = pd.DataFrame(
         }
         for family, r in results.items()
     }
-).T.sort_values("best tune ROC-AUC", ascending=False)
+).T.sort_values(f"best tune {metric_label(metric)}", ascending=False)
 table
 
 # %% [markdown]
@@ -98,12 +101,16 @@ pd.Series(timings["seconds_per_family"], name="seconds").to_frame()
 
 # %%
 figure = plots.optimisation_history(results)
+figure.axes[0].set_ylabel(f"best tuning score so far ({metric_label(metric)})")
 run.save_figure(figure, "04_optimisation_history")
 equal = len({r["n_trials"] for r in results.values()}) == 1
 print(EQUAL_BUDGETS_REASON if equal else "Budgets were NOT equal: compare these families with care.")
 run.save_artifact(
     "04_tuning",
     {
+        "task": run.cfg.task,
+        "metric": metric,
+        "score_sign": task.sign(metric),
         "strategy": STRATEGY,
         "early_stopping": EARLY_STOPPING,
         "budget_per_family": run.budget.n_trials,

@@ -353,14 +353,17 @@ def _cmd_tune(args) -> int:
     fixed = fixed_params(cfg, project_root(args.config)).get(args.family)
     if args.slurm is not None:
         return _submit_slurm(args, cfg, fixed, (X_train, y_train, X_tune, y_tune))
+    from .tasks import metric_label, primary_metric
+
     result = tune_shared(args.storage, args.study, args.family, args.n_trials, X_train, y_train, X_tune, y_tune,
-                         cfg.seed, fixed, prune=args.prune, slot=args.slot, device=args.device or cfg.device)
+                         cfg.seed, fixed, prune=args.prune, slot=args.slot, device=args.device or cfg.device,
+                         metric=primary_metric(cfg))
     if args.json:
         print(json.dumps(result, sort_keys=True, default=str))
         return 0
     print(f"this worker ran {len(result['worker_trials'])} trial(s) (numbers {result['worker_trials']}) of study "
           f"'{args.study}' ({args.family}) in {mask_url(args.storage)}; the study now holds {result['n_trials']} "
-          f"finished trial(s); best tune ROC-AUC {result['best_score']:.4f} (trial {result['best_trial']}) "
+          f"finished trial(s); best tune {metric_label(primary_metric(cfg))} {result['best_score']:.4f} (trial {result['best_trial']}) "
           f"with {result['best_params']}")
     return 0
 

@@ -239,6 +239,14 @@ def task_of(y) -> Task:
     return TASKS["regression" if np.asarray(y).dtype.kind == "f" else "classification"]
 
 
+METRIC_LABELS = {"roc_auc": "ROC-AUC", "r2": "R²", "rmse": "−RMSE", "mae": "−MAE", "spearman": "Spearman"}
+
+
+def metric_label(metric: str) -> str:
+    """How a ranking score is named in tables and axes (RMSE and MAE are maximised negated)."""
+    return METRIC_LABELS.get(metric, metric)
+
+
 def primary_metric(cfg) -> str:
     """lab.yaml's tuning.metric, or the task's default (roc_auc, r2)."""
     return task_for(cfg).metric(cfg.tuning.metric)

@@ -28,7 +28,6 @@ import pandas as pd
 
 from .baselines import CLASSICAL, make_model, parameter_names
 from .errors import LabError
-from .evaluate import score_model
 from .nets import (
     TorchMLPClassifier,
     both_strands,
@@ -38,7 +37,9 @@ from .nets import (
     pick_device,
     starting_params,
 )
+from .regression_nets import loss_setting
 from .storage import absolute_journal_url, is_journal, open_journal
+from .tasks import task_of
 
 
 class _Lazy:
@@ -100,6 +101,10 @@ def _logistic_regression_space(trial):
     return {"C": trial.suggest_float("C", 1e-3, 1e2, log=True)}
 
 
+def _ridge_space(trial):
+    return {"alpha": trial.suggest_float("alpha", 1e-3, 1e3, log=True)}
+
+
 def _random_forest_space(trial):
     return {
         "n_estimators": trial.suggest_int("n_estimators", 50, 300, step=50),
@@ -146,6 +151,7 @@ def _network_space(trial):
 SEARCH_SPACES = MappingProxyType(
     {
         "logistic_regression": _logistic_regression_space,
+        "ridge": _ridge_space,  # regression only (lab.yaml task: regression)
         "random_forest": _random_forest_space,
         "k_nearest_neighbours": _k_nearest_neighbours_space,
         "naive_bayes": _naive_bayes_space,
@@ -153,9 +159,9 @@ SEARCH_SPACES = MappingProxyType(
         NETWORK: _network_space,
     }
 )
-TUNABLE = (*CLASSICAL, NETWORK)
+TUNABLE = (*CLASSICAL, "ridge", NETWORK)
 # Families searched first when several processes share the work: the slowest ones.
-_COSTLIEST_FIRST = ("random_forest", NETWORK, "svm", "k_nearest_neighbours", "logistic_regression", "naive_bayes")
+_COSTLIEST_FIRST = ("random_forest", NETWORK, "svm", "k_nearest_neighbours", "logistic_regression", "ridge", "naive_bayes")
 
 
 def suggest_params(family, trial, fixed=None):
@@ -169,7 +175,11 @@ def hyperparameter_names(family):
     """Names a family accepts as fixed hyperparameters in lab.yaml (its model's parameters)."""
     _check_family(family)
     if family == NETWORK:
-        return network_parameter_names()
+        return sorted({*network_parameter_names(), "loss"})  # loss: the regression head's (mse | huber)
+    if family == "ridge":
+        from .regression_models import regression_parameter_names
+
+        return regression_parameter_names(family)
     return parameter_names(family)
 
 
@@ -349,9 +359,19 @@ def data_fingerprint(X_train, y_train, X_tune, y_tune):
     return digest.hexdigest()[:16]
 
 
+def _data_key(X_train, y_train, X_tune, y_tune, metric=None):
+    """The data fingerprint, plus the metric for a numeric target: a study scored otherwise is another study."""
+    key = data_fingerprint(X_train, y_train, X_tune, y_tune)
+    task = task_of(y_train)
+    return f"{key}:{task.metric(metric)}" if task.is_regression else key
+
+
 # one family -------------------------------------------------------------------------------------
-def make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed=None, device=None):
-    """Optuna objective: fit the trial's model on training rows, return its tune-split ROC-AUC.
+def make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed=None, device=None, metric=None):
+    """Optuna objective: fit the trial's model on training rows, return its tune-split score.
+
+    The score is ROC-AUC for classes; for a numeric target (tasks.task_of) it is `metric` (R² by
+    default; RMSE and MAE negated, so higher is always better).
 
     Network trials stop early on the tune loss, report tune scores every REPORT_EVERY epochs for
     the median pruner, and record `epochs` = the best epoch, so refitting the recorded params on
@@ -360,20 +380,23 @@ def make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed=None, d
     _check_family(family)
     fixed = dict(fixed or {})
 
+    task = task_of(y_train)
+
     def objective(trial):
         params = suggest_params(family, trial, fixed)
         if family != NETWORK:
             trial.set_user_attr("params", params)
-            model = build_model(family, X_train, params, seed).fit(X_train, y_train)
-            return score_model(model, X_tune, y_tune)
-        return _network_trial(trial, params, X_train, y_train, X_tune, y_tune, seed, device)
+            model = task.build_model(family, X_train, params, seed).fit(X_train, y_train)
+            return task.score(model, X_tune, y_tune, metric)
+        return _network_trial(trial, params, X_train, y_train, X_tune, y_tune, seed, device, metric)
 
     return objective
 
 
-def _network_trial(trial, params, X_train, y_train, X_tune, y_tune, seed, device=None):
+def _network_trial(trial, params, X_train, y_train, X_tune, y_tune, seed, device=None, metric=None):
     settings = {"early_stopping": True, "patience": PATIENCE, **params}
-    model = make_network(X_train, settings, seed, device=device)
+    task = task_of(y_train)
+    model = task.make_network(X_train, settings, seed, device=device)
     trial.set_user_attr("device", pick_device(model[-1].device))  # where this trial trained, kept per trial
 
     def report(epoch, record):
@@ -392,7 +415,7 @@ def _network_trial(trial, params, X_train, y_train, X_tune, y_tune, seed, device
     trial.set_user_attr("params", recorded)
     trial.set_user_attr("max_epochs", int(settings.get("epochs", TorchMLPClassifier().epochs)))
     trial.set_user_attr("stopped_epoch", int(net.stopped_epoch_))
-    return score_model(model, X_tune, y_tune)
+    return task.score(model, X_tune, y_tune, metric)
 
 
 def tune_family(
@@ -407,6 +430,7 @@ def tune_family(
     study_name=None,
     fixed=None,
     device=None,
+    metric=None,
 ):
     """Search one family's space, maximising the tune-split score, until n_trials are finished.
 
@@ -420,9 +444,9 @@ def tune_family(
     if opened_here:
         storage = open_storage(storage)
     name = study_name or study_name_for(family)
-    study = open_study(storage, name, family, fixed, data_fingerprint(X_train, y_train, X_tune, y_tune), seed)
+    study = open_study(storage, name, family, fixed, _data_key(X_train, y_train, X_tune, y_tune, metric), seed)
     _fail_abandoned(study)
-    objective = make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed, device)
+    objective = make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed, device, metric)
     with _quiet_optuna():
         while (done := len(_finished(study))) < n_trials:
             study.sampler = optuna.samplers.TPESampler(seed=_trial_seed(seed, done))
@@ -461,6 +485,7 @@ def tune_families(
     fixed=None,
     workers=1,
     device=None,
+    metric=None,
 ):
     """Tune every family with the same budget, seed and splits; families run side by side.
 
@@ -480,7 +505,7 @@ def tune_families(
     if storage is not None:
         _close(open_storage(storage))  # a bad URL is one sentence before any work starts
     jobs = {
-        family: (family, X_train, y_train, X_tune, y_tune, n_trials, seed, storage, fixed.get(family), device)
+        family: (family, X_train, y_train, X_tune, y_tune, n_trials, seed, storage, fixed.get(family), device, metric)
         for family in families
     }
     workers = max(1, min(int(workers), len(families)))
@@ -521,7 +546,7 @@ def tune_all(
 
 
 def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_tune, y_tune, seed, fixed=None,
-                prune=True, slot=None, device=None):
+                prune=True, slot=None, device=None, metric=None):
     """One worker's share of a study many processes or machines work on at once.
 
     Runs exactly n_trials trials against the shared storage (Optuna's RDB or journal storage does
@@ -538,12 +563,12 @@ def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_t
         pick_device(device)  # a device this machine lacks is one sentence before any trial starts
     _init_worker()  # one thread per worker: several workers on one machine must not fight over cores
     storage = open_storage(storage_url, shared=True)
-    study = open_study(storage, study_name, family, fixed, data_fingerprint(X_train, y_train, X_tune, y_tune), seed,
+    study = open_study(storage, study_name, family, fixed, _data_key(X_train, y_train, X_tune, y_tune, metric), seed,
                        prune)
     study.sampler = optuna.samplers.TPESampler(seed=_trial_seed(seed, os.getpid()))
     if slot is not None:
         n_trials = claim_slot(study, int(slot), n_trials)
-    objective = tagged(make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed, device), slot)
+    objective = tagged(make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed, device, metric), slot)
     mine = []
     with _quiet_optuna():
         if n_trials:
@@ -562,6 +587,7 @@ def fixed_params(cfg, root=None):
     fixed = {family: dict(params) for family, params in cfg.tuning.fixed.items()}
     network = fixed.setdefault(NETWORK, {})
     network.setdefault("epochs", cfg.budget.epochs)
+    network.update(loss_setting(cfg))  # regression: the head's loss (mse | huber); nothing for classes
     if cfg.modality == "sequence":
         from .sequences import coding_letters
 
@@ -710,7 +736,7 @@ def _trial_record(trial):
 
 def _timed_family(*job):
     start = time.perf_counter()
-    result = tune_family(*job[:7], storage=job[7], fixed=job[8], device=job[9])
+    result = tune_family(*job[:7], storage=job[7], fixed=job[8], device=job[9], metric=job[10])
     return result, round(time.perf_counter() - start, 3)
 
 
