@@ -123,3 +123,13 @@ def test_confounding_of_a_numeric_target_reads_in_r2():
     [finding] = confounding_findings(provenance)
     assert finding.check == "confounding:site"
     assert "alone predicts the target (cross-validated R² 0.42, threshold 0.1)" in finding.title
+
+
+def test_the_registry_explains_the_positive_class_or_the_highest_targets():
+    from {{ cookiecutter.module_name }}.interpret_tasks import interpretation_for
+
+    mask, words = interpretation_for("regression").explained(np.arange(8, dtype=float), None, None)
+    assert mask.tolist() == [False] * 6 + [True] * 2 and "top quarter" in words
+    mask, words = interpretation_for("classification").explained(np.array(["a", "b", "b"]), None, ["a", "b"])
+    assert mask.tolist() == [False, True, True] and words.endswith("class b")
+    assert interpretation_for("regression").scoring is r2_scorer

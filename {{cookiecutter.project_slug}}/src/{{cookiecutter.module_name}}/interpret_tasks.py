@@ -33,7 +33,7 @@ class InterpretTask:
     predictability: Callable  # (meta, target, seed) -> cross-validated result of metadata alone
     surrogate: Callable  # (model, X_train, X_tune, depth, seed) -> surrogate with .summary()
     fidelity_words: str  # how the surrogate's fidelity reads
-    explained: Callable  # (y, positive_class, classes) -> (row positions, description)
+    explained: Callable  # (y, positive_class, classes) -> (boolean mask of the rows explained, description)
     attributions: Callable  # (model, X, positive_class) -> (attributions, onehot, convergence)
     cautions: Callable  # (agreement, stability, floor, surrogate summary, shortcut) -> sentences
     build_model: Callable  # (family, X, params, seed=, device=) -> unfitted Pipeline of the task
@@ -53,11 +53,13 @@ def _number_build(family, X, params=None, seed=0, device=None):
 
 def _class_rows(y, positive, classes):
     chosen = positive if positive is not None else classes[-1]
-    return np.flatnonzero(np.asarray(y).astype(str) == str(chosen)), f"tune sequences of class {chosen}"
+    return np.asarray(y).astype(str) == str(chosen), f"tune sequences of class {chosen}"
 
 
 def _high_rows(y, positive, classes):
-    return high_target_rows(y), "tune sequences in the top quarter of the target"
+    mask = np.zeros(len(y), dtype=bool)
+    mask[high_target_rows(y)] = True
+    return mask, "tune sequences in the top quarter of the target"
 
 
 def _class_attributions(model, X, positive):
