@@ -133,3 +133,13 @@ def test_the_registry_explains_the_positive_class_or_the_highest_targets():
     mask, words = interpretation_for("classification").explained(np.array(["a", "b", "b"]), None, ["a", "b"])
     assert mask.tolist() == [False, True, True] and words.endswith("class b")
     assert interpretation_for("regression").scoring is r2_scorer
+
+
+def test_surrogate_figure_titles_a_regression_tree_by_its_r2():
+    from {{ cookiecutter.module_name }}.regression_figures import surrogate_figure
+
+    frame, y = _numeric_study()
+    model = LinearRegression().fit(frame, y)
+    surrogate = surrogate_regression_tree(model, frame.iloc[:200], frame.iloc[200:], max_depth=2, seed=0)
+    title = surrogate_figure(surrogate).axes[0].get_title()
+    assert f"R² to its tune predictions {surrogate.fidelity_tune:.2f}" in title

@@ -118,6 +118,7 @@ def test_model_card_dome_and_datasheet_speak_regression(regression_run):
         assert "regression" in text and "R²" in text and "87.6%" in text and "0.460 (0.310–0.580)" in text
         assert "probability per class" not in text and "class frequencies" not in text
     assert "regression: each model predicts a number" in sheet and "the target is a number" in sheet
+    assert "mean predictor always predicts the training mean" in dome and "support vector machine" not in dome
     assert "highest predicted probability" not in card
 
 

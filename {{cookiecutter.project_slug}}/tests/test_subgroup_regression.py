@@ -90,3 +90,26 @@ def test_report_and_findings_name_the_worst_group():
 def test_threshold_comes_from_lab_yaml_or_its_default():
     assert gap_threshold(SimpleNamespace(subgroup_mae_gap=0.4)) == 0.4
     assert gap_threshold(SimpleNamespace()) == DEFAULT_GAP
+
+
+def test_ethics_registry_flags_mae_gaps_and_skips_class_imbalance_for_a_number():
+    from {{ cookiecutter.module_name }}.ethics_tasks import ethics_for
+
+    numbers, classes = ethics_for("regression"), ethics_for("classification")
+    assert numbers.gap_metric == "mae" and classes.gap_metric == "balanced_accuracy"
+    assert numbers.threshold(SimpleNamespace(subgroup_mae_gap=0.3, subgroup_gap=0.1)) == 0.3
+    assert classes.threshold(SimpleNamespace(subgroup_mae_gap=0.3, subgroup_gap=0.1)) == 0.1
+    assert numbers.imbalance(np.array([1.0, 1.0, 1.0, 2.0]), 2) == []
+    assert [f.check for f in classes.imbalance(np.array(["a"] * 9 + ["b"]), 2)] == ["class-imbalance"]
+
+
+def test_error_figure_is_in_target_units_and_shows_negative_free_bars():
+    from {{ cookiecutter.module_name }}.regression_figures import subgroup_error_bars
+
+    frame, y, pred = _study()
+    table = regression_subgroup_table(frame, y, pred, subgroup_definitions(frame, bins=3), min_count=20)
+    table.insert(0, "model", "network")
+    figure = subgroup_error_bars(table, {"network": mean_absolute_error(y, pred)})
+    ax = figure.axes[0]
+    assert "mean absolute error" in ax.get_ylabel()
+    assert ax.get_ylim()[1] >= table["mae"].max()

@@ -134,11 +134,11 @@ def question(key: str) -> str:
     return QUESTIONS.get(key, words[:1].upper() + words[1:])
 
 
-def _draft_text(value):
+def _draft_text(value, per="per class"):
     """A draft answer as text or bullets: the labels mapping as a sentence, other mappings as 'key: value'."""
     if isinstance(value, dict) and isinstance(value.get("classes"), dict):
         counts = ", ".join(f"{name} {count}" for name, count in value["classes"].items())
-        return f"Column '{value.get('column')}'; per class: {counts}."
+        return f"Column '{value.get('column')}'; {per}: {counts}."
     return value if isinstance(value, list) else (fmt(value) if isinstance(value, dict) else value)
 
 
@@ -148,11 +148,11 @@ def _order(item: Field) -> int:
     return order.index(_key(item.name)) if _key(item.name) in order else len(order)
 
 
-def _from_draft(name: str, record) -> Field:
+def _from_draft(name: str, record, per: str = "per class") -> Field:
     record = record if isinstance(record, dict) else {"value": record, "by": "run"}
     value = record.get("value")
     person = "answer this question" if record.get("by") == "person" and value in (None, "", []) else None
-    return answer(question(name), _draft_text(value), person=person)
+    return answer(question(name), _draft_text(value, per), person=person)
 
 
 def _merge(draft: Field, run: Field | None) -> Field:
@@ -177,7 +177,8 @@ def datasheet(facts: RunFacts) -> Document:
     for title in [*SECTIONS, *(s for s in draft if s not in SECTIONS)]:
         own = {_key(f.name): f for f in skeleton.get(title, [])}
         drafted = draft.get(title) if isinstance(draft.get(title), dict) else {}
-        fields = [_merge(_from_draft(name, record), own.pop(_key(question(name)), None))
+        per = "samples per quantile bin of the numeric target" if facts.task == "regression" else "per class"
+        fields = [_merge(_from_draft(name, record, per), own.pop(_key(question(name)), None))
                   for name, record in drafted.items()]
         fields += list(own.values())
         sections.append(Section(title, tuple(sorted(fields, key=_order))))

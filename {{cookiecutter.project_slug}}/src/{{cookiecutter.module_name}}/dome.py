@@ -21,7 +21,7 @@ from .findings import (
     shuffled_sentences,
     stopping_sentence,
 )
-from .regression_findings import conformal_lines, conformal_table, is_regression, output_sentence
+from .regression_findings import conformal_lines, conformal_table, family_words, is_regression, output_sentence
 from .relatedness import identity_sentence
 from .runfacts import RunFacts
 from .summaries import (
@@ -232,7 +232,7 @@ def _comparison(f: RunFacts):
     if baselines:
         prior = ("the mean predictor always predicts the training mean" if is_regression(f)
                  else "'prior' always predicts the class frequencies")
-        lines.append(f"Against simpler baselines on the same parts: {', '.join(label(b) for b in baselines)} "
+        lines.append(f"Against simpler baselines on the same parts: {', '.join(family_words(f, b) for b in baselines)} "
                      f"({prior}).")
     if f.tuning_results:
         lines.append(budget_sentence(f))

@@ -145,6 +145,16 @@ def output_sentence(facts: RunFacts) -> str:
     return f"{words[:1].upper()}{words[1:]}{band}."
 
 
+REGRESSION_FAMILY_WORDS = {"prior": "mean predictor", "svm": "support vector regression", "ridge": "ridge regression"}
+
+
+def family_words(facts: RunFacts, family: str) -> str:
+    """A family key in words for this run's task: for a number, 'prior' is the mean predictor, 'svm' SVR."""
+    if is_regression(facts) and str(family) in REGRESSION_FAMILY_WORDS:
+        return REGRESSION_FAMILY_WORDS[str(family)]
+    return label(str(family))
+
+
 def shortcut_words(alone: dict) -> tuple[str, float | None]:
     """('ROC-AUC' | 'R²', value) of a metadata-alone result of notebook 06."""
     if alone.get("r2_mean") is not None:
