@@ -21,18 +21,16 @@ REGRESSION = {
     "00_question": {**ARTIFACTS["00_question"], "task": "regression",
                     "question": "Does a network predict disease progression better than ridge regression?",
                     "assessment": {"recommendation": "start with classical models", "reasons": ["442 samples."],
-                                   "n_samples": 442, "n_features": 10},
-                    "target": {"n": 442, "mean": 152.1, "sd": 77.0, "median": 140.5, "min": 25.0, "max": 346.0,
+                                   "n_samples": 442, "n_features": 10, "target": {"n": 442, "mean": 152.1, "sd": 77.0, "median": 140.5, "min": 25.0, "max": 346.0,
                                "skewness": 0.44, "n_outliers": 0, "share_zero": 0.0, "log_suggested": False,
-                               "log_reason": "the target is not strongly skewed"}},
+                               "log_reason": "the target is not strongly skewed"}}},
     "01_data_provenance": {**{k: v for k, v in ARTIFACTS["01_data_provenance"].items()
                               if k not in ("split_classes",)},
                            "task": "regression",
                            "summary": {"n_rows": 442, "n_columns": 10, "numeric_columns": ["age", "bmi"],
                                        "categorical_columns": [], "columns_with_missing": [], "n_duplicate_groups": 0},
                            "split_sizes": {"train": 264, "tune": 89, "test": 89},
-                           "split": {"stratified_on": {"kind": "quantile_bins", "bins": 5,
-                                                       "edges": [90, 130, 180, 230]}}},
+                           "stratified_on": {"kind": "quantile_bins", "bins": 5, "edges": [90, 130, 180, 230]}},
     "02_baselines": {"score": "r2", "task": "regression", "prior_label": "mean predictor", "models": {
         "prior": {"tune_r2": -0.01, "tune_rmse": 77.0, "tune_mae": 66.0, "tune_pearson": None, "beats_prior": False},
         "ridge": {"tune_r2": 0.48, "tune_rmse": 55.0, "tune_mae": 44.0, "tune_pearson": 0.7, "beats_prior": True}}},
@@ -106,6 +104,7 @@ def test_index_says_regression_with_intervals_and_conformal_coverage(regression_
     assert "mean 150.200 and standard deviation 75.300" in html
     assert "Samples per class" not in html and "the prior (class frequencies)" not in html
     assert "stratified on 5 quantile bins of the target" in html
+    assert "the target is a number (mean 152.100, standard deviation 77.000" in html
     assert "ROC-AUC" not in html.split('id="notebooks"')[0]
 
 

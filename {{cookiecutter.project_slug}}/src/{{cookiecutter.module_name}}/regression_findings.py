@@ -106,7 +106,7 @@ def target_sentence(facts: RunFacts) -> str | None:
 
 def target_summary(facts: RunFacts) -> str | None:
     """'442 samples and 10 input features; a numeric target: mean …, standard deviation …, range …, skewness …'."""
-    target = facts.art("00_question").get("target")
+    target = facts.art("00_question").get("target") or facts.assessment.get("target")
     target = target if isinstance(target, dict) else {}
     if not is_regression(facts):
         return None
@@ -126,9 +126,10 @@ def stratification_words(facts: RunFacts) -> str:
     """How the split was stratified: by class, or on quantile bins of a numeric target (notebook 01's record)."""
     if not is_regression(facts):
         return "stratified by class"
-    split = facts.art("01_data_provenance").get("split")
-    how = (split or {}).get("stratified_on") if isinstance(split, dict) else None
-    how = how if isinstance(how, dict) else {}
+    provenance = facts.art("01_data_provenance")
+    split = provenance.get("split") if isinstance(provenance.get("split"), dict) else {}
+    how = next((h for h in (provenance.get("stratified_on"), facts.split_record.get("stratified_on"),
+                            split.get("stratified_on")) if isinstance(h, dict)), {})
     if how.get("kind") == "quantile_bins":
         return f"stratified on {how.get('bins')} quantile bins of the target"
     if how.get("kind") == "none":
