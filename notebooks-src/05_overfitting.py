@@ -31,21 +31,22 @@ import math
 import pandas as pd
 from IPython.display import display
 
-from {{ cookiecutter.module_name }} import evaluate, plots
-from {{ cookiecutter.module_name }}.findings import paired_text, shuffled_sentence
+from {{ cookiecutter.module_name }} import plots
+from {{ cookiecutter.module_name }}.findings import shuffled_sentence
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import (
     REFIT_ROWS,
     SCORING_ROWS,
     Progress,
-    capped_learning_curve,
     describe,
     take,
 )
-from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
+from {{ cookiecutter.module_name }}.tasks import task_for
+from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family
 
 run = Run.open(run_dir, config, profile, overrides)
+task = task_for(run.cfg)
 seed_everything(run.seed)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
@@ -55,13 +56,16 @@ tuned = run.load_artifact("04_tuning")["results"]
 
 def builder(family):
     """A function returning a fresh, unfitted copy of the tuned model of one family."""
-    return lambda: build_model(family, X_train, tuned[family]["best_params"], seed=run.seed, device=run.cfg.device)
+    return lambda: task.build_model(family, X_train, tuned[family]["best_params"], seed=run.seed,
+                                    device=run.cfg.device)
 
 
 # %% [markdown]
 # ## Training versus tuning score
 
-# %%
+# %% tags=["classification"]
+from {{ cookiecutter.module_name }} import evaluate
+
 threshold = run.cfg.thresholds.overfit_gap
 X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
 print(describe(scored))
@@ -79,6 +83,27 @@ run.save_figure(figure, "05_train_tune_gap")
 print(f"gap threshold {threshold}: flagged {', '.join(flagged) if flagged else 'none'}")
 figure
 
+# %% tags=["regression"]
+from {{ cookiecutter.module_name }}.regression_evaluation import regression_gap
+
+threshold = run.cfg.thresholds.overfit_gap  # in R², which has no units, whatever the target's
+X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
+print(describe(scored))
+models, gaps, tune_panel = {}, {}, {}
+fits = Progress(len(tuned), "05 tuned models refitted")  # progress here and in logs/05_overfitting.kernel.log
+for family in tuned:
+    models[family] = builder(family)().fit(X_train, y_train)
+    fits.step(family)
+    gaps[family] = regression_gap(models[family], X_scored, y_scored, X_tune, y_tune, threshold)
+    tune_panel[family] = task.panel(y_tune, task.predict(models[family], X_tune))
+fits.close()
+flagged = sorted(family for family, g in gaps.items() if g["flagged"])
+figure = plots.train_tune_bars(gaps)
+figure.axes[0].set_ylabel("score (R²)")
+run.save_figure(figure, "05_train_tune_gap")
+print(f"gap threshold {threshold} (R²): flagged {', '.join(flagged) if flagged else 'none'}")
+figure
+
 # %%
 pd.DataFrame(tune_panel).T.drop(columns=["n_samples"]).round(3)  # every tuned model on the tune split
 
@@ -92,6 +117,10 @@ pd.DataFrame(tune_panel).T.drop(columns=["n_samples"]).round(3)  # every tuned m
 # %%
 baseline = best_family({family: r for family, r in tuned.items() if family != NETWORK})
 finalists = [family for family in (NETWORK, baseline) if family in tuned]
+
+# %% tags=["classification"]
+from {{ cookiecutter.module_name }}.scale import capped_learning_curve
+
 curves, curve_rows = {}, None
 refits = Progress(4 * len(finalists), "05 learning-curve refits")
 for family in finalists:
@@ -107,6 +136,21 @@ if curve_rows["subsampled"]:  # refits on a subsample, last point on every row: 
 run.save_figure(figure, "05_learning_curves")
 figure
 
+# %% tags=["regression"]
+from {{ cookiecutter.module_name }}.regression_evaluation import capped_regression_curve
+
+curves, curve_rows = {}, None
+refits = Progress(4 * len(finalists), "05 learning-curve refits")
+for family in finalists:
+    curves[family], curve_rows = capped_regression_curve(refits.counting(builder(family), family), gaps[family],
+                                                         X_train, y_train, X_tune, y_tune, run.seed, REFIT_ROWS)
+refits.close()
+print(f"{describe(curve_rows)}; {curve_rows['refits']} refit(s) per finalist")
+figure = plots.learning_curves(curves)
+figure.axes[0].set_ylabel("R²")
+run.save_figure(figure, "05_learning_curves")
+figure
+
 # %% [markdown]
 # The tuned network is refitted on the training split for the number of epochs its search found
 # best (early stopping on the tune split, notebook 04). Its training loss should start near the
@@ -114,8 +158,14 @@ figure
 
 # %%
 history = models[NETWORK].named_steps["model"].history_ if NETWORK in models else []
+if task.is_regression:  # an untrained network on the standardised target: the loss of predicting its mean
+    from {{ cookiecutter.module_name }}.regression_checks import expected_initial_loss_regression
+
+    untrained = expected_initial_loss_regression(y_train, models[NETWORK][-1].loss) if history else None
+else:
+    untrained = math.log(len(classes))
 if history:
-    figure = plots.loss_curve(history, reference=math.log(len(classes)))
+    figure = plots.loss_curve(history, reference=untrained)
     run.save_figure(figure, "05_loss_curve")
     display(figure)
 else:
@@ -130,7 +180,7 @@ else:
 # stratified, seeded subsample of that size: a model trained on permuted labels stays at
 # chance whatever the rows, and fewer rows only widen the null (a stricter control).
 
-# %%
+# %% tags=["classification"]
 X_refit, y_refit, refit_rows = take(X_train, y_train, REFIT_ROWS, run.seed, "shuffled-label refits")
 print(describe(refit_rows))
 runs_for = {NETWORK: run.budget.shuffled_label_runs_network}
@@ -151,13 +201,37 @@ for family, control in controls.items():
     print(shuffled_sentence(family, control))
 figure
 
+# %% tags=["regression"]
+from {{ cookiecutter.module_name }}.regression_evaluation import shuffled_target_control
+
+X_refit, y_refit, refit_rows = take(X_train, y_train, REFIT_ROWS, run.seed, "shuffled-target refits")
+print(describe(refit_rows))
+runs_for = {NETWORK: run.budget.shuffled_label_runs_network}
+n_refits = sum(runs_for.get(family, run.budget.shuffled_label_runs) for family in finalists)
+refits = Progress(n_refits, "05 shuffled-target refits")
+controls = {
+    family: shuffled_target_control(
+        refits.counting(builder(family), family), X_refit, y_refit, X_tune, y_tune, observed=gaps[family]["tune"],
+        n_runs=runs_for.get(family, run.budget.shuffled_label_runs), seed=run.seed,
+    )
+    for family in finalists
+}
+refits.close()
+no_better_than_null = sorted(family for family, c in controls.items() if c["flagged"])
+figure = plots.null_distributions(controls)
+figure.axes[0].set_xlabel("tune R²")
+run.save_figure(figure, "05_shuffled_labels")
+for family, control in controls.items():
+    print(shuffled_sentence(family, control))
+figure
+
 # %% [markdown]
 # ## The single look at the test set
 # `run.open_test` logs the opening in this run's `test_audit.jsonl` and in the project's
 # ledger next to the split file. A second opening in this run is refused unless
 # `test_set.reopen_reason` in `lab.yaml` says why.
 
-# %%
+# %% tags=["classification"]
 X_test, y_test = run.open_test(
     model=" and ".join(finalists),
     reason="final evaluation of the tuned network and the best tuned classical model",
@@ -183,12 +257,14 @@ pd.DataFrame(
      for family in finalists}
 )
 
-# %%
+# %% tags=["classification"]
 figure = plots.roc_pr_curves({family: evaluate.curve_points(y_test, proba[family], classes) for family in finalists})
 run.save_figure(figure, "05_roc_pr")
 figure
 
-# %%
+# %% tags=["classification"]
+from {{ cookiecutter.module_name }}.findings import paired_text
+
 figure = plots.calibration({family: evaluate.calibration_points(y_test, proba[family], classes)
                             for family in finalists})
 run.save_figure(figure, "05_calibration")
@@ -196,7 +272,7 @@ if paired:
     print(paired_text(paired))
 figure
 
-# %%
+# %% tags=["classification"]
 run.save_models({family: (models[family], tuned[family]["best_params"]) for family in finalists})
 ledger = run.ledger_summary()
 openings = run.test_openings()
@@ -205,6 +281,7 @@ print(f"this split's test set has been opened {ledger['openings']} time(s) in th
 artifact = run.save_artifact(
     "05_overfitting",
     {
+        "task": "classification",
         "score": "roc_auc",
         "threshold": threshold,
         "gaps": gaps,
@@ -224,6 +301,111 @@ artifact = run.save_artifact(
             "models": {family: {"metrics": test[family]["metrics"]} for family in finalists},
             "paired": paired,
         },
+        "test_openings": len(openings),
+        "test_reopened": len(openings) > 1,
+        "ledger": {"file": ledger["file"], "distinct_settings": ledger["distinct_settings"]},
+        "models": {family: {"file": f"models/{family}.joblib", "params": tuned[family]["best_params"]}
+                   for family in finalists},
+    },
+)
+
+# %% [markdown] tags=["regression"]
+# For a numeric target the panel is R² (share of the target's variance explained; 0 = the
+# training mean), RMSE and MAE (typical error in the target's units; RMSE weighs large errors
+# more), Pearson's r (linear agreement) and Spearman's ρ (agreement in rank), each with a 95%
+# bootstrap interval over test rows. The paired interval of network − best baseline resamples
+# the same rows for both models. Split-conformal intervals then give each test prediction a
+# range meant to hold the truth 90% of the time: the half-width is a quantile of the absolute
+# tune-split residuals of the model fitted on the training split, and the coverage actually
+# reached on the test split is reported.
+
+# %% tags=["regression"]
+from {{ cookiecutter.module_name }}.conformal import NOMINAL, split_conformal
+from {{ cookiecutter.module_name }}.regression_metrics import bootstrap_regression_panel, paired_regression_bootstrap
+from {{ cookiecutter.module_name }}.regression_plots import interval_metrics, predicted_vs_observed, residual_plot
+
+X_test, y_test = run.open_test(
+    model=" and ".join(finalists),
+    reason="final evaluation of the tuned network and the best tuned classical model",
+    force_reason=run.cfg.test_set.reopen_reason,
+)
+predicted = {family: task.predict(models[family], X_test) for family in finalists}
+test = {family: bootstrap_regression_panel(y_test, predicted[family], run.budget.bootstrap, run.seed)
+        for family in finalists}
+paired = (
+    {"model_a": finalists[0], "model_b": finalists[1],
+     **paired_regression_bootstrap(y_test, predicted[finalists[0]], predicted[finalists[1]], run.budget.bootstrap,
+                                   run.seed)}
+    if len(finalists) == 2 else None
+)
+figure = interval_metrics({family: test[family]["metrics"] for family in finalists})
+run.save_figure(figure, "05_test_metrics")
+if paired:
+    for name, d in paired["metrics"].items():
+        shown = "no demonstrated difference" if not d["excludes_zero"] else f"favours {paired['model_' + d['better']]}"
+        print(f"{paired['model_a']} − {paired['model_b']}, {name}: {d['difference']:.3f} "
+              f"[{d['low']:.3f}, {d['high']:.3f}] ({shown})")
+pd.DataFrame(
+    {family: {m: f"{v['value']:.3f} [{v['low']:.3f}, {v['high']:.3f}]" for m, v in test[family]["metrics"].items()}
+     for family in finalists}
+)
+
+# %% tags=["regression"]
+figure = predicted_vs_observed(y_test, predicted, run.cfg.data.target)
+run.save_figure(figure, "05_predicted_vs_observed")
+figure
+
+# %% tags=["regression"]
+figure = residual_plot(y_test, predicted, run.cfg.data.target)
+run.save_figure(figure, "05_residuals")
+figure
+
+# %% tags=["regression"]
+conformal, predictions = {}, pd.DataFrame({"id": run.data.ids[run.split().test], "observed": y_test})
+for family in finalists:
+    conformal[family], low, high = split_conformal(y_tune, task.predict(models[family], X_tune), y_test,
+                                                   predicted[family], NOMINAL)
+    predictions[f"{family}_predicted"], predictions[f"{family}_low"], predictions[f"{family}_high"] = (
+        predicted[family], low, high)
+    c = conformal[family]
+    print(f"{family}: {c['nominal']:.0%} split-conformal intervals (±{c['quantile']:.3g}, calibrated on "
+          f"{c['n_calibration']} tune rows) hold {c['coverage']:.1%} of the {c['n']} test targets")
+(run.dir / "artifacts").mkdir(parents=True, exist_ok=True)
+predictions.to_csv(run.dir / "artifacts" / "05_predictions.csv", index=False, float_format="%.6g", lineterminator="\n")
+pd.DataFrame(conformal).T
+
+# %% tags=["regression"]
+run.save_models({family: (models[family], tuned[family]["best_params"]) for family in finalists})
+ledger = run.ledger_summary()
+openings = run.test_openings()
+print(f"this split's test set has been opened {ledger['openings']} time(s) in the project, in {ledger['runs']} "
+      f"run(s), under {ledger['distinct_settings']} distinct setting(s); see {ledger['file']}")
+artifact = run.save_artifact(
+    "05_overfitting",
+    {
+        "task": "regression",
+        "score": "r2",
+        "tuning_metric": tuned[finalists[0]].get("metric", run.cfg.tuning.metric or "r2"),
+        "threshold": threshold,
+        "gaps": gaps,
+        "flagged": flagged,
+        "tune_panel": tune_panel,
+        "finalists": {"network": NETWORK if NETWORK in finalists else None, "baseline": baseline},
+        "learning_curves": curves,
+        "rows": {"training_scores": scored, "learning_curves": curve_rows, "shuffled_labels": refit_rows},
+        "network_loss": {"epochs": len(history), "final_train_loss": history[-1]["train_loss"] if history else None,
+                         "loss": models[NETWORK][-1].loss if NETWORK in models else None},
+        "shuffled_labels": controls,
+        "no_better_than_shuffled": no_better_than_null,
+        "test": {
+            "n": int(len(y_test)),
+            "target": {"mean": round(float(y_test.mean()), 6), "sd": round(float(y_test.std(ddof=1)), 6)},
+            "n_resamples": run.budget.bootstrap,
+            "models": {family: {"metrics": test[family]["metrics"]} for family in finalists},
+            "paired": paired,
+        },
+        "conformal": conformal,
+        "predictions_file": "artifacts/05_predictions.csv",
         "test_openings": len(openings),
         "test_reopened": len(openings) > 1,
         "ledger": {"file": ledger["file"], "distinct_settings": ledger["distinct_settings"]},

@@ -78,6 +78,32 @@ def base_table() -> pd.DataFrame:
     return pd.read_csv(TEMPLATE / "{{cookiecutter.project_slug}}" / DATA)
 
 
+def regression_table(cells: dict[int, object] | None = None, *, constant: float | None = None,
+                     positive_class: str | None = None, metric: str | None = None, families: list[str] | None = None,
+                     two_values: bool = False):
+    """A setup for task: regression on the example table, its diagnosis replaced by a number ('progression')."""
+
+    def setup(project: Path) -> None:
+        frame = base_table().rename(columns={"diagnosis": "progression"})
+        frame["progression"] = frame["mean_area"].round(1).astype(object)
+        if constant is not None:
+            frame["progression"] = constant
+        if two_values:
+            frame["progression"] = [1.0 if row < 5 else 0.0 for row in range(len(frame))]
+        for row, value in (cells or {}).items():
+            frame.loc[row, "progression"] = value
+        use_table(frame, "regression.csv", target="progression", positive_class=positive_class)(project)
+
+        def change(raw: dict) -> None:
+            raw["task"] = "regression"
+            raw["tuning"]["families"] = families or ["ridge", "random_forest", "k_nearest_neighbours", "svm", "network"]
+            raw["tuning"]["metric"] = metric
+
+        edit_yaml(project, "lab.yaml", change)
+
+    return setup
+
+
 def with_cells(column: str, cells: dict[int, object]) -> pd.DataFrame:
     frame = base_table()
     frame[column] = frame[column].astype(object)
@@ -381,6 +407,35 @@ CASES = [
              "data/manifest.yaml", "files:\n", "files:\n  - path: [unclosed\n"), intact=("data/manifest.yaml",)),
     Case("tune-bad-url-before-data", "16", ["tune", "--storage", "nonsense", "--study", "s", "--n-trials", "1"], 2,
          r"tuning storage 'nonsense' is not a database URL", setup=write_text(DATA, "broken,\n")),
+    # regression (issue 12): a numeric target's problems, each one sentence, nothing written
+    Case("regression-non-numeric-target", "regression", ["run"], 2,
+         r"target column 'progression' \(lab\.yaml field 'data\.target'\) holds 'high' on line 7, which is not "
+         r"a number; .*set task: classification", setup=regression_table({5: "high"}), after=no_run_folder),
+    Case("regression-constant-target", "regression", ["check"], 2,
+         r"target column 'progression' .* holds the same value \(3\) in every row; .*check data\.target",
+         setup=regression_table(constant=3.0)),
+    Case("regression-nan-target", "regression", ["check"], 2,
+         r"target column 'progression' .* is empty or NaN on line 7; fill in the measured value",
+         setup=regression_table({5: "NaN"})),
+    Case("regression-infinite-target", "regression", ["check"], 2,
+         r"target column 'progression' .* is infinite \(inf\) on line 10; replace it",
+         setup=regression_table({8: "inf"})),
+    Case("regression-with-positive-class", "regression", ["check"], 2,
+         r"data\.positive_class \('malignant'\) applies to classification only; set it to null for task: regression",
+         setup=regression_table(positive_class="malignant"), intact=("lab.yaml",)),
+    Case("regression-with-classification-metric", "regression", ["check"], 2,
+         r"tuning\.metric 'roc_auc' is a classification metric; for task: regression use one of r2, rmse, mae, "
+         r"spearman", setup=regression_table(metric="roc_auc")),
+    Case("classification-with-regression-metric", "regression", ["run", "-p", "tuning.metric=rmse"], 2,
+         r"tuning\.metric 'rmse' is a regression metric; for task: classification use roc_auc", after=no_run_folder),
+    Case("classification-with-regression-loss", "regression", ["run", "-p", "network.loss=huber"], 2,
+         r"network\.loss 'huber' applies to task: regression only", after=no_run_folder),
+    Case("regression-with-classifier-family", "regression", ["check"], 2,
+         r"tuning\.families lists naive_bayes, which classify(es)? and cannot predict a number",
+         setup=regression_table(families=["naive_bayes", "network"])),
+    Case("regression-too-few-values-to-stratify", "regression", ["check"], 0,
+         r"has 2 distinct value\(s\), too few for split\.target_bins: 5 in lab\.yaml; the split is made at "
+         r"random \(not stratified\) instead", setup=regression_table(two_values=True), one_line=False),
     # checks that were there before, kept in the catalogue
     Case("target-column-missing", "existing", ["run", "-p", "data.target=nope"], 2,
          r"lab\.yaml field 'data\.target' names column 'nope'", after=no_run_folder),

@@ -363,7 +363,8 @@ def _cmd_tune(args) -> int:
         return 0
     print(f"this worker ran {len(result['worker_trials'])} trial(s) (numbers {result['worker_trials']}) of study "
           f"'{args.study}' ({args.family}) in {mask_url(args.storage)}; the study now holds {result['n_trials']} "
-          f"finished trial(s); best tune {metric_label(primary_metric(cfg))} {result['best_score']:.4f} (trial {result['best_trial']}) "
+          f"finished trial(s); best tune {metric_label(primary_metric(cfg))} {result['best_score']:.4f} "
+          f"(trial {result['best_trial']}) "
           f"with {result['best_params']}")
     return 0
 

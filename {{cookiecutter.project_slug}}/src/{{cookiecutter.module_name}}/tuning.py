@@ -161,7 +161,8 @@ SEARCH_SPACES = MappingProxyType(
 )
 TUNABLE = (*CLASSICAL, "ridge", NETWORK)
 # Families searched first when several processes share the work: the slowest ones.
-_COSTLIEST_FIRST = ("random_forest", NETWORK, "svm", "k_nearest_neighbours", "logistic_regression", "ridge", "naive_bayes")
+_COSTLIEST_FIRST = ("random_forest", NETWORK, "svm", "k_nearest_neighbours", "logistic_regression", "ridge",
+                    "naive_bayes")
 
 
 def suggest_params(family, trial, fixed=None):
