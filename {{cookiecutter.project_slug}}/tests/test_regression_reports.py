@@ -21,7 +21,9 @@ REGRESSION = {
     "00_question": {**ARTIFACTS["00_question"], "task": "regression",
                     "question": "Does a network predict disease progression better than ridge regression?",
                     "assessment": {"recommendation": "start with classical models", "reasons": ["442 samples."],
-                                   "n_samples": 442, "n_features": 10, "target": {"n": 442, "mean": 152.1, "sd": 77.0, "median": 140.5, "min": 25.0, "max": 346.0,
+                                   "n_samples": 442, "n_features": 10,
+                                   "target": {"n": 442, "mean": 152.1, "sd": 77.0, "median": 140.5, "min": 25.0,
+                                              "max": 346.0,
                                "skewness": 0.44, "n_outliers": 0, "share_zero": 0.0, "log_suggested": False,
                                "log_reason": "the target is not strongly skewed"}}},
     "01_data_provenance": {**{k: v for k, v in ARTIFACTS["01_data_provenance"].items()
@@ -42,7 +44,8 @@ REGRESSION = {
                                           "best_params": {"dropout": 0.1}, "trials": [{"number": 0, "score": 0.45}]}}},
     "05_overfitting": {
         "task": "regression", "score": "r2", "threshold": 0.05, "flagged": [],
-        "gaps": {"network": {"train": 0.55, "tune": 0.45, "gap": 0.1, "flagged": True}},
+        "gaps": {"network": {"train": 0.55, "tune": 0.45, "gap": 0.1, "flagged": True},
+                 "svm": {"train": 0.5, "tune": 0.45, "gap": 0.05, "flagged": False}},
         "shuffled_labels": {"network": {"observed": 0.45, "null_mean": -0.05, "n_runs": 3, "p_value": 0.25,
                                         "smallest_possible_p": 0.25, "flagged": False}},
         "test": {"n": 89, "n_resamples": 200, "target": {"mean": 150.2, "sd": 75.3},
@@ -106,6 +109,8 @@ def test_index_says_regression_with_intervals_and_conformal_coverage(regression_
     assert "stratified on 5 quantile bins of the target" in html
     assert "the target is a number (mean 152.100, standard deviation 77.000" in html
     assert "ROC-AUC" not in html.split('id="notebooks"')[0]
+    assert "Shuffled-target control" in html and "above every shuffled-target refit" in html
+    assert "support vector machine" not in html and "mean predictor" in html
 
 
 def test_model_card_dome_and_datasheet_speak_regression(regression_run):

@@ -138,16 +138,17 @@ def prevalence_sentence(facts: RunFacts) -> str | None:
 def shuffled_sentences(facts: RunFacts) -> list[str]:
     """Each finalist against its shuffled-label refits, with the smallest p-value those refits allow."""
     controls = facts.overfitting.get("shuffled_labels") or {}
-    return [shuffled_sentence(family, c) for family, c in sorted(controls.items())
+    shuffled = "target" if is_regression(facts) else "label"
+    return [shuffled_sentence(family, c, shuffled) for family, c in sorted(controls.items())
             if isinstance(c, dict) and c.get("observed") is not None]
 
 
-def shuffled_sentence(family: str, c: dict) -> str:
+def shuffled_sentence(family: str, c: dict, shuffled: str = "label") -> str:
     """One model against its shuffled-label refits (notebook 05's control) in a sentence, p-value floor included."""
     n = c.get("n_runs")
     floor = c.get("smallest_possible_p")
-    verdict = ("NOT above every shuffled-label refit: it may have learned nothing real" if c.get("flagged")
-               else "above every shuffled-label refit")
+    verdict = (f"NOT above every shuffled-{shuffled} refit: it may have learned nothing real" if c.get("flagged")
+               else f"above every shuffled-{shuffled} refit")
     null = f"shuffled refits {fmt(c.get('null_mean'))} on average" if c.get("null_mean") is not None else ""
     p = (f"p = {fmt(floor)} is the smallest possible with {n} refits (more refits, e.g. --profile full, "
          "can show a smaller one)" if floor is not None and c.get("p_value") == floor

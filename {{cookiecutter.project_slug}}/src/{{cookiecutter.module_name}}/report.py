@@ -29,7 +29,7 @@ from .findings import (
     verdict_lines,
 )
 from .modelcard import caveat_lines, model_card, premodelling_sentence
-from .regression_findings import TASK_WORDS, conformal_lines, conformal_table
+from .regression_findings import TASK_WORDS, conformal_lines, conformal_table, family_words
 from .runfacts import RunFacts
 from .standards import StandardsSummary, standards_files
 from .summaries import (
@@ -137,7 +137,7 @@ def notebook_pages(facts: RunFacts) -> dict[str, bytes]:
 
 def baseline_table(facts: RunFacts):
     metrics = PANELS.get(facts.task, BASELINE_METRICS)
-    rows = [[label(name), *[row.get(f"tune_{m}") for m in metrics]]
+    rows = [[family_words(facts, name), *[row.get(f"tune_{m}") for m in metrics]]
             for name, row in sorted(facts.baselines.items()) if isinstance(row, dict)]
     return table(["model", *[f"tune {label(m)}" for m in metrics]], rows)
 
@@ -167,7 +167,7 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
     dome = documents["dome"]
     return {
         "f": facts,
-        "label": label,
+        "label": lambda key: family_words(facts, key),  # task-aware: 'prior' is the mean predictor for numbers
         "fmt": fmt,
         "figs": shown,
         "figs_test": [f for f in shown["05"] if Path(f).stem in TEST_FIGURES],

@@ -185,8 +185,10 @@ def budget_sentence(facts: RunFacts) -> str | None:
 
 
 def gap_table(facts: RunFacts) -> Table | None:
-    rows = [[label(family), g.get("train"), g.get("tune"), g.get("gap"), "FLAGGED" if g.get("flagged") else "ok"]
-            for family, g in sorted(facts.gaps.items())]
+    from .regression_findings import family_words
+
+    rows = [[family_words(facts, family), g.get("train"), g.get("tune"), g.get("gap"),
+             "FLAGGED" if g.get("flagged") else "ok"] for family, g in sorted(facts.gaps.items())]
     score = label(facts.score_name)
     return table(["model family", f"train {score}", f"tune {score}", "gap", "overfitting"], rows)
 
@@ -198,7 +200,9 @@ def gap_sentence(facts: RunFacts) -> str | None:
     flagged = facts.flagged
     limit = f" above {fmt(threshold)}" if threshold is not None else ""
     if flagged:
-        return f"Flagged for a train–tune gap{limit}: {', '.join(label(f) for f in flagged)}."
+        from .regression_findings import family_words
+
+        return f"Flagged for a train–tune gap{limit}: {', '.join(family_words(facts, f) for f in flagged)}."
     return f"No model family shows a train–tune gap{limit}."
 
 
