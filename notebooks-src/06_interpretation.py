@@ -232,7 +232,8 @@ figure
 
 # %%
 surrogate = view.surrogate(models[NETWORK], X_train, X_tune, run.cfg.interpretation.surrogate_depth, run.seed)
-print(f"fidelity ({view.fidelity_words}): {surrogate.fidelity_tune} on tune, {surrogate.fidelity_train} on train\n")
+print(f"fidelity ({view.fidelity_words}): {view.show_fidelity(surrogate.fidelity_tune)} on tune, "
+      f"{view.show_fidelity(surrogate.fidelity_train)} on train\n")
 print(surrogate.rules)
 
 # %%

@@ -143,3 +143,11 @@ def test_surrogate_figure_titles_a_regression_tree_by_its_r2():
     surrogate = surrogate_regression_tree(model, frame.iloc[:200], frame.iloc[200:], max_depth=2, seed=0)
     title = surrogate_figure(surrogate).axes[0].get_title()
     assert f"R² to its tune predictions {surrogate.fidelity_tune:.2f}" in title
+
+
+def test_fidelity_reads_as_a_share_of_samples_or_an_r2():
+    from {{ cookiecutter.module_name }}.interpret_tasks import interpretation_for
+
+    assert interpretation_for("classification").show_fidelity(0.93) == "93.0%"
+    assert interpretation_for("regression").show_fidelity(0.8123) == "R² 0.812"
+    assert "constant" in interpretation_for("regression").show_fidelity(None)

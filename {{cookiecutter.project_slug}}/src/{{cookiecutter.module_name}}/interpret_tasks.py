@@ -33,6 +33,7 @@ class InterpretTask:
     predictability: Callable  # (meta, target, seed) -> cross-validated result of metadata alone
     surrogate: Callable  # (model, X_train, X_tune, depth, seed) -> surrogate with .summary()
     fidelity_words: str  # how the surrogate's fidelity reads
+    show_fidelity: Callable  # a fidelity value as text ('93.0%' of samples, or 'R² 0.812')
     explained: Callable  # (y, positive_class, classes) -> (boolean mask of the rows explained, description)
     attributions: Callable  # (model, X, positive_class) -> (attributions, onehot, convergence)
     cautions: Callable  # (agreement, stability, floor, surrogate summary, shortcut) -> sentences
@@ -68,6 +69,14 @@ def _class_attributions(model, X, positive):
     return sequence_attributions(model, X, positive_class=positive)
 
 
+def _share(value):
+    return f"{value:.1%}"
+
+
+def _r2(value):
+    return "undefined (the network predicts a constant)" if value is None else f"R² {value:.3f}"
+
+
 def _number_attributions(model, X, positive):
     return regression_sequence_attributions(model, X)
 
@@ -80,14 +89,14 @@ INTERPRETATION = {
     "classification": InterpretTask(
         name="classification", importance_unit="ROC-AUC", scoring=None, shortcut_score=score_model,
         predictability=metadata_predictability, surrogate=surrogate_tree,
-        fidelity_words="share of tune samples where tree and network predict the same class",
+        fidelity_words="share of tune samples where tree and network predict the same class", show_fidelity=_share,
         explained=_class_rows, attributions=_class_attributions, cautions=interpretation_cautions,
         build_model=_class_build,
     ),
     "regression": InterpretTask(
         name="regression", importance_unit="R²", scoring=r2_scorer, shortcut_score=r2_scorer,
         predictability=metadata_r2, surrogate=surrogate_regression_tree,
-        fidelity_words="R² of the tree's predictions to the network's on the tune split",
+        fidelity_words="R² of the tree's predictions to the network's on the tune split", show_fidelity=_r2,
         explained=_high_rows, attributions=_number_attributions, cautions=_number_cautions,
         build_model=_number_build,
     ),
