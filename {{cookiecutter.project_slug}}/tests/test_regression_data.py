@@ -4,12 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import PROJECT
 
 from {{ cookiecutter.module_name }}.config import Config
 from {{ cookiecutter.module_name }}.data import load_dataset
 from {{ cookiecutter.module_name }}.errors import LabError
-
-from conftest import PROJECT
 
 
 def _config(**data):

@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import PROJECT
 from sklearn.base import clone, is_regressor
 
 from {{ cookiecutter.module_name }}.config import Config
@@ -12,8 +13,6 @@ from {{ cookiecutter.module_name }}.regression_evaluation import regression_gap,
 from {{ cookiecutter.module_name }}.regression_models import build_regression_model, make_regressor
 from {{ cookiecutter.module_name }}.regression_nets import TorchMLPRegressor
 from {{ cookiecutter.module_name }}.tasks import TASKS, primary_metric, task_of
-
-from conftest import PROJECT
 
 
 @pytest.fixture
