@@ -1,5 +1,7 @@
 """Bad answers stop the bake with one sentence naming the field, and leave nothing behind."""
 
+from pathlib import Path
+
 import pytest
 
 # (field the message must name, answers, a fix the message should offer)
@@ -25,6 +27,8 @@ BAD_ANSWERS = [
     ("author_name", {"author_name": 'Ada "Jr" Lovelace'}, "leave those characters out"),
     ("email", {"email": 'a"b@example.org'}, "leave those characters out"),
     ("description", {"description": "Uses C:\\data"}, "leave those characters out"),
+    ("sequence_alphabet", {"sequence_alphabet": "protein", "task": "regression", "modality": "sequence"},
+     "answer dna"),
 ]
 
 
@@ -112,3 +116,28 @@ def test_cli_bake_prunes_and_prints_next_steps(run_cli):
     assert not (project / ".github").exists()
     for step in ("cd gut-microbiome-study", "make setup", "make run", "make lab"):
         assert step in completed.stdout
+
+
+@pytest.mark.parametrize(("answers", "kept", "gone"), [
+    ({"task": "regression"}, "data/external/diabetes.csv", "breast_cancer_wisconsin.csv"),
+    ({"task": "regression", "modality": "sequence"}, "data/external/binding_affinity_simulated.fa",
+     "tf_binding_simulated.fa"),
+    ({}, "data/external/breast_cancer_wisconsin.csv", "diabetes.csv"),
+])
+def test_task_keeps_its_example_and_its_notebook_cells(bake_fresh, answers, kept, gone):
+    import json
+
+    result, _ = bake_fresh(**answers)
+    assert result.exit_code == 0, result.exception
+    project = result.project_path
+    assert [p.name for p in (project / "data/external").iterdir()] == [Path(kept).name]
+    assert gone not in (project / "data/manifest.yaml").read_text()
+    task = answers.get("task", "classification")
+    other = "classification" if task == "regression" else "regression"
+    cells = [cell for path in sorted((project / "notebooks").glob("*.ipynb"))
+             for cell in json.loads(path.read_text())["cells"]]
+    assert not any(set(cell.get("metadata", {}).get("tags", [])) & {task, other} for cell in cells)
+    baselines = "".join("".join(c["source"]) for c in json.loads((project / "notebooks/02_baselines.ipynb")
+                                                                   .read_text())["cells"])
+    assert ("make_regression_baselines" in baselines) == (task == "regression")
+    assert f"task: {task}" in (project / "lab.yaml").read_text()

@@ -12,6 +12,7 @@ import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
 MODALITY = yaml.safe_load((PROJECT / "lab.yaml").read_text())["modality"]
+TASK = yaml.safe_load((PROJECT / "lab.yaml").read_text()).get("task", "classification")
 
 
 @pytest.fixture
@@ -22,6 +23,8 @@ def project(tmp_path) -> Path:
     """
     if MODALITY != "tabular":
         pytest.skip(f"uses the example table; this project's modality is {MODALITY}")
+    if TASK != "classification":
+        pytest.skip(f"uses the example classification table; this project's task is {TASK}")
     return _copy_project(tmp_path)
 
 
@@ -30,6 +33,8 @@ def sequence_project(tmp_path) -> Path:
     """The same copy, in a project of sequences (FASTA)."""
     if MODALITY != "sequence":
         pytest.skip(f"uses the example sequences; this project's modality is {MODALITY}")
+    if TASK != "classification":
+        pytest.skip(f"uses the example classification sequences; this project's task is {TASK}")
     return _copy_project(tmp_path)
 
 

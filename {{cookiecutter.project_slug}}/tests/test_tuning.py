@@ -10,6 +10,8 @@ from {{ cookiecutter.module_name }}.baselines import CLASSICAL
 from {{ cookiecutter.module_name }}.config import TUNABLE_FAMILIES, load_config
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.evaluate import score_model
+from {{ cookiecutter.module_name }}.regression_metrics import metric_value
+from {{ cookiecutter.module_name }}.tasks import TASKS
 from {{ cookiecutter.module_name }}.tuning import (
     REPORT_EVERY,
     SEARCH_SPACES,
@@ -44,7 +46,7 @@ def _splits(n=160, seed=0):
 
 
 def test_search_spaces_cover_the_classical_families_and_the_network():
-    assert set(SEARCH_SPACES) == set(CLASSICAL) | {"network"}
+    assert set(SEARCH_SPACES) == set(CLASSICAL) | {"ridge", "network"}  # ridge: regression only
     with pytest.raises(TypeError):
         SEARCH_SPACES["extra"] = None
 
@@ -57,8 +59,25 @@ def test_every_search_space_builds_a_model_that_fits():
         if family == "network":
             params["epochs"] = 2
             assert all(width == params["hidden"][0] for width in params["hidden"])
+        if family == "ridge":  # a regression family: fitted on a numeric target
+            model = TASKS["regression"].build_model(family, X_train, params).fit(X_train, np.arange(len(X_train),
+                                                                                                   dtype=float))
+            assert model.predict(X_tune).shape == (len(X_tune),)
+            continue
         model = build_model(family, X_train, params, seed=0).fit(X_train, y_train)
         assert model.predict_proba(X_tune).shape == (len(X_tune), 2), family
+
+
+def test_a_numeric_target_is_tuned_by_the_chosen_metric():
+    X_train, _, X_tune, _ = _splits()
+    y_train = X_train.iloc[:, 0].to_numpy() * 3.0 + np.linspace(0, 0.1, len(X_train))
+    y_tune = X_tune.iloc[:, 0].to_numpy() * 3.0
+    r2 = tune_family("ridge", X_train, y_train, X_tune, y_tune, n_trials=3, seed=0)
+    rmse = tune_family("ridge", X_train, y_train, X_tune, y_tune, n_trials=3, seed=0, metric="rmse")
+    assert 0.9 < r2["best_score"] <= 1.0
+    assert rmse["best_score"] < 0  # RMSE is maximised negated
+    model = TASKS["regression"].build_model("ridge", X_train, rmse["best_params"]).fit(X_train, y_train)
+    assert rmse["best_score"] == pytest.approx(-metric_value(y_tune, model.predict(X_tune), "rmse"), abs=1e-6)
 
 
 def test_tune_family_reports_every_trial_and_the_best_one():
@@ -161,7 +180,7 @@ def test_unknown_families_and_hyperparameters_are_refused_with_the_valid_names()
 def test_lab_yaml_tuning_section_is_validated_field_by_field(project):
     config = project / "lab.yaml"
     cfg = load_config(config)
-    assert cfg.tuning.families == list(TUNABLE) and cfg.tuning.workers == "auto"
+    assert cfg.tuning.families == [f for f in TUNABLE if f != "ridge"] and cfg.tuning.workers == "auto"
     assert fixed_params(cfg)["network"]["epochs"] == cfg.budget.epochs
     cases = {
         "tuning.families": (["svm", "deep_forest"], "tuning.families.1.*naive_bayes.*deep_forest"),

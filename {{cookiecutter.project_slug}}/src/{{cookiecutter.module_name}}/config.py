@@ -164,11 +164,11 @@ class SequenceSpec(_Strict):
 
 TUNABLE_FAMILIES = (
     "logistic_regression",
-    "ridge",
     "random_forest",
     "k_nearest_neighbours",
     "naive_bayes",
     "svm",
+    "ridge",  # regression only
     "network",
 )
 Family = Literal[
