@@ -151,3 +151,22 @@ def test_fidelity_reads_as_a_share_of_samples_or_an_r2():
     assert interpretation_for("classification").show_fidelity(0.93) == "93.0%"
     assert interpretation_for("regression").show_fidelity(0.8123) == "R² 0.812"
     assert "constant" in interpretation_for("regression").show_fidelity(None)
+
+
+def test_shortcut_check_of_a_numeric_target_refits_with_metadata_and_reads_r2():
+    from {{ cookiecutter.module_name }}.interpret import shortcut_check
+    from {{ cookiecutter.module_name }}.task_models import build_for_target
+
+    rng = np.random.default_rng(3)
+    frame, y = _numeric_study(n=240)
+    site = pd.DataFrame({"site": rng.choice(["a", "b"], 240)})
+    y = y + np.where(site["site"] == "b", 8.0, 0.0)  # the site shifts the target: a shortcut to find
+    train, tune = slice(0, 160), slice(160, 240)
+    model = build_for_target("ridge", frame.iloc[train], {}, y[train]).fit(frame.iloc[train], y[train])
+    result = shortcut_check(["site"], site.iloc[train].reset_index(drop=True), site.iloc[tune].reset_index(drop=True),
+                            {"ridge": model}, {"ridge": {}}, frame.iloc[train], y[train], frame.iloc[tune], y[tune],
+                            0, score=r2_scorer, predictability=metadata_r2)
+    assert result["label_from_metadata"]["r2_mean"] > 0.3
+    drop = result["score_drop_without_metadata"]["ridge"]
+    assert drop["with"] > drop["without"] + 0.2
+    assert drop["drop"] == pytest.approx(drop["with"] - drop["without"], abs=1e-6)
