@@ -49,8 +49,8 @@ REGRESSION = {
         "shuffled_labels": {"network": {"observed": 0.45, "null_mean": -0.05, "n_runs": 3, "p_value": 0.25,
                                         "smallest_possible_p": 0.25, "flagged": False}},
         "test": {"n": 89, "n_resamples": 200, "target": {"mean": 150.2, "sd": 75.3},
-                 "models": {"network": {"metrics": {"r2": _metric(0.46, 0.31, 0.58), "rmse": _metric(55.1, 49.0, 61.2),
-                                                    "mae": _metric(44.2, 38.9, 50.3)}},
+                 "models": {"network": {"metrics": {"mae": _metric(44.2, 38.9, 50.3), "r2": _metric(0.46, 0.31, 0.58),
+                                                    "rmse": _metric(55.1, 49.0, 61.2)}},
                             "ridge": {"metrics": {"r2": _metric(0.50, 0.36, 0.61), "rmse": _metric(53.0, 47.1, 59.0),
                                                   "mae": _metric(42.0, 37.0, 47.5)}}},
                  "paired": {"model_a": "network", "model_b": "ridge", "n_resamples": 200, "metrics": {
@@ -103,6 +103,8 @@ def test_index_says_regression_with_intervals_and_conformal_coverage(regression_
     html = (regression_run / "index.html").read_text()
     assert 'id="task">regression: each model predicts a number' in html
     assert "R²" in html and "0.460 (0.310–0.580)" in html and "55.100 (49.000–61.200)" in html
+    header = html[html.index('id="test-table"'):]
+    assert header.index("R²") < header.index("RMSE") < header.index("MAE")
     assert "87.6%" in html and "nominal 90.0%" in html and "BELOW the nominal level" in html
     assert "mean 150.200 and standard deviation 75.300" in html
     assert "Samples per class" not in html and "the prior (class frequencies)" not in html

@@ -11,6 +11,7 @@ from .documents import Table, fmt, label, table
 from .runfacts import RunFacts
 
 LOWER_IS_BETTER = ("rmse", "mae")
+REGRESSION_PANEL = ("r2", "rmse", "mae", "pearson", "spearman")  # the order a reader expects, primary first
 TASK_WORDS = {
     "classification": "classification: each model gives a probability per class",
     "regression": "regression: each model predicts a number in the target's units",
@@ -101,7 +102,7 @@ def target_sentence(facts: RunFacts) -> str | None:
         return None
     sd = f" and standard deviation {fmt(target['sd'])}" if target.get("sd") is not None else ""
     return (f"The test targets have mean {fmt(target['mean'])}{sd}: a model that always predicts the mean scores "
-            "R² 0 and an RMSE about that standard deviation, the yardstick for every score below.")
+            "R² 0 and an RMSE about that standard deviation, the yardstick for the scores above.")
 
 
 def target_summary(facts: RunFacts) -> str | None:

@@ -207,11 +207,15 @@ def gap_sentence(facts: RunFacts) -> str | None:
 
 
 def test_metric_names(facts: RunFacts) -> list[str]:
+    from .regression_findings import REGRESSION_PANEL, is_regression
+
     names = []
     for result in facts.test_models.values():
         for metric in (result.get("metrics") or {}):
             if metric not in names:
                 names.append(metric)
+    if is_regression(facts):  # R², RMSE, MAE, Pearson, Spearman, whatever order the JSON kept
+        names.sort(key=lambda m: REGRESSION_PANEL.index(m) if m in REGRESSION_PANEL else len(REGRESSION_PANEL))
     return names
 
 
