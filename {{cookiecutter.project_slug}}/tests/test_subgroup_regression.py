@@ -6,7 +6,6 @@ import pytest
 from sklearn.metrics import mean_absolute_error, r2_score
 
 from {{ cookiecutter.module_name }}.subgroup_regression import (
-    DEFAULT_GAP,
     gap_threshold,
     regression_gaps,
     regression_group_metrics,
@@ -87,9 +86,11 @@ def test_report_and_findings_name_the_worst_group():
     assert "'b'" in finding.title and "Mean absolute error" in finding.title and finding.blocks_release
 
 
-def test_threshold_comes_from_lab_yaml_or_its_default():
+def test_threshold_comes_from_lab_yaml():
+    from {{ cookiecutter.module_name }}.config import Ethics
+
     assert gap_threshold(SimpleNamespace(subgroup_mae_gap=0.4)) == 0.4
-    assert gap_threshold(SimpleNamespace()) == DEFAULT_GAP
+    assert gap_threshold(Ethics()) == 0.25
 
 
 def test_ethics_registry_flags_mae_gaps_and_skips_class_imbalance_for_a_number():

@@ -17,7 +17,6 @@ from .ethics import Finding
 from .subgroups import _label_order, assign_groups, subgroup_definitions
 
 GAP_METRIC = "mae"
-DEFAULT_GAP = 0.25  # lab.yaml ethics.subgroup_mae_gap when the field is absent
 COLUMNS = ["subgroup", "group", "n", "mean_target", "r2", "mae"]
 
 
@@ -88,8 +87,8 @@ def regression_gaps(table, overall_mae, threshold):
 
 
 def gap_threshold(settings):
-    """lab.yaml's ethics.subgroup_mae_gap (relative MAE spread), or its default when the field is absent."""
-    return float(getattr(settings, "subgroup_mae_gap", DEFAULT_GAP))
+    """lab.yaml's ethics.subgroup_mae_gap: the largest MAE spread across groups, as a share of the overall MAE."""
+    return float(settings.subgroup_mae_gap)
 
 
 def regression_subgroup_report(models, frame_train, frame_tune, X_tune, y_tune, settings, predict):
