@@ -300,10 +300,11 @@ def test_papermill_reads_every_parameter(bake_once, name):
     assert names == ["run_dir", "config", "profile", "overrides"]
 
 
-@pytest.mark.parametrize("modality", ["tabular", "sequence"])
-def test_baked_project_passes_ruff_notebooks_included(bake_once, modality):
+@pytest.mark.parametrize(("modality", "task"), [("tabular", None), ("sequence", None), ("tabular", "regression"),
+                                               ("sequence", "regression")])
+def test_baked_project_passes_ruff_notebooks_included(bake_once, modality, task):
     # The project's .pre-commit-config.yaml runs ruff; a fresh project must already pass it.
-    project = assert_baked(bake_once(modality=modality))
+    project = assert_baked(bake_once(modality=modality, **({"task": task} if task else {})))
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "."],  # notebooks included, as pre-commit does
         cwd=project, capture_output=True, text=True,
@@ -320,12 +321,15 @@ def test_generated_makefile_documents_its_targets(bake_once):
 
 
 @pytest.mark.parametrize(
-    ("modality", "kept", "removed"),
-    [("tabular", "data/external/breast_cancer_wisconsin.csv", "data/external/tf_binding_simulated.fa"),
-     ("sequence", "data/external/tf_binding_simulated.fa", "data/external/breast_cancer_wisconsin.csv")],
+    ("modality", "kept", "removed", "task"),
+    [("tabular", "data/external/breast_cancer_wisconsin.csv", "data/external/tf_binding_simulated.fa", None),
+     ("sequence", "data/external/tf_binding_simulated.fa", "data/external/breast_cancer_wisconsin.csv", None),
+     ("tabular", "data/external/diabetes.csv", "data/external/breast_cancer_wisconsin.csv", "regression"),
+     ("sequence", "data/external/binding_affinity_simulated.fa", "data/external/tf_binding_simulated.fa",
+      "regression")],
 )
-def test_each_modality_ships_its_own_example_data_listed_in_the_manifest(bake_once, modality, kept, removed):
-    project = assert_baked(bake_once(modality=modality))
+def test_each_modality_ships_its_own_example_data_listed_in_the_manifest(bake_once, modality, kept, removed, task):
+    project = assert_baked(bake_once(modality=modality, **({"task": task} if task else {})))
     assert (project / kept).is_file() and not (project / removed).exists()
     manifest = yaml.safe_load((project / "data/manifest.yaml").read_text())
     assert [entry["path"] for entry in manifest["files"]] == [kept]

@@ -12,7 +12,7 @@ import numpy as np
 from . import homology as hom
 from .homology import methods_in_force as _methods
 from .splits import make_split
-from .tasks import task_for
+from .tasks import task_of
 
 
 def measure_of(method: str, used: dict, alphabet: str) -> str:
@@ -66,7 +66,8 @@ def homology_report(cfg, data, split) -> tuple[dict, dict]:
         "largest_cluster": int(sizes.max(initial=0)),
         "sequences_with_relatives": int(sizes[sizes > 1].sum()),
     }
-    strata = task_for(cfg).stratify_labels(data.y, cfg.split.target_bins)  # classes, or the target's quantile bins
+    bins = getattr(cfg.split, "target_bins", 5)
+    strata = task_of(data.y).stratify_labels(data.y, bins)  # classes, or the target's quantile bins
     random_split = make_split(strata, data.groups, cfg.split.train, cfg.split.tune, cfg.split_seed)
     curves = {}
     for name, chosen in (("this_split", split), ("random_split", random_split)):
