@@ -40,6 +40,8 @@ REGRESSION = {
                   "equal_budgets": True, "best_family": "ridge",
                   "results": {"ridge": {"family": "ridge", "best_score": 0.5, "n_trials": 3,
                                         "best_params": {"alpha": 1}, "trials": [{"number": 0, "score": 0.5}]},
+                              "svm": {"family": "svm", "best_score": 0.4, "n_trials": 3, "best_params": {"C": 2},
+                                      "trials": [{"number": 0, "score": 0.4}]},
                               "network": {"family": "network", "best_score": 0.45, "n_trials": 3,
                                           "best_params": {"dropout": 0.1}, "trials": [{"number": 0, "score": 0.45}]}}},
     "05_overfitting": {
@@ -126,6 +128,7 @@ def test_model_card_dome_and_datasheet_speak_regression(regression_run):
     assert "regression: each model predicts a number" in sheet and "the target is a number" in sheet
     assert "mean predictor always predicts the training mean" in dome and "support vector machine" not in dome
     assert "highest predicted probability" not in card
+    assert "support vector regression" in card and "support vector machine" not in card
 
 
 def test_paired_text_reads_the_lead_metric_and_the_better_side_of_an_error():

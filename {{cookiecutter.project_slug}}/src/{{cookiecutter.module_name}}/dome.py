@@ -104,7 +104,7 @@ def _algorithm(f: RunFacts):
     rows = comparison_rows(f)
     if not rows:
         return [], None
-    families = ", ".join(label(r["family"]) for r in rows)
+    families = ", ".join(family_words(f, r["family"]) for r in rows)
     best = f" After equal tuning, {label(f.best_family)} scored best on the tune part." if f.best_family else ""
     return [f"Model families compared under one tuning budget: {families}.{best}", saved_network_sentence(f)], None
 
@@ -165,7 +165,7 @@ def _regularization(f: RunFacts):
     if tuned:
         lines.append("Regularisation (dropout and weight decay, C, tree depth and leaf size) was tuned with the "
                      "other settings; best values per family:")
-        lines.append([f"{label(fam)}: {fmt(params)}" for fam, params in sorted(tuned.items())])
+        lines.append([f"{family_words(f, fam)}: {fmt(params)}" for fam, params in sorted(tuned.items())])
     return lines, None
 
 

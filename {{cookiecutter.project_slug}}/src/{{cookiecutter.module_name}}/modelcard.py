@@ -19,7 +19,7 @@ from .findings import (
     subgroup_table,
     verdict_lines,
 )
-from .regression_findings import conformal_lines, conformal_table, is_regression, output_sentence
+from .regression_findings import conformal_lines, conformal_table, family_words, is_regression, output_sentence
 from .runfacts import RunFacts
 from .summaries import (
     class_sentence,
@@ -88,7 +88,8 @@ def _factors(f: RunFacts) -> Section:
 
 
 def _metrics(f: RunFacts) -> Section:
-    spread = [f"{label(family)}: {fmt(min(scores))}–{fmt(max(scores))}" for family, scores in _trial_scores(f)]
+    spread = [f"{family_words(f, family)}: {fmt(min(scores))}–{fmt(max(scores))}"
+              for family, scores in _trial_scores(f)]
     return Section("Metrics", (
         answer("Performance measures", metric_sentence(f)),
         answer("Decision thresholds", output_sentence(f) if is_regression(f) else f.class_counts and (

@@ -161,7 +161,10 @@ def comparison_rows(facts: RunFacts) -> list[dict]:
 
 def comparison_table(facts: RunFacts) -> Table | None:
     score = label(facts.score_name)
-    rows = [[label(r["family"]) + (" (best)" if r["best"] else ""), r["best_score"], r["n_trials"], r["best_params"]]
+    from .regression_findings import family_words
+
+    rows = [[family_words(facts, r["family"]) + (" (best)" if r["best"] else ""), r["best_score"], r["n_trials"],
+             r["best_params"]]
             for r in comparison_rows(facts)]
     return table(["model family", f"best tune {score}", "trials", "best settings"], rows)
 
@@ -221,12 +224,14 @@ def test_metric_names(facts: RunFacts) -> list[str]:
 
 def test_table(facts: RunFacts) -> Table | None:
     """The single look at the test split: each metric with its interval, per model."""
+    from .regression_findings import family_words
+
     metrics = test_metric_names(facts)
     rows = []
     for family, result in sorted(facts.test_models.items()):
         values = result.get("metrics") or {}
-        rows.append([label(family), *[interval(values[m]) if isinstance(values.get(m), dict) else fmt(values.get(m))
-                                       for m in metrics]])
+        cells = [interval(values[m]) if isinstance(values.get(m), dict) else fmt(values.get(m)) for m in metrics]
+        rows.append([family_words(facts, family), *cells])
     return table(["model", *[label(m) for m in metrics]], rows)
 
 
