@@ -12,6 +12,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import task_checks
 from .errors import LabError, explain_field_error
 
 CONFIG_NAME = "lab.yaml"
@@ -298,19 +299,11 @@ class Config(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _task_families(cls, raw: Any) -> Any:
-        """Without tuning.families, a regression study tunes the regression families."""
-        if isinstance(raw, dict) and raw.get("task") == "regression":
-            tuning = raw.get("tuning")
-            if tuning is None or (isinstance(tuning, dict) and "families" not in tuning):
-                raw = {**raw, "tuning": {**(tuning or {}), "families": list(REGRESSION_FAMILIES)}}
-        return raw
+        return task_checks.with_task_families(raw, REGRESSION_FAMILIES)
 
     @model_validator(mode="after")
     def _task_fields(self) -> Config:
-        from .task_checks import task_field_problem
-
-        problem = task_field_problem(self)
-        if problem:
+        if problem := task_checks.task_field_problem(self):
             raise ValueError(problem)
         return self
 

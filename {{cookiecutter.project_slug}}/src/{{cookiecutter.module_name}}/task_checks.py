@@ -12,6 +12,15 @@ CLASSIFICATION_METRICS = ("roc_auc",)
 REGRESSION_METRICS = ("r2", "rmse", "mae", "spearman")
 
 
+def with_task_families(raw, regression_families):
+    """Raw lab.yaml settings in which a regression study without tuning.families tunes the regression families."""
+    if isinstance(raw, dict) and raw.get("task") == "regression":
+        tuning = raw.get("tuning")
+        if tuning is None or (isinstance(tuning, dict) and "families" not in tuning):
+            raw = {**raw, "tuning": {**(tuning or {}), "families": list(regression_families)}}
+    return raw
+
+
 def task_field_problem(cfg) -> str | None:
     """The first setting that does not fit `task`, as a sentence, or None when all fit."""
     if cfg.task == "regression":
