@@ -60,11 +60,16 @@ REPORT_EVERY = 5  # epochs between the network's intermediate tune scores (what 
 PATIENCE = 10  # epochs without a lower tune loss before a network trial stops early
 PRUNER = {"n_startup_trials": 2, "n_warmup_steps": 2 * REPORT_EVERY}
 STRATEGY = (
-    "Optuna TPE sampler, seeded per trial; maximise ROC-AUC on the tune split; network trials stop "
+    "Optuna TPE sampler, seeded per trial; maximise {metric} on the tune split; network trials stop "
     f"early on the tune loss (patience {PATIENCE} epochs, best weights kept) and are pruned by a "
     f"median pruner on tune scores reported every {REPORT_EVERY} epochs; families searched side by side, "
     "each study one trial at a time"
 )
+
+
+def strategy(metric_name: str = "ROC-AUC") -> str:
+    """The search strategy in one sentence, naming the score it maximises (e.g. "R²", "−RMSE")."""
+    return STRATEGY.format(metric=metric_name)
 # How the network's number of epochs is chosen: the one record every report reads (notebook 04 saves it).
 EARLY_STOPPING = {
     "used_in": "network tuning trials (notebook 04)",
