@@ -41,7 +41,7 @@ RESERVED_PACKAGES = (
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 CHOICES = {
-    "modality": ("tabular", "sequence"),
+    "modality": ("tabular", "sequence", "image"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "none"),
     "ci": ("github-actions", "none"),
     "sensitive_data": ("True", "False"),

@@ -13,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import LabError, explain_field_error
+from .imagespec import ImageSpec
 
 CONFIG_NAME = "lab.yaml"
 
@@ -243,7 +244,7 @@ class TuningSpec(_Strict):
 class Config(_Strict):
     study: Study
     data: DataSpec
-    modality: Literal["tabular", "sequence"]
+    modality: Literal["tabular", "sequence", "image"]
     task: Literal["classification"]
     seed: int = Field(ge=0)
     device: str = "auto"  # where every network trains: auto | cpu | cuda | cuda:N | mps
@@ -257,6 +258,7 @@ class Config(_Strict):
     ethics: Ethics = Field(default_factory=Ethics)
     tuning: TuningSpec = Field(default_factory=TuningSpec)
     sequence: SequenceSpec = Field(default_factory=SequenceSpec)
+    image: ImageSpec = Field(default_factory=ImageSpec)
 
     @field_validator("device")
     @classmethod
@@ -275,7 +277,11 @@ class Config(_Strict):
 
     @model_validator(mode="after")
     def _modality_fields(self) -> Config:
-        if self.modality != "sequence":
+        if self.modality == "image":
+            if self.data.metadata_as_inputs or not self.data.labels:
+                raise ValueError("an image study needs data.labels (the table of file names and labels) and "
+                                 "data.metadata_as_inputs: false (the network reads only the pixels)")
+        elif self.modality != "sequence":
             cnn_only = [f"network.{name}" for name in ("channels", "kernel_size") if getattr(self.network, name)]
             if cnn_only or self.data.labels:
                 field = (cnn_only or ["data.labels"])[0]

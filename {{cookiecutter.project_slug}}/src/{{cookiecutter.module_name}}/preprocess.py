@@ -63,6 +63,10 @@ def make_preprocessor(X):
     one-hot codes (a ColumnTransformer, dense float output). Sequences: k-mer frequencies,
     standardised. Fit it inside a Pipeline on training rows only.
     """
+    if hasattr(X, "image_shape"):  # images: hand-crafted intensity, texture and shape features
+        from .image_features import make_image_preprocessor
+
+        return make_image_preprocessor(X)
     if is_sequences(X):
         from .sequences import KmerCounts, coding_letters
 
