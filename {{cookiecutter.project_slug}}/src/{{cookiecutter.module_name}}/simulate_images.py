@@ -1,9 +1,10 @@
 """Simulated two-channel fluorescence images of cells with a planted site artefact (the built-in image study).
 
 Channel 0 is a nuclear stain; channel 1 a marker that sits in the nucleus ('nuclear') or in a ring
-of cytoplasm around it ('cytoplasmic') — the phenotype a model should learn. Some imaging sites are
-brighter and vignetted (dark corners) and hold mostly 'cytoplasmic' cells: a shortcut a model can
-take instead of the phenotype, which notebooks 01 and 06 must find. Only numpy's seeded PCG64
+of cytoplasm around it ('cytoplasmic') — the phenotype a model should learn. Half the imaging sites
+are brighter and vignetted (dark corners) and hold mostly 'cytoplasmic' cells (`artefact_share`),
+the others mostly 'nuclear' ones (`other_share` cytoplasmic): site and brightness are a shortcut
+a model can take instead of the phenotype, which notebooks 01 and 06 must find. Only numpy's seeded PCG64
 generator draws, so the same settings give the same files on every machine.
 """
 
@@ -21,7 +22,8 @@ CLASSES = ("cytoplasmic", "nuclear")
 GENERATOR = "simulate_images.simulate_cells"
 DEFAULTS = {
     "n_plates": 4, "sites_per_plate": 4, "images_per_site": 30, "size": 64, "cells": [2, 5],
-    "artefact_sites": ["P1-S1", "P2-S2", "P4-S3"], "artefact_share": 0.85, "artefact_gain": 1.35,
+    "artefact_sites": ["P1-S1", "P1-S3", "P2-S2", "P2-S4", "P3-S1", "P3-S2", "P4-S3", "P4-S4"],
+    "artefact_share": 0.9, "other_share": 0.25, "artefact_gain": 1.35,
     "vignetting": 0.5, "noise": 0.03, "seed": 42,
 }
 
@@ -40,7 +42,7 @@ def simulate_cells(**settings) -> tuple[np.ndarray, pd.DataFrame, dict]:
         for site in range(1, int(params["sites_per_plate"]) + 1):
             name = f"P{plate}-S{site}"
             artefact = name in params["artefact_sites"]
-            share = float(params["artefact_share"]) if artefact else 0.5
+            share = float(params["artefact_share"] if artefact else params["other_share"])
             for index in range(int(params["images_per_site"])):
                 label = CLASSES[0] if rng.random() < share else CLASSES[1]
                 image = _draw_image(rng, label, params, artefact)
