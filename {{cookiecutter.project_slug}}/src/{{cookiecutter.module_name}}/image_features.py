@@ -16,7 +16,8 @@ from sklearn.preprocessing import StandardScaler
 
 PER_CHANNEL = ("mean", "sd", "p01", "p99", "glcm_contrast", "glcm_homogeneity", "glcm_energy", "glcm_correlation",
                "foreground_share", "n_objects", "object_area", "object_eccentricity", "object_solidity")
-HASH_SIDE = 8  # perceptual hash: the image shrunk to 8 x 9 and its horizontal gradient signs (64 bits)
+HASH_SIDE = 16  # perceptual hash: the image shrunk to 16 x 17 and its horizontal gradient signs (256 bits)
+NEAR_BITS = 24  # near duplicates differ in at most this many of the 256 bits (distinct simulated cells: 41 or more)
 
 
 def feature_names(channels: int) -> list[str]:
@@ -106,7 +107,7 @@ class ImagePixels(TransformerMixin, BaseEstimator):
 
 # notebook 01: what is in the images -----------------------------------------------------------
 def perceptual_hashes(stack: np.ndarray) -> np.ndarray:
-    """A 64-bit difference hash of each image (channels averaged): near-identical images share most bits."""
+    """A 256-bit difference hash of each image (channels averaged): near-identical images share most bits."""
     from skimage.transform import resize
 
     hashes = []
@@ -116,7 +117,7 @@ def perceptual_hashes(stack: np.ndarray) -> np.ndarray:
     return np.array(hashes, dtype=bool)
 
 
-def duplicate_images(stack: np.ndarray, max_bits: int = 4) -> tuple[list[list[int]], list[tuple[int, int]]]:
+def duplicate_images(stack: np.ndarray, max_bits: int = NEAR_BITS) -> tuple[list[list[int]], list[tuple[int, int]]]:
     """Groups of pixel-identical images, and near-duplicate pairs (perceptual hashes within `max_bits` bits)."""
     exact: dict[bytes, list[int]] = {}
     for index, image in enumerate(stack):
