@@ -84,7 +84,8 @@ def _saliency_findings(saliency):
         return []
     detail = "; ".join(f"{r} {shares[r]['attribution_share']:.0%} of attribution on {shares[r]['pixel_share']:.0%} "
                        f"of pixels" for r in regions)
-    return [Finding("saliency:regions", f"Shortcut: the image network's attributions lean on the {' and '.join(regions)} "
+    where = " and ".join(regions)
+    return [Finding("saliency:regions", f"Shortcut: the image network's attributions lean on the {where} "
                     f"({detail}), not on the cells", "validity", True)]
 
 

@@ -249,6 +249,7 @@ def _preflight(cfg, root: Path) -> list[str]:
     preflight.check_notebook_files(root)
     preflight.check_writable(root, cfg, None)
     notices = [dead_run_notice(latest_run_dir(root), root, COMMAND), preflight.wide_table_notice(data)]
+    notices += [f"warning: {item['message']}" for item in (data.image_info or {}).get("warnings", [])]
     return [notice for notice in notices if notice]
 
 

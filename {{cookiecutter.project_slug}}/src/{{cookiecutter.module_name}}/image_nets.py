@@ -62,15 +62,61 @@ class ImageCNN(nn.Module):
         return self.head(self.conv(images).mean(dim=(2, 3)))
 
 
+class BasicBlock(nn.Module):
+    """Two 3x3 convolutions with batch norm and a skip connection (torchvision's BasicBlock, same weight names)."""
+
+    def __init__(self, inplanes, planes, stride=1):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(planes)
+        self.downsample = None
+        if stride != 1 or inplanes != planes:
+            self.downsample = nn.Sequential(nn.Conv2d(inplanes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
+
+    def forward(self, x):
+        skip = x if self.downsample is None else self.downsample(x)
+        out = self.relu(self.bn1(self.conv1(x)))
+        return self.relu(self.bn2(self.conv2(out)) + skip)
+
+
+class ResNet18(nn.Module):
+    """ResNet-18 (He et al. 2016) laid out exactly as torchvision's resnet18, so its saved state dict loads as is.
+
+    Written out here because torchvision's wheels carry compiled operators tied to one torch build;
+    the architecture alone needs none of them.
+    """
+
+    def __init__(self, n_outputs=1000):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 7, 2, 3, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(3, 2, 1)
+        widths, inplanes = (64, 128, 256, 512), 64
+        for index, planes in enumerate(widths, start=1):
+            stride = 1 if index == 1 else 2
+            setattr(self, f"layer{index}", nn.Sequential(BasicBlock(inplanes, planes, stride),
+                                                         BasicBlock(planes, planes)))
+            inplanes = planes
+        self.avgpool = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(512, n_outputs)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(self.avgpool(x), 1))
+
+
 class ResNetHead(nn.Module):
-    """torchvision's ResNet-18 with local weights: the first convolution averaged to the images' channels."""
+    """A ResNet-18 with local weights: the first convolution averaged to the images' channels, a new head."""
 
     def __init__(self, channels_in, height, width, n_outputs, path, freeze=False, augment=False):
         super().__init__()
-        from torchvision.models import resnet18
-
         self.shape, self.augment = (int(channels_in), int(height), int(width)), bool(augment)
-        self.net = resnet18(weights=None)
+        self.net = ResNet18()
         self.sha256 = load_resnet_weights(self.net, path)
         first = self.net.conv1.weight.detach().mean(dim=1, keepdim=True).repeat(1, self.shape[0], 1, 1)
         self.net.conv1 = nn.Conv2d(self.shape[0], 64, 7, stride=2, padding=3, bias=False)
@@ -88,7 +134,7 @@ class ResNetHead(nn.Module):
 
 
 def load_resnet_weights(net: nn.Module, path) -> str:
-    """Load a local ResNet-18 state dict (as torchvision saves it) into net; return the file's sha256."""
+    """Load a local ResNet-18 state dict (as torchvision's resnet18().state_dict() is saved) into net; its sha256."""
     import hashlib
 
     where = f"lab.yaml field '{PRETRAINED_FIELD}': {path}"

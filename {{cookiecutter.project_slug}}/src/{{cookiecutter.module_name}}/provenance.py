@@ -36,7 +36,7 @@ class Source(BaseModel):
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file, read in chunks so large inputs do not fill memory (a folder of images: images.folder_sha256)."""
+    """Hex sha256 of a file, read in chunks so large inputs do not fill memory (a folder: images.folder_sha256)."""
     if Path(path).is_dir():
         from .images import file_hashes, folder_sha256
 

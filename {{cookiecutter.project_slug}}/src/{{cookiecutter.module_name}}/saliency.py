@@ -18,7 +18,7 @@ BACKGROUND_EXCESS = 1.5  # the same for background pixels
 
 
 def image_attributions(model, X, n_steps=32) -> tuple[np.ndarray, dict]:
-    """Integrated gradients (n, channels, height, width) for the positive class (binary) or the predicted class."""
+    """Integrated gradients (n, channels, height, width) for the positive class (binary) or else the predicted one."""
     import torch
     from captum.attr import IntegratedGradients
 
@@ -62,7 +62,7 @@ def region_masks(pixels: np.ndarray, border: int) -> dict[str, np.ndarray]:
 
 
 def region_table(attributions: np.ndarray, pixels: np.ndarray, border: int) -> pd.DataFrame:
-    """Share of |attribution| per channel and region (border, foreground, background), with a 95% interval over images."""
+    """Share of |attribution| per channel and region (border, foreground, background), 95% interval over images."""
     from .interpret import _importance_frame
 
     masks = region_masks(pixels, border)
@@ -78,7 +78,7 @@ def region_table(attributions: np.ndarray, pixels: np.ndarray, border: int) -> p
 
 
 def shortcut_shares(attributions: np.ndarray, pixels: np.ndarray, border: int) -> dict:
-    """Attribution on the border and on the background against those regions' share of pixels; flagged when far above."""
+    """Attribution on the border and on the background against those regions' pixel shares; flagged when far above."""
     masks = region_masks(pixels, border)
     magnitude = np.abs(attributions).sum(axis=1)
     total = max(float(magnitude.sum()), 1e-12)
