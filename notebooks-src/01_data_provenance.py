@@ -245,7 +245,8 @@ artifact = run.save_artifact(
         "warnings": warnings,
         "near_duplicates": {
             "rule": f"every standardised feature within {tolerance:g} SD, categories equal" if tolerance is not None
-            else "related sequences (see homology)" if sequences else "perceptual (difference) hashes within 24 of 256 bits",
+            else "related sequences (see homology)" if sequences
+            else "perceptual (difference) hashes within 24 of 256 bits",
             "method": neighbour_method(len(data.y)) if tolerance is not None else None,
             "pairs": [[str(data.ids[i]), str(data.ids[j])] for i, j in near],
         },
