@@ -44,7 +44,7 @@ def image_attributions(model, X, n_steps=32) -> tuple[np.ndarray, dict]:
 
 
 def region_masks(pixels: np.ndarray, border: int) -> dict[str, np.ndarray]:
-    """Per image: the border ring (`border` pixels wide); inside it, foreground (Otsu, channels summed) and background."""
+    """Per image: the border ring (`border` pixels wide); inside it, foreground (Otsu, channels summed), background."""
     from skimage.filters import threshold_otsu
 
     n, _, height, width = pixels.shape
