@@ -257,7 +257,7 @@ def protein(project: Path) -> None:
 
 def user_config(project: Path) -> None:
     (project.parent / "user.yaml").write_text(
-        f"default_context:\n  modality: image\nreplay_dir: '{project.parent / 'replay'}'\n"
+        f"default_context:\n  modality: graph\nreplay_dir: '{project.parent / 'replay'}'\n"
     )
 
 
@@ -422,11 +422,11 @@ CASES = [
     # 11 ─ unknown choice in the user config
     Case("user-config-unknown-choice-wrapper", "11",
          ["--no-input", "--config-file", "{tmp}/user.yaml", "-o", "{tmp}/baked"],
-         1, r"^ERROR: modality 'image' in the user config .*user\.yaml is not one of: tabular, sequence",
+         1, r"^ERROR: modality 'graph' in the user config .*user\.yaml is not one of: tabular, sequence, image",
          setup=user_config, kind="bake", after=nothing_baked),
     Case("user-config-unknown-choice-cookiecutter", "11",
          ["--no-input", "--config-file", "{tmp}/user.yaml", "-o", "{tmp}/baked"], 1,
-         r"ERROR: modality 'image' in the user config .*user\.yaml is not one of", setup=user_config,
+         r"ERROR: modality 'graph' in the user config .*user\.yaml is not one of", setup=user_config,
          kind="cookiecutter", one_line=False, after=nothing_baked),
     # 12 ─ very wide tables are announced before anything runs
     Case("ten-thousand-columns-warned", "12", ["check"], 0, r"warning: .* has 10,000 features for 60 samples",
@@ -450,8 +450,8 @@ CASES = [
     Case("from-03-without-a-run", "14", ["run", "--from", "03"], 2,
          r"no earlier run under reports/runs/ for notebook 03", after=no_run_folder),
     # 15 ─ bad answers on the command line: the template's sentence only
-    Case("modality-image", "15", ["--no-input", "-o", "{tmp}/baked", "modality=image"], 1,
-         r"^ERROR: modality 'image' is not one of: tabular, sequence; pick one of those\.$", kind="bake",
+    Case("modality-graph", "15", ["--no-input", "-o", "{tmp}/baked", "modality=graph"], 1,
+         r"^ERROR: modality 'graph' is not one of: tabular, sequence, image; pick one of those\.$", kind="bake",
          after=nothing_baked),
     Case("license-gpl", "15", ["--no-input", "-o", "{tmp}/baked", "license=GPL-3.0"], 1,
          r"^ERROR: license 'GPL-3\.0' is not one of: MIT, BSD-3-Clause, Apache-2\.0, none", kind="bake",
