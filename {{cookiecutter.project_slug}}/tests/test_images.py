@@ -328,3 +328,15 @@ def test_lab_yaml_accepts_an_image_study_and_needs_its_label_table(tmp_path):
     (tmp_path / "lab.yaml").write_text(yaml.safe_dump(raw))
     with pytest.raises(LabError, match="an image study needs data.labels"):
         load_config(tmp_path / "lab.yaml")
+
+
+def test_tuning_holds_augmentation_and_pretrained_weights_fixed(tmp_path):
+    from {{ cookiecutter.module_name }}.tuning import fixed_params
+
+    cfg = SimpleNamespace(modality="image", tuning=SimpleNamespace(fixed={}), budget=SimpleNamespace(epochs=7),
+                          image=ImageSpec(augment=False, pretrained_weights="w.pth", freeze_pretrained=True),
+                          network=SimpleNamespace(hidden=[8], learning_rate=0.01, batch_size=4, dropout=0.0,
+                                                  optimizer="adam", channels=None))
+    network = fixed_params(cfg, tmp_path)["network"]
+    assert network == {"epochs": 7, "augment": False, "pretrained": str(tmp_path / "w.pth"),
+                       "freeze_pretrained": True}
