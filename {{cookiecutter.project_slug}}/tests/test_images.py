@@ -340,3 +340,17 @@ def test_tuning_holds_augmentation_and_pretrained_weights_fixed(tmp_path):
     network = fixed_params(cfg, tmp_path)["network"]
     assert network == {"epochs": 7, "augment": False, "pretrained": str(tmp_path / "w.pth"),
                        "freeze_pretrained": True}
+
+
+def test_image_studies_are_described_as_images(tmp_path):
+    from {{ cookiecutter.module_name }}.baselines import preprocessing_description
+    from {{ cookiecutter.module_name }}.provenance import preprocessing_description as datasheet_description
+    from {{ cookiecutter.module_name }}.question import assess_suitability
+
+    small_set(tmp_path, n=4)
+    X = load_images(config(tmp_path), tmp_path).X
+    assert "hand-crafted intensity, texture" in preprocessing_description(X)
+    assert "size policy 'crop'" in datasheet_description(SimpleNamespace(modality="image",
+                                                                          image=ImageSpec(size_policy="crop")))
+    reasons = assess_suitability(np.array(["a", "b"] * 60), 8192, "image")["reasons"]
+    assert any("convolutional network shares its filters" in reason for reason in reasons)

@@ -71,6 +71,10 @@ def shared_preprocessing(models):
 
 def preprocessing_description(X):
     """One sentence on what the classical models read, for notebook 02 and the reports."""
+    if hasattr(X, "image_shape"):
+        return ("images as hand-crafted intensity, texture (grey-level co-occurrence) and shape (Otsu foreground) "
+                "features per channel, standardised with training means and spreads; the network reads the pixels "
+                "themselves (notebook 03)")
     if is_sequences(X):
         return (f"sequences as frequencies of every {X.kmer}-letter word (k-mer), standardised with training "
                 "means and spreads; the network reads the letters themselves, in order, as one-hot codes (notebook 03)")

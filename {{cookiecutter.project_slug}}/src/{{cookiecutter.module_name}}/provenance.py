@@ -277,6 +277,10 @@ def preprocessing_description(cfg) -> str:
                 f"{length} (length policy '{spec.length_policy}'); the classical models read standardised "
                 f"frequencies of the {spec.kmer}-letter words (k-mers), the network reads one-hot letters in order; "
                 "the scaling is fitted on the training split only")
+    if cfg.modality == "image":
+        return (f"images brought to one size (size policy '{cfg.image.size_policy}') and scaled by their bit depth; "
+                "the classical models read standardised intensity, texture and shape features, the network reads "
+                "the pixels standardised per channel; means and spreads are fitted on the training split only")
     return ("median imputation and standardisation of numbers, most-frequent imputation and one-hot coding "
             "of categories, fitted on the training split only")
 
