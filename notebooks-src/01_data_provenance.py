@@ -80,6 +80,8 @@ if is_sequences(data.X):
           f"(read as {profile_of_sequences['fixed_length']}, {data.sequence_info['policy']} policy); "
           f"{summary['n_duplicate_groups']} group(s) of identical sequences; letter shares by class:")
     display(pd.DataFrame(profile_of_sequences["composition_by_class"]).T.round(3))
+elif hasattr(data.X, "image_shape"):
+    profile_of_sequences = None  # images: sizes, channels and intensities in the next cell
 else:
     profile_of_sequences = None
     print(f"{summary['n_rows']} samples × {summary['n_columns']} features; "
