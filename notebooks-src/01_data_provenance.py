@@ -30,7 +30,7 @@ from IPython.display import display
 
 from {{ cookiecutter.module_name }} import explore, plots
 from {{ cookiecutter.module_name }}.confounding import columns_predict_label, confounding_warnings
-from {{ cookiecutter.module_name }}.preprocess import is_sequences
+from {{ cookiecutter.module_name }}.preprocess import is_images, is_sequences
 from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source, load_manifest, simulation_of
 from {{ cookiecutter.module_name }}.relatedness import homology_leakage, homology_report, homology_warnings
 from {{ cookiecutter.module_name }}.runs import Run
@@ -80,7 +80,7 @@ if is_sequences(data.X):
           f"(read as {profile_of_sequences['fixed_length']}, {data.sequence_info['policy']} policy); "
           f"{summary['n_duplicate_groups']} group(s) of identical sequences; letter shares by class:")
     display(pd.DataFrame(profile_of_sequences["composition_by_class"]).T.round(3))
-elif hasattr(data.X, "image_shape"):
+elif is_images(data.X):
     profile_of_sequences = None  # images: sizes, channels and intensities in the next cell
 else:
     profile_of_sequences = None
@@ -168,7 +168,7 @@ if sequences:
         print(homology["fallback"] + ".")
     figure = plots.homology_similarity(closest, homology["min_identity"], measure="identity")
     run.save_figure(figure, "01_homology")
-elif hasattr(data.X, "image_shape"):  # images: perceptual hashes, PCA of the hand-crafted features
+elif is_images(data.X):  # images: perceptual hashes, PCA of the hand-crafted features
     from {{ cookiecutter.module_name }}.image_features import duplicate_images
 
     homology, tolerance = None, None

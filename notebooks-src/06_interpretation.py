@@ -63,7 +63,7 @@ from {{ cookiecutter.module_name }}.motifs import (
     sequence_attributions,
 )
 from {{ cookiecutter.module_name }}.nets import seed_everything
-from {{ cookiecutter.module_name }}.preprocess import is_sequences
+from {{ cookiecutter.module_name }}.preprocess import is_images, is_sequences
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, Progress, describe, take
@@ -106,7 +106,7 @@ print(f"interpreting the tuned network and the best tuned baseline ({baseline});
 
 # %%
 sequences = is_sequences(X_tune)
-images = hasattr(X_tune, "image_shape")  # image studies: saliency maps and region shares (below)
+images = is_images(X_tune)  # image studies: saliency maps and region shares (below)
 saliency = None
 motif = None  # sequences: the recovered motif (next section)
 positive = run.cfg.data.positive_class or models[NETWORK].classes_[-1]  # the class attributions explain

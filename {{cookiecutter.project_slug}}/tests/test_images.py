@@ -354,3 +354,13 @@ def test_image_studies_are_described_as_images(tmp_path):
                                                                           image=ImageSpec(size_policy="crop")))
     reasons = assess_suitability(np.array(["a", "b"] * 60), 8192, "image")["reasons"]
     assert any("convolutional network shares its filters" in reason for reason in reasons)
+
+
+def test_only_an_image_frame_counts_as_images(tmp_path):
+    from {{ cookiecutter.module_name }}.nets import make_network
+    from {{ cookiecutter.module_name }}.preprocess import is_images
+
+    table = pd.DataFrame({"image_shape": [1.0, 2.0], "modality": [0.0, 1.0]})  # columns named like attributes
+    assert not is_images(table) and type(make_network(table)[-1]).__name__ == "TorchMLPClassifier"
+    small_set(tmp_path, n=4)
+    assert is_images(load_images(config(tmp_path), tmp_path).X)

@@ -42,7 +42,9 @@ class Dataset:
     @property
     def n_features(self) -> int:
         """Inputs per sample: the table's columns, or for sequences one per letter and position."""
-        if hasattr(self.X, "n_inputs"):  # images: pixels per image, all channels
+        from .preprocess import is_images
+
+        if is_images(self.X):  # images: pixels per image, all channels
             return int(self.X.n_inputs)
         if self.sequence_info is None:
             return int(self.X.shape[1])

@@ -39,7 +39,6 @@ class ImageFrame(pd.DataFrame):
     """
 
     _metadata = ["store"]
-    modality = "image"
 
     @property
     def _constructor(self):

@@ -26,7 +26,7 @@ from .errors import LabError
 from .evaluate import primary_score
 from .files import sha256_bytes, write_atomic
 from .image_nets import ImageCNN, ResNetHead
-from .preprocess import is_sequences, make_preprocessor, make_sequence_encoder
+from .preprocess import is_images, is_sequences, make_preprocessor, make_sequence_encoder
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 OPTIMIZERS = ("adam", "sgd")
@@ -622,7 +622,7 @@ def make_network(X, params=None, seed=0, modality=None, device=None):
     of the same sequences). The modality is that of X unless given. `device` (lab.yaml's
     device, e.g. "auto") overrides any device in params; None keeps params' own (default cpu).
     """
-    modality = modality or getattr(X, "modality", None) or ("sequence" if is_sequences(X) else "tabular")
+    modality = modality or ("image" if is_images(X) else "sequence" if is_sequences(X) else "tabular")
     estimator = architecture_for(modality).estimator
     params = dict(params or {})
     if device is not None:
@@ -638,7 +638,7 @@ def make_network(X, params=None, seed=0, modality=None, device=None):
         encoder = make_sequence_encoder(X)
         params.setdefault("n_letters", len(encoder.letters))
         return Pipeline([("prep", encoder), ("model", estimator(**{"seed": seed, **params}))])
-    if hasattr(X, "image_shape"):  # images: standardised pixels, the shape travelling with the network
+    if is_images(X):  # images: standardised pixels, the shape travelling with the network
         from .image_features import ImagePixels
 
         params.setdefault("image_shape", X.image_shape)
