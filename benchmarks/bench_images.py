@@ -1,6 +1,6 @@
 """Benchmark the image network's trainer against a plain DataLoader loop over the image files, side by side.
 
-Bakes an image project (modality=image) into a temporary folder, draws its simulated cells (480
+Bakes an image project (modality=image) into a temporary folder, draws its simulated cells (320
 two-channel 16-bit 64x64 TIFFs), then, with the same seed, model (the project's ImageCNN, 16
 filters, no augmentation), batch 32, Adam and epoch count:
   1. decoding the folder once into the memory-mapped store (seconds, once per data version);

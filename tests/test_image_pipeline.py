@@ -55,7 +55,7 @@ def test_image_bake_records_the_simulated_folder_and_keeps_its_cells(tmp_path):
     folder = entries[FOLDER]
     assert folder["description"].startswith("SIMULATED") and "PLANTED ARTEFACT" in folder["description"]
     assert folder["generator"]["name"] == "simulate_images.simulate_cells" and folder["generator"]["version"] == "1.0"
-    assert len(folder["file_sha256"]) == folder["generator"]["params"]["n_images"] == 480
+    assert len(folder["file_sha256"]) == folder["generator"]["params"]["n_images"] == 320
     headings = []
     for path in sorted((project / "notebooks").glob("*.ipynb")):
         for cell in nbformat.read(path, as_version=4).cells:

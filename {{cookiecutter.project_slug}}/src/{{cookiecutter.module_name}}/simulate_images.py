@@ -21,7 +21,7 @@ SIMULATOR_VERSION = "1.0"
 CLASSES = ("cytoplasmic", "nuclear")
 GENERATOR = "simulate_images.simulate_cells"
 DEFAULTS = {
-    "n_plates": 4, "sites_per_plate": 4, "images_per_site": 30, "size": 64, "cells": [2, 5],
+    "n_plates": 4, "sites_per_plate": 4, "images_per_site": 20, "size": 64, "cells": [2, 5],
     "artefact_sites": ["P1-S1", "P1-S3", "P2-S2", "P2-S4", "P3-S1", "P3-S2", "P4-S3", "P4-S4"],
     "artefact_share": 0.9, "other_share": 0.25, "artefact_gain": 1.35,
     "vignetting": 0.5, "noise": 0.03, "seed": 42,
