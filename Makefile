@@ -56,10 +56,11 @@ test-fast: venv system ## the tests without the slow end-to-end ones
 notebooks: venv ## rebuild the template's notebooks from notebooks-src/
 	$(BIN)/python tools/build_notebooks.py
 
-bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network trainer vs skorch, tuning scale, storages
+bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network trainer vs skorch, tuning scale, storages, image trainer vs DataLoader
 	$(BIN)/python benchmarks/bench_runner.py
 	$(BIN)/python benchmarks/bench_training.py
 	$(BIN)/python benchmarks/bench_storage.py
+	$(BIN)/python benchmarks/bench_images.py
 
 bench-scale: venv ## the quick pipeline at 1,000 / 10,000 / 100,000 rows beside a plain script (long: up to an hour)
 	$(BIN)/python benchmarks/bench_scale.py

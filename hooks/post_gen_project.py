@@ -28,6 +28,7 @@ NO_GIT = "BIODL_NO_GIT"
 EXAMPLE_DATA = {
     "tabular": "data/external/breast_cancer_wisconsin.csv",
     "sequence": "data/external/tf_binding_simulated.fa",
+    "image": "data/external/cells_simulated",  # drawn again from its manifest settings on first use
 }
 SEQUENCE_EXAMPLES = {"dna": "data/external/tf_binding_simulated.fa",
                      "protein": "data/external/protein_families_simulated.fa"}

@@ -43,7 +43,7 @@ RESERVED_PACKAGES = (
 
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 CHOICES = {
-    "modality": ("tabular", "sequence"),
+    "modality": ("tabular", "sequence", "image"),
     "task": ("classification", "regression"),
     "license": ("MIT", "BSD-3-Clause", "Apache-2.0", "none"),
     "ci": ("github-actions", "none"),
@@ -254,7 +254,12 @@ def validate(answers):
 
 
 def check_task_example(answers):
-    """A regression study of sequences ships the DNA affinity example; there is no protein one yet."""
+    """A regression study of sequences ships the DNA affinity example; there is no protein one yet, nor images."""
+    if answers["task"] == "regression" and answers["modality"] == "image":
+        raise AnswerError(
+            "task 'regression' is not offered for modality 'image' yet (images are classified); answer "
+            "task=classification, or modality=tabular with one row of measurements per image."
+        )
     if answers["task"] == "regression" and answers["modality"] == "sequence" and answers["sequence_alphabet"] == "protein":
         raise AnswerError(
             "sequence_alphabet 'protein' has no built-in regression example (the built-in one is DNA binding "

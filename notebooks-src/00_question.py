@@ -100,6 +100,31 @@ print(f"Recommendation: {assessment['recommendation']}")
 for reason in assessment["reasons"]:
     print(f"  - {reason}")
 
+# %% [markdown] tags=["image"]
+# ## Images per class, size and channels
+# For images the ~100-per-class floor counts images; every image is many pixels, so the pixels
+# per sample above overstate what a convolutional network, which shares its filters across the
+# image, must learn. With few images, augmentation (flips, rotations) and transfer learning from
+# a local pretrained network (`image.pretrained_weights`) are the usual remedies. The built-in
+# images are simulated (generator and settings in `data/manifest.yaml`), not microscopy.
+
+# %% tags=["image"]
+from {{ cookiecutter.module_name }}.image_features import image_overview
+
+images = image_overview(data.image_info, data.y, run.cfg.thresholds.samples_per_class)
+few = bool(images["below_floor"])
+images["recommendation"] = (
+    f"few images in {', '.join(images['below_floor'])}: keep augmentation on (image.augment) and consider a "
+    "local pretrained ResNet-18 (image.pretrained_weights)" if few else
+    "enough images per class for a small CNN trained from scratch, with augmentation measured in notebook 03")
+print(f"{sum(images['images_per_class'].values())} images of {images['size']} pixels, {images['channels']} "
+      f"channel(s), {'/'.join(map(str, images['bit_depth']))}-bit, size policy {images['size_policy']} "
+      f"(sizes seen: {', '.join(images['sizes_seen'])}); per class: {images['images_per_class']}")
+print(f"Images: {images['recommendation']}")
+for item in data.image_info.get("warnings", []):
+    print(f"warning ({item['check']}): {item['message']}")
+run.save_artifact("00_images", images)
+
 # %% [markdown]
 # ## Your conclusion
 # *Is deep learning worth trying on these data, or should classical models carry the study?

@@ -29,7 +29,7 @@ import pandas as pd
 from IPython.display import display
 
 from {{ cookiecutter.module_name }} import explore, plots
-from {{ cookiecutter.module_name }}.preprocess import is_sequences
+from {{ cookiecutter.module_name }}.preprocess import is_images, is_sequences
 from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source, load_manifest, simulation_of
 from {{ cookiecutter.module_name }}.regression_confounding import confounding_line
 from {{ cookiecutter.module_name }}.relatedness import homology_leakage, homology_report, homology_warnings
@@ -54,6 +54,13 @@ if simulated:
           "(settings in data/manifest.yaml); results describe the simulation, not biology.")
 manifest.set_index("path")[["source", "accession", "version", "retrieved", "licence", "sha256"]].T  # one field per row
 
+# %% [markdown] tags=["image"]
+# ## What is in the images
+# Images per class and per group (plate, site), and each channel's mean intensity by label and
+# by site: a site whose images are brighter *and* hold more of one class lets a model tell the
+# classes apart by the lamp, not the cells. The built-in images are simulated, with such a site
+# artefact planted on purpose; the checks below must find it.
+
 # %% [markdown] tags=["tabular"]
 # ## What is in the table
 
@@ -76,6 +83,8 @@ if is_sequences(data.X):
           f"(read as {profile_of_sequences['fixed_length']}, {data.sequence_info['policy']} policy); "
           f"{summary['n_duplicate_groups']} group(s) of identical sequences; letter shares by class:")
     display(pd.DataFrame(profile_of_sequences["composition_by_class"]).T.round(3))
+elif is_images(data.X):
+    profile_of_sequences = None  # images: sizes, channels and intensities in the next cell
 else:
     profile_of_sequences = None
     print(f"{summary['n_rows']} samples × {summary['n_columns']} features; "
@@ -84,6 +93,19 @@ else:
     missing = explore.missingness(data.X)
     missing = missing[missing["n_missing"] > 0]
     display(missing) if len(missing) else print("No missing values in any column.")
+
+# %% tags=["image"]
+from {{ cookiecutter.module_name }}.image_features import intensity_table
+
+pixels = data.X.pixels()
+print(f"{len(data.y)} images, {pixels.shape[1]} channel(s) of {pixels.shape[2]}x{pixels.shape[3]} pixels; "
+      "mean intensity per channel (share of the bit depth's range) by label:")
+display(intensity_table(pixels, data.y, "label"))
+if data.groups is not None:
+    by_group = intensity_table(pixels, data.groups, run.cfg.data.group_column)
+    by_group["images"] = pd.Series(data.groups).value_counts().reindex(by_group.index).to_numpy()
+    print(f"… and by {run.cfg.data.group_column}:")
+    display(by_group)
 
 # %% [markdown]
 # ## The split (made once, kept in `data/splits/` with the data's hash)
@@ -109,6 +131,13 @@ figure
 # `thresholds.near_duplicate_sd` standard deviations and every category is equal. Up to
 # `scale.EXACT_NEIGHBOURS_UP_TO` rows every pair is compared; above, a KD-tree answers the same
 # question (the same pairs) in about n log n instead of n² (the method is recorded).
+
+# %% [markdown] tags=["image"]
+# ## Duplicate images, repeated subjects and batch structure
+# Exact duplicates are pixel-identical images; near duplicates share all but a few bits of a
+# perceptual (difference) hash, which survives small changes of brightness or noise. The PCA
+# reads the hand-crafted intensity, texture and shape features of notebook 02, scaled on the
+# training part only.
 
 # %% [markdown] tags=["sequence"]
 # ## Related sequences, repeated subjects and batch structure
@@ -143,6 +172,17 @@ if sequences:
         print(homology["fallback"] + ".")
     figure = plots.homology_similarity(closest, homology["min_identity"], measure="identity")
     run.save_figure(figure, "01_homology")
+elif is_images(data.X):  # images: perceptual hashes, PCA of the hand-crafted features
+    from {{ cookiecutter.module_name }}.image_features import duplicate_images
+
+    homology, tolerance = None, None
+    duplicates, near = duplicate_images(data.X.pixels())
+    summary["n_duplicate_groups"] = len(duplicates)
+    features = pd.DataFrame(data.X.features())
+    coords, explained = explore.pca_projection(explore.standardised(features, split.train), run.seed)
+    print(f"exact duplicate images: {len(duplicates)} group(s); near duplicates (perceptual hash): {len(near)} pair(s)")
+    figure = plots.pca_scatter(coords, data.y, data.groups, explained)
+    run.save_figure(figure, "01_pca")
 else:
     homology = None
     tolerance = run.cfg.thresholds.near_duplicate_sd
@@ -209,7 +249,8 @@ artifact = run.save_artifact(
         "warnings": warnings,
         "near_duplicates": {
             "rule": f"every standardised feature within {tolerance:g} SD, categories equal" if tolerance is not None
-            else "related sequences (see homology)",
+            else "related sequences (see homology)" if sequences
+            else "perceptual (difference) hashes within 24 of 256 bits",
             "method": neighbour_method(len(data.y)) if tolerance is not None else None,
             "pairs": [[str(data.ids[i]), str(data.ids[j])] for i, j in near],
         },

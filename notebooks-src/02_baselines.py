@@ -35,6 +35,12 @@
 # letters occurs), a summary that forgets where each word sits; the network of notebook 03
 # reads the letters in order.
 
+# %% [markdown] tags=["image"]
+# The classical models read hand-crafted image features — per channel the intensity (mean,
+# spread, percentiles), texture (grey-level co-occurrence) and shape of the Otsu foreground
+# (objects, area, eccentricity, solidity), computed with scikit-image — standardised on the
+# training split; the network of notebook 03 reads the pixels themselves.
+
 # %% tags=["parameters"]
 run_dir = "../reports/runs/interactive"  # where this notebook reads and writes results
 config = "../lab.yaml"  # the study description

@@ -199,6 +199,30 @@ figure.axes[0].set_title(f"Optimisers compared: same network, up to {params['epo
 run.save_figure(figure, "03_optimizers")
 figure
 
+# %% [markdown] tags=["image"]
+# ## Does augmentation help? The same network with and without it, at equal budget
+# Random flips, 90-degree rotations and a small intensity jitter (`image.augment`) show the
+# network each training image in another orientation every epoch: a cell has no up or left.
+# Both fits share the seed, epochs, early stopping and tune split; only augmentation differs.
+
+# %% tags=["image"]
+from {{ cookiecutter.module_name }}.nets import fit_network as fit_again
+
+augmentation = {}
+for augment in (False, True):
+    other = network if augment == params.get("augment") else fit_again(
+        make_network(X_train, {**params, "augment": augment}, seed=run.seed), X_train, y_train, (X_tune, y_tune))
+    augmentation["with" if augment else "without"] = {
+        "tune_score": score_model(other, X_tune, y_tune), "train_score": score_model(other, X_train, y_train),
+        "stopped_epoch": other[-1].stopped_epoch_, "best_epoch": other[-1].best_epoch_}
+augmentation["gain"] = augmentation["with"]["tune_score"] - augmentation["without"]["tune_score"]
+augmentation["budget"] = f"{params['epochs']} epochs at most, early stopping on the tune loss, seed {run.seed}"
+for key in ("without", "with"):
+    print(f"{key:>7} augmentation: tune ROC-AUC {augmentation[key]['tune_score']:.4f}, train "
+          f"{augmentation[key]['train_score']:.4f}, stopped after {augmentation[key]['stopped_epoch']} epoch(s)")
+print(f"gain from augmentation on tune: {augmentation['gain']:+.4f} ({augmentation['budget']})")
+run.save_artifact("03_augmentation", augmentation)
+
 # %%
 artifact = run.save_artifact(
     "03_architecture",

@@ -62,7 +62,7 @@ from {{ cookiecutter.module_name }}.motifs import (
     recovered_motif,
 )
 from {{ cookiecutter.module_name }}.nets import seed_everything
-from {{ cookiecutter.module_name }}.preprocess import is_sequences
+from {{ cookiecutter.module_name }}.preprocess import is_images, is_sequences
 from {{ cookiecutter.module_name }}.regression_figures import surrogate_figure
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
@@ -97,8 +97,19 @@ print(f"interpreting the tuned network and the best tuned baseline ({baseline});
 # recorded; for the network, the attribution of every letter is summed over each occurrence of
 # each k-mer. The units differ, so compare the order.
 
+# %% [markdown] tags=["image"]
+# ## Which image features and which regions matter
+# For the baseline, each hand-crafted feature (intensity, texture, shape per channel; notebook
+# 02) is shuffled across tune images and the drop in ROC-AUC recorded. For the network,
+# integrated gradients give every pixel a share of the output; the table sums those shares by
+# channel and region — the border ring (`image.border` pixels), the cells (foreground) and the
+# background between them. The two tables name different things, so only the network's is
+# compared across seeds.
+
 # %%
 sequences = is_sequences(X_tune)
+images = is_images(X_tune)  # image studies: saliency maps and region shares (below)
+saliency = None
 motif = None  # sequences: the recovered motif (next section)
 positive = run.cfg.data.positive_class
 explained, explained_from = view.explained(y_tune, positive, getattr(models[NETWORK], "classes_", None))
@@ -108,6 +119,13 @@ if sequences:  # attributions explain the positive class, or the highest targets
                                                                        run.seed, scoring=view.scoring)}
     attributions, onehot, convergence = view.attributions(models[NETWORK], X_tune[explained], positive)
     gradients = kmer_attribution_table(attributions, onehot, letters, X_tune.kmer)
+elif images:
+    from {{ cookiecutter.module_name }}.saliency import image_attributions, region_table
+
+    tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
+                                                                       run.seed)}
+    attributions, convergence = image_attributions(models[NETWORK], X_tune)
+    gradients = region_table(attributions, X_tune.pixels(), run.cfg.image.border)
 else:
     tables = {
         f"{family} · permutation": permutation_importance_table(models[family], X_tune, y_tune, repeats, run.seed,
@@ -176,6 +194,34 @@ if sequences:
     run.save_figure(figure, "06_motif")
     display(figure)
 
+# %% [markdown] tags=["image"]
+# ## Saliency maps, and does the network look at the cells?
+# Integrated gradients drawn over tune images the network classified rightly and wrongly, per
+# class. Then the shortcut check: the share of all attribution on the border ring and on the
+# background, against those regions' share of the pixels. A network reading the cells puts its
+# attribution on them; one reading vignetting or illumination puts it on the border or the
+# background — flagged at `saliency.BORDER_EXCESS` times the region's pixel share and raised in
+# the ethics register (07). On the built-in simulated images the planted site artefact
+# (brighter, vignetted sites with mostly one class) is the shortcut to find; the shortcut check
+# further down asks whether the site predicts the network's predictions.
+
+# %% tags=["image"]
+from {{ cookiecutter.module_name }}.saliency import saliency_examples, saliency_figure, shortcut_shares
+
+predicted = models[NETWORK].predict(X_tune)
+examples = saliency_examples(y_tune, predicted, models[NETWORK].classes_)
+tune_pixels = X_tune.pixels()
+saliency = {"examples": [{**e, "file": str(X_tune["file"].iloc[e["row"]])} for e in examples],
+            "shortcut": shortcut_shares(attributions, tune_pixels, run.cfg.image.border),
+            "regions": gradients.to_dict(orient="records")}
+figure = saliency_figure(tune_pixels, attributions, examples, X_tune["file"].to_numpy())
+run.save_figure(figure, "06_saliency")
+for region in ("border", "background"):
+    share = saliency["shortcut"][region]
+    print(f"{region}: {share['attribution_share']:.1%} of attribution on {share['pixel_share']:.1%} of pixels "
+          f"(ratio {share['ratio']:.2f}{', FLAGGED' if share['flagged'] else ''})")
+figure
+
 # %% [markdown]
 # ## Agreement between methods and models, stability across seeds
 # The network is refitted with other seeds (`profiles.<profile>.stability_seeds` in
@@ -184,10 +230,11 @@ if sequences:
 
 # %%
 floor = run.cfg.interpretation.agreement_floor
-spearman, kendall = agreement_matrix(tables, "spearman"), agreement_matrix(tables, "kendall")
-agreement = {f"{a} and {b}": float(spearman.loc[a, b]) for a, b in itertools.combinations(tables, 2)}
+compared = {name: table for name, table in tables.items() if not images or name.startswith(NETWORK)}
+spearman, kendall = agreement_matrix(compared, "spearman"), agreement_matrix(compared, "kendall")
+agreement = {f"{a} and {b}": float(spearman.loc[a, b]) for a, b in itertools.combinations(compared, 2)}
 seeds = [run.seed + k for k in range(run.budget.stability_seeds)]
-by_seed = {"integrated gradients": {}} if sequences else {"permutation": {}, "integrated gradients": {}}
+by_seed = {"integrated gradients": {}} if sequences or images else {"permutation": {}, "integrated gradients": {}}
 motif_by_seed = {}
 refits = Progress(len(seeds), "06 network seeds")  # progress here and in logs/06_interpretation.kernel.log
 for seed in seeds:
@@ -201,6 +248,10 @@ for seed in seeds:
         if motif["planted"]:
             seed_motif = recovered_motif(seed_attr, seed_onehot, run.cfg.sequence.motif_width, letters=letters)
             motif_by_seed[seed] = motif_correlation(seed_motif["pwm"], motif["planted"])["pearson"]
+        continue
+    if images:
+        seed_attributions = image_attributions(network, X_tune)[0]
+        by_seed["integrated gradients"][seed] = region_table(seed_attributions, X_tune.pixels(), run.cfg.image.border)
         continue
     by_seed["permutation"][seed] = permutation_importance_table(network, X_tune, y_tune, repeats, run.seed,
                                                                 scoring=view.scoring)
@@ -301,6 +352,7 @@ run.save_artifact(
             if sequences else "mean absolute attribution per original column over tune samples",
         },
         "motif": motif,
+        "saliency": saliency,
         "indistinguishable_from_zero": {
             name: table.loc[table["ci_low"] <= 0, "feature"].tolist() for name, table in tables.items()
         },

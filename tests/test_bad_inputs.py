@@ -283,7 +283,7 @@ def protein(project: Path) -> None:
 
 def user_config(project: Path) -> None:
     (project.parent / "user.yaml").write_text(
-        f"default_context:\n  modality: image\nreplay_dir: '{project.parent / 'replay'}'\n"
+        f"default_context:\n  modality: graph\nreplay_dir: '{project.parent / 'replay'}'\n"
     )
 
 
@@ -294,6 +294,97 @@ def nothing_baked(project: Path) -> str | None:
 
 ONE = "error: [^\n]+\n?$"  # a message of one line
 TARGET_EMPTY = with_cells("diagnosis", {5: None})
+
+
+def image_folder(change=None, size_policy="reject", size=None, record=True):
+    """A setup: 24 two-channel 16-bit TIFFs in data/raw/imgs with data/raw/imgs.csv, `change`d, recorded, in lab.yaml.
+
+    `change(project, folder, table)` may alter files and return another table before anything is recorded.
+    """
+
+    def setup(project: Path) -> None:
+        import numpy as np
+        import tifffile
+        from my_lab_project.provenance import add_source
+
+        folder = project / "data/raw/imgs"
+        folder.mkdir(parents=True)
+        rng = np.random.default_rng(0)
+        rows = []
+        for i in range(24):
+            tifffile.imwrite(folder / f"img{i:02d}.tif", rng.integers(0, 4000, (2, 16, 16), dtype=np.uint16))
+            rows.append({"file": f"img{i:02d}.tif", "label": "a" if i % 2 else "b", "site": f"s{i % 4}"})
+        table = pd.DataFrame(rows)
+        if change is not None:
+            table = change(project, folder, table)
+        table.to_csv(project / "data/raw/imgs.csv", index=False)
+        if record:
+            add_source(project, "data/raw/imgs", {"source": "test"})
+            add_source(project, "data/raw/imgs.csv", {"source": "test"})
+
+        def point(raw):
+            raw["data"].update(path="data/raw/imgs", labels="data/raw/imgs.csv", id_column="file", target="label",
+                               group_column="site", metadata_columns=["site"], subgroup_columns=[], positive_class="a")
+            raw["image"].update(size_policy=size_policy, size=size)
+
+        edit_yaml(project, "lab.yaml", point)
+
+    return setup
+
+
+def drop_file(name):
+    def change(project, folder, table):
+        (folder / name).unlink()
+        return table
+    return change
+
+
+def extra_file(project, folder, table):
+    (folder / "stray.tif").write_bytes((folder / "img00.tif").read_bytes())
+    return table
+
+
+def truncated(project, folder, table):
+    data = (folder / "img03.tif").read_bytes()
+    (folder / "img03.tif").write_bytes(data[: len(data) // 3])
+    return table
+
+
+def resized(project, folder, table):
+    import numpy as np
+    import tifffile
+
+    tifffile.imwrite(folder / "img05.tif", np.ones((2, 20, 24), np.uint16))
+    return table
+
+
+def one_channel(project, folder, table):
+    import numpy as np
+    import tifffile
+
+    tifffile.imwrite(folder / "img07.tif", np.ones((16, 16), np.uint16))
+    return table
+
+
+def saturated(project, folder, table):
+    import numpy as np
+    import tifffile
+
+    image = np.ones((2, 16, 16), np.uint16)
+    image[1] = 65535
+    tifffile.imwrite(folder / "img09.tif", image)
+    return table
+
+
+def no_file_column(project, folder, table):
+    return table.rename(columns={"file": "name"})
+
+
+def image_folder_recorded(project: Path) -> str | None:
+    entry = next(e for e in yaml.safe_load((project / "data/manifest.yaml").read_text())["files"]
+                 if e["path"] == "data/raw/imgs")
+    return None if len(entry.get("file_sha256", {})) == 24 else f"per-file hashes not kept: {entry}"
+
 
 CASES = [
     # 1 ─ data add keeps comments and order
@@ -357,11 +448,11 @@ CASES = [
     # 11 ─ unknown choice in the user config
     Case("user-config-unknown-choice-wrapper", "11",
          ["--no-input", "--config-file", "{tmp}/user.yaml", "-o", "{tmp}/baked"],
-         1, r"^ERROR: modality 'image' in the user config .*user\.yaml is not one of: tabular, sequence",
+         1, r"^ERROR: modality 'graph' in the user config .*user\.yaml is not one of: tabular, sequence, image",
          setup=user_config, kind="bake", after=nothing_baked),
     Case("user-config-unknown-choice-cookiecutter", "11",
          ["--no-input", "--config-file", "{tmp}/user.yaml", "-o", "{tmp}/baked"], 1,
-         r"ERROR: modality 'image' in the user config .*user\.yaml is not one of", setup=user_config,
+         r"ERROR: modality 'graph' in the user config .*user\.yaml is not one of", setup=user_config,
          kind="cookiecutter", one_line=False, after=nothing_baked),
     # 12 ─ very wide tables are announced before anything runs
     Case("ten-thousand-columns-warned", "12", ["check"], 0, r"warning: .* has 10,000 features for 60 samples",
@@ -385,8 +476,8 @@ CASES = [
     Case("from-03-without-a-run", "14", ["run", "--from", "03"], 2,
          r"no earlier run under reports/runs/ for notebook 03", after=no_run_folder),
     # 15 ─ bad answers on the command line: the template's sentence only
-    Case("modality-image", "15", ["--no-input", "-o", "{tmp}/baked", "modality=image"], 1,
-         r"^ERROR: modality 'image' is not one of: tabular, sequence; pick one of those\.$", kind="bake",
+    Case("modality-graph", "15", ["--no-input", "-o", "{tmp}/baked", "modality=graph"], 1,
+         r"^ERROR: modality 'graph' is not one of: tabular, sequence, image; pick one of those\.$", kind="bake",
          after=nothing_baked),
     Case("license-gpl", "15", ["--no-input", "-o", "{tmp}/baked", "license=GPL-3.0"], 1,
          r"^ERROR: license 'GPL-3\.0' is not one of: MIT, BSD-3-Clause, Apache-2\.0, none", kind="bake",
@@ -449,6 +540,34 @@ CASES = [
     Case("no-such-notebook", "existing", ["run", "--only", "42"], 2, r"no notebook numbered '42'"),
     Case("missing-data-file", "existing", ["check"], 2, r"does not exist; put the file there",
          setup=lambda p: (p / DATA).unlink()),
+    # i16 ─ images: a folder of PNG/TIFF with a label table
+    Case("image-folder-data-add", "i16", ["data", "add", "data/raw/imgs"], 0, r"recorded data/raw/imgs",
+         setup=image_folder(record=False), modality="image", after=image_folder_recorded),
+    Case("image-listed-but-missing", "i16", ["check"], 2,
+         r"data/raw/imgs\.csv lists image\(s\) img04\.tif that are not in data/raw/imgs .*add the files or remove",
+         setup=image_folder(drop_file("img04.tif")), modality="image"),
+    Case("image-without-row", "i16", ["check"], 2,
+         r"data/raw/imgs holds image\(s\) stray\.tif with no row in data/raw/imgs\.csv",
+         setup=image_folder(extra_file), modality="image"),
+    Case("image-truncated", "i16", ["check"], 2,
+         r"data/raw/imgs/img03\.tif could not be read as an image .*truncated",
+         setup=image_folder(truncated), modality="image"),
+    Case("image-sizes-reject", "i16", ["check"], 2,
+         r"data/raw/imgs/img05\.tif is 20x24 pixels but the images must all be 16x16 .*size_policy: reject",
+         setup=image_folder(resized), modality="image"),
+    Case("image-sizes-resize", "i16", ["check"], 0, r"is valid", setup=image_folder(resized, "resize", 16),
+         modality="image", one_line=False),
+    Case("image-sizes-crop", "i16", ["check"], 0, r"is valid", setup=image_folder(resized, "crop", 16),
+         modality="image", one_line=False),
+    Case("image-mixed-channels", "i16", ["check"], 2,
+         r"data/raw/imgs/img07\.tif has 1 channel\(s\) but data/raw/imgs/img00\.tif has 2",
+         setup=image_folder(one_channel), modality="image"),
+    Case("image-saturated-16-bit", "i16", ["check"], 0,
+         r"warning: data/raw/imgs/img09\.tif: channel 1 has 100\.0% of its pixels at 65535 \(saturated\)",
+         setup=image_folder(saturated), modality="image", one_line=False),
+    Case("image-table-without-file-column", "i16", ["check"], 2,
+         r"data/raw/imgs\.csv has no column 'file' \(lab\.yaml field 'data\.id_column'\)",
+         setup=image_folder(no_file_column), modality="image"),
 ]
 
 
@@ -459,7 +578,7 @@ def pristine(tmp_path_factory):
     from cookiecutter.main import cookiecutter
 
     made = {}
-    for modality in ("tabular", "sequence"):
+    for modality in ("tabular", "sequence", "image"):
         out = tmp_path_factory.mktemp(f"catalogue_{modality}")
         made[modality] = Path(cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(out),
                                            extra_context={"modality": modality}))

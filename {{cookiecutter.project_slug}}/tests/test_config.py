@@ -25,6 +25,8 @@ def test_overrides_apply_before_validation(project):
         ({"split.train": 0.9}, "leaves no test set"),
         ({"network.optimizer": "rmsprop"}, "field 'network.optimizer'"),
         ({"profile": "slow"}, "field 'profile'"),
+        ({"modality": "image", "data.labels": "data/labels.csv", "task": "regression"},
+         "task: regression is not offered for modality: image"),
     ],
 )
 def test_bad_field_names_the_field_and_the_file(project, changes, expected):

@@ -215,10 +215,11 @@ def test_network_works_with_sklearn_tools():
 def test_architecture_is_chosen_by_modality():
     assert architecture_for("tabular").estimator is TorchMLPClassifier
     assert "MLP" in architecture_for("tabular").name
-    with pytest.raises(LabError, match="modality.*image.*tabular, sequence"):
-        architecture_for("image")
+    assert "2D convolutional" in architecture_for("image").name
+    with pytest.raises(LabError, match="modality.*graph.*tabular, sequence, image"):
+        architecture_for("graph")
     with pytest.raises(LabError, match="modality"):
-        make_network(pd.DataFrame({"a": [1.0]}), modality="image")
+        make_network(pd.DataFrame({"a": [1.0]}), modality="graph")
 
 
 def test_sanity_checks_overfit_a_tiny_sample_and_compare_optimizers():

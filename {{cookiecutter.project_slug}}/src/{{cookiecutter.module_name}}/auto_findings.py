@@ -92,7 +92,21 @@ def shortcut_findings(interpretation, metadata_columns=()):
         found.append(Finding("shortcut:score", f"Shortcut: tune {score} changes with the metadata columns ({columns}) "
                              f"as inputs ({detail})", "validity", True))
     found += _surrogate_findings(interpretation.get("surrogate") or {}, metadata_columns)
+    found += _saliency_findings(interpretation.get("saliency") or {})
     return found
+
+
+def _saliency_findings(saliency):
+    """Images: network attribution piled on the border or background, beyond the threshold (06)."""
+    shares = saliency.get("shortcut") or {}
+    regions = [r for r in ("border", "background") if (shares.get(r) or {}).get("flagged")]
+    if not regions:
+        return []
+    detail = "; ".join(f"{r} {shares[r]['attribution_share']:.0%} of attribution on {shares[r]['pixel_share']:.0%} "
+                       f"of pixels" for r in regions)
+    where = " and ".join(regions)
+    return [Finding("saliency:regions", f"Shortcut: the image network's attributions lean on the {where} "
+                    f"({detail}), not on the cells", "validity", True)]
 
 
 def _surrogate_findings(surrogate, metadata_columns):

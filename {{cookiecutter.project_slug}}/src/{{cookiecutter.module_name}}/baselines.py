@@ -13,7 +13,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 
 from .errors import LabError
-from .preprocess import is_sequences, make_preprocessor
+from .preprocess import is_images, is_sequences, make_preprocessor
 from .scale import ScalableSVC
 
 CLASSICAL = (
@@ -71,6 +71,10 @@ def shared_preprocessing(models):
 
 def preprocessing_description(X):
     """One sentence on what the classical models read, for notebook 02 and the reports."""
+    if is_images(X):
+        return ("images as hand-crafted intensity, texture (grey-level co-occurrence) and shape (Otsu foreground) "
+                "features per channel, standardised with training means and spreads; the network reads the pixels "
+                "themselves (notebook 03)")
     if is_sequences(X):
         return (f"sequences as frequencies of every {X.kmer}-letter word (k-mer), standardised with training "
                 "means and spreads; the network reads the letters themselves, in order, as one-hot codes (notebook 03)")

@@ -250,6 +250,7 @@ def _preflight(cfg, root: Path) -> list[str]:
     preflight.check_writable(root, cfg, None)
     notices = [dead_run_notice(latest_run_dir(root), root, COMMAND), preflight.wide_table_notice(data),
                preflight.strata_notice(cfg, data)]
+    notices += [f"warning: {item['message']}" for item in (data.image_info or {}).get("warnings", [])]
     return [notice for notice in notices if notice]
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from . import task_checks
 from .errors import LabError, explain_field_error
+from .imagespec import ImageSpec
 
 CONFIG_NAME = "lab.yaml"
 
@@ -252,7 +253,7 @@ class TuningSpec(_Strict):
 class Config(_Strict):
     study: Study
     data: DataSpec
-    modality: Literal["tabular", "sequence"]
+    modality: Literal["tabular", "sequence", "image"]
     task: Literal["classification", "regression"] = "classification"
     seed: int = Field(ge=0)
     device: str = "auto"  # where every network trains: auto | cpu | cuda | cuda:N | mps
@@ -266,6 +267,7 @@ class Config(_Strict):
     ethics: Ethics = Field(default_factory=Ethics)
     tuning: TuningSpec = Field(default_factory=TuningSpec)
     sequence: SequenceSpec = Field(default_factory=SequenceSpec)
+    image: ImageSpec = Field(default_factory=ImageSpec)
 
     @field_validator("device")
     @classmethod
@@ -284,7 +286,11 @@ class Config(_Strict):
 
     @model_validator(mode="after")
     def _modality_fields(self) -> Config:
-        if self.modality != "sequence":
+        if self.modality == "image":
+            if self.data.metadata_as_inputs or not self.data.labels:
+                raise ValueError("an image study needs data.labels (the table of file names and labels) and "
+                                 "data.metadata_as_inputs: false (the network reads only the pixels)")
+        elif self.modality != "sequence":
             cnn_only = [f"network.{name}" for name in ("channels", "kernel_size") if getattr(self.network, name)]
             if cnn_only or self.data.labels:
                 field = (cnn_only or ["data.labels"])[0]

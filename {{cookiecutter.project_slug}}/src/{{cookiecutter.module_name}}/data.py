@@ -32,6 +32,8 @@ class Dataset:
     source: str
     # sequences only: the length policy applied ({"policy", "length", "shortest", "longest", …})
     sequence_info: dict | None = None
+    # images only: size policy, channels, bit depth and warnings of the image store
+    image_info: dict | None = None
 
     @property
     def feature_names(self) -> list[str]:
@@ -40,6 +42,10 @@ class Dataset:
     @property
     def n_features(self) -> int:
         """Inputs per sample: the table's columns, or for sequences one per letter and position."""
+        from .preprocess import is_images
+
+        if is_images(self.X):  # images: pixels per image, all channels
+            return int(self.X.n_inputs)
         if self.sequence_info is None:
             return int(self.X.shape[1])
         from .sequences import coding_letters
@@ -125,6 +131,10 @@ def load_dataset(cfg: Config, root: Path) -> Dataset:
     """Read `data.path` and split it into features, target, ids and groups as `lab.yaml` says."""
     if cfg.modality == "sequence":
         return load_sequences(cfg, root)
+    if cfg.modality == "image":
+        from .image_store import load_images
+
+        return load_images(cfg, root)
     label = cfg.data.path
     frame = read_table(root / cfg.data.path, label, cfg.data.missing_values)
     y = _target(frame, cfg, label)
@@ -219,6 +229,10 @@ def sample_table(cfg: Config, root: Path) -> tuple[pd.DataFrame, str]:
     Tables: the data file itself. Sequences: the side table `data.labels` aligned to the FASTA
     order (no columns when labels come from the headers).
     """
+    if cfg.modality == "image":
+        from .image_store import image_sample_table
+
+        return image_sample_table(cfg, root), cfg.data.labels
     if cfg.modality != "sequence":
         return read_table(root / cfg.data.path, cfg.data.path, cfg.data.missing_values), cfg.data.path
     _, _, _, extra = _sequence_parts(cfg, root)

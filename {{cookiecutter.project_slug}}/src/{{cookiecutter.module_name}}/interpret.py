@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from .errors import LabError
 from .evaluate import score_model
-from .preprocess import _categorical_steps, categorical_columns, is_sequences, numeric_columns
+from .preprocess import _categorical_steps, categorical_columns, is_images, is_sequences, numeric_columns
 from .surrogate_rules import prune_same_class_splits, reachable_shape, readable_rules
 
 COLUMNS = ["feature", "importance_mean", "importance_std", "ci_low", "ci_high"]
@@ -41,7 +41,7 @@ def permutation_importance_table(model, X, y, n_repeats, seed, scoring=None):
             f"{n_repeats}; correct permutation_repeats in lab.yaml."
         )
     names = [str(c) for c in X.columns]
-    if is_sequences(X):  # shuffle each k-mer frequency the model reads, not the sequence as a whole
+    if is_sequences(X) or is_images(X):  # shuffle each k-mer frequency / image feature the model reads
         if not hasattr(model[:-1], "get_feature_names_out"):
             raise LabError("permutation importance for sequences needs a k-mer model (a baseline); "
                            "use integrated gradients for the network.")
@@ -270,8 +270,8 @@ def shortcut_check(columns, meta_train, meta_tune, models, params, X_train, y_tr
         if inputs:
             other = score_without(family, params[family], inputs, X_train, y_train, X_tune, y_tune, seed, score)
             full, reduced = own, other
-        elif is_sequences(X_train):
-            break  # a sequence model reads only the sequence: metadata cannot be added to its inputs
+        elif is_sequences(X_train) or is_images(X_train):
+            break  # a sequence or image model reads only the sequence or pixels: metadata cannot be added
         else:
             full, reduced = score_with(family, params[family], meta_train, meta_tune, X_train, y_train, X_tune,
                                        y_tune, seed, score), own
@@ -397,6 +397,10 @@ def _output_columns(prep):
 
 
 def _readable_encoder(X):
+    if is_images(X):  # hand-crafted features as they are: a rule reads "ch1_mean above 0.1"
+        from .image_features import ImageFeatures
+
+        return ImageFeatures()
     if is_sequences(X):  # k-mer frequencies as they are: a rule reads "ACG above 0.02"
         from .sequences import KmerCounts, coding_letters
 

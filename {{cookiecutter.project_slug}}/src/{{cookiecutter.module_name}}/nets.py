@@ -25,7 +25,8 @@ from torch import nn
 from .errors import LabError
 from .evaluate import primary_score
 from .files import sha256_bytes, write_atomic
-from .preprocess import is_sequences, make_preprocessor, make_sequence_encoder
+from .image_nets import ImageCNN, ResNetHead
+from .preprocess import is_images, is_sequences, make_preprocessor, make_sequence_encoder
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 OPTIMIZERS = ("adam", "sgd")
@@ -534,6 +535,45 @@ def save_weights(model, path):
     return sha256_bytes(data)
 
 
+class TorchImageCNNClassifier(TorchMLPClassifier):
+    """scikit-learn classifier wrapping ImageCNN (or a local ResNet-18), with the same seeded trainer as the MLP.
+
+    Reads flat rows of `image_shape` (channels, height, width) standardised pixels. `augment` flips,
+    rotates and jitters each training batch; `pretrained` is a local torchvision ResNet-18 state dict
+    (its sha256 kept in `pretrained_sha256_`), never downloaded.
+    """
+
+    def __init__(self, hidden=(32,), dropout=0.0, lr=1e-3, weight_decay=0.0, batch_size=32, epochs=100,
+                 optimizer="adam", seed=0, device="cpu", early_stopping=False, patience=10, validation_fraction=0.2,
+                 image_shape=(1, 64, 64), channels=16, augment=True, pretrained=None, freeze_pretrained=False):
+        super().__init__(
+            hidden=hidden, dropout=dropout, lr=lr, weight_decay=weight_decay, batch_size=batch_size,
+            epochs=epochs, optimizer=optimizer, seed=seed, device=device, early_stopping=early_stopping,
+            patience=patience, validation_fraction=validation_fraction,
+        )  # fmt: skip
+        self.image_shape = image_shape
+        self.channels = channels
+        self.augment = augment
+        self.pretrained = pretrained
+        self.freeze_pretrained = freeze_pretrained
+
+    def _build_module(self, n_features, n_outputs):
+        shape = tuple(int(v) for v in self.image_shape)
+        if n_features != shape[0] * shape[1] * shape[2]:
+            raise LabError(f"the image network expects {shape} pixels per image but got {n_features} values; "
+                           "encode the images with the pipeline make_network builds.")
+        self.pretrained_sha256_ = None
+        if self.pretrained:
+            module = ResNetHead(*shape, n_outputs, self.pretrained, bool(self.freeze_pretrained), bool(self.augment))
+            self.pretrained_sha256_ = module.sha256
+            return module
+        if not _positive_int(self.channels):
+            raise LabError(f"network channels must be a positive whole number, not {self.channels!r}; "
+                           "correct it in lab.yaml.")
+        return ImageCNN(*shape, int(self.channels), self._hidden_sizes(), n_outputs, float(self.dropout),
+                        bool(self.augment))
+
+
 @dataclass(frozen=True)
 class Architecture:
     """How one data modality is represented and which network reads it (Tip 5)."""
@@ -559,6 +599,15 @@ ARCHITECTURES = MappingProxyType(
             ),
             estimator=TorchCNNClassifier,
         ),
+        "image": Architecture(
+            name="2D convolutional network (CNN)",
+            representation=(
+                "each image as its pixels per channel (standardised with training means), so 3x3 filters shared "
+                "across the image find a cell's texture wherever it lies; flips, 90-degree rotations and a small "
+                "intensity jitter augment training"
+            ),
+            estimator=TorchImageCNNClassifier,
+        ),
     }
 )
 
@@ -581,7 +630,7 @@ def make_network(X, params=None, seed=0, modality=None, device=None, estimator=N
     of the same sequences). The modality is that of X unless given. `device` (lab.yaml's
     device, e.g. "auto") overrides any device in params; None keeps params' own (default cpu).
     """
-    modality = modality or ("sequence" if is_sequences(X) else "tabular")
+    modality = modality or ("image" if is_images(X) else "sequence" if is_sequences(X) else "tabular")
     estimator = estimator or architecture_for(modality).estimator  # a regression head passes its own
     params = dict(params or {})
     if device is not None:
@@ -597,6 +646,11 @@ def make_network(X, params=None, seed=0, modality=None, device=None, estimator=N
         encoder = make_sequence_encoder(X)
         params.setdefault("n_letters", len(encoder.letters))
         return Pipeline([("prep", encoder), ("model", estimator(**{"seed": seed, **params}))])
+    if is_images(X):  # images: standardised pixels, the shape travelling with the network
+        from .image_features import ImagePixels
+
+        params.setdefault("image_shape", X.image_shape)
+        return Pipeline([("prep", ImagePixels()), ("model", estimator(**{"seed": seed, **params}))])
     network = estimator(**{"seed": seed, **params})
     return Pipeline([("prep", make_preprocessor(X)), ("model", network)])
 
@@ -635,6 +689,11 @@ def starting_params(cfg, root):
         if cfg.sequence.pretrained_weights:
             params.update(pretrained=str(Path(root) / cfg.sequence.pretrained_weights),
                           freeze_conv=cfg.sequence.freeze_pretrained)
+    if cfg.modality == "image":
+        params.update(channels=spec.channels or TorchImageCNNClassifier().channels, augment=cfg.image.augment)
+        if cfg.image.pretrained_weights:
+            params.update(pretrained=str(Path(root) / cfg.image.pretrained_weights),
+                          freeze_pretrained=cfg.image.freeze_pretrained)
     return params
 
 

@@ -151,7 +151,7 @@ def check_writable(root: Path, cfg, run_dir: Path | None) -> None:
 
 def wide_table_notice(data) -> str | None:
     """A warning for tables with far more features than samples, where every notebook runs long."""
-    if data.sequence_info is not None:  # one-hot letters are many inputs by design; the CNN shares weights
+    if data.sequence_info is not None or data.image_info is not None:  # letters/pixels: the CNN shares weights
         return None
     n, p = len(data.y), data.n_features
     if p <= max(WIDE_RATIO * n, WIDE_FEATURES) and p <= 50 * WIDE_FEATURES:

@@ -56,6 +56,13 @@ def is_sequences(X):
     return isinstance(X, SequenceFrame)
 
 
+def is_images(X):
+    """True when X holds images (an image_store.ImageFrame) rather than a table of measurements."""
+    from .image_store import ImageFrame
+
+    return isinstance(X, ImageFrame)
+
+
 def make_preprocessor(X):
     """Build the unfitted preprocessing the classical models share, for the columns of X.
 
@@ -63,6 +70,10 @@ def make_preprocessor(X):
     one-hot codes (a ColumnTransformer, dense float output). Sequences: k-mer frequencies,
     standardised. Fit it inside a Pipeline on training rows only.
     """
+    if is_images(X):  # images: hand-crafted intensity, texture and shape features
+        from .image_features import make_image_preprocessor
+
+        return make_image_preprocessor(X)
     if is_sequences(X):
         from .sequences import KmerCounts, coding_letters
 

@@ -36,7 +36,11 @@ class Source(BaseModel):
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
-    """Hex sha256 of a file, read in chunks so large inputs do not fill memory."""
+    """Hex sha256 of a file, read in chunks so large inputs do not fill memory (a folder: images.folder_sha256)."""
+    if Path(path).is_dir():
+        from .images import file_hashes, folder_sha256
+
+        return folder_sha256(file_hashes(Path(path)))
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(chunk), b""):
@@ -93,8 +97,12 @@ def verify_inputs(root: Path, relpaths: list[str], command: str) -> dict[str, st
     verified = {}
     for relpath in relpaths:
         path = root / relpath
-        if not path.is_file():
-            raise LabError(f"{relpath} (lab.yaml field 'data.path') does not exist; put the file there or fix the path")
+        if not path.exists():
+            from .simulate_images import restore_builtin
+
+            if not restore_builtin(root, find_source(sources, relpath)):
+                raise LabError(
+                    f"{relpath} (lab.yaml field 'data.path') does not exist; put the file there or fix the path")
         source = find_source(sources, relpath)
         if source is None:
             raise LabError(
@@ -104,12 +112,32 @@ def verify_inputs(root: Path, relpaths: list[str], command: str) -> dict[str, st
         found = sha256_file(path)
         if found != source.sha256:
             raise LabError(
-                f"{relpath} has changed since it was recorded in {MANIFEST} "
+                f"{relpath} has changed since it was recorded in {MANIFEST}{_changed_images(path, source)} "
                 f"(expected sha256 {source.sha256}, found {found}); if the new version is intended, "
                 f"record it with `{command} data accept {relpath}`"
             )
         verified[relpath] = found
     return verified
+
+
+def _changed_images(path: Path, source: Source) -> str:
+    """For a folder of images: ' (files: a.tif (changed), …)' naming what differs from the recorded per-file hashes."""
+    recorded = getattr(source, "file_sha256", None)
+    if not path.is_dir() or not isinstance(recorded, dict):
+        return ""
+    from .images import changed_files, file_hashes
+
+    changed = changed_files(recorded, file_hashes(path))
+    return f" (images: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''})" if changed else ""
+
+
+def _folder_hashes(path: Path) -> dict:
+    """{'file_sha256': {name: sha256}} for a folder of images, so a later change names the image; {} for a file."""
+    if not path.is_dir():
+        return {}
+    from .images import file_hashes
+
+    return {"file_sha256": file_hashes(path)}
 
 
 def _write_manifest(root: Path, raw: dict) -> None:
@@ -164,7 +192,7 @@ def add_source(root: Path, relpath: str, fields: dict[str, str], today: dt.date 
 
     relpath = normalise_path(relpath, root)
     path = root / relpath
-    if not path.is_file():
+    if not path.exists():
         raise LabError(f"{relpath} does not exist; give the path of the data file relative to the project folder")
     raw = _read_raw(root)
     if find_source([Source.model_construct(**e) for e in raw["files"]], relpath):
@@ -177,6 +205,7 @@ def add_source(root: Path, relpath: str, fields: dict[str, str], today: dt.date 
         "retrieved": fields.get("retrieved") or (today or dt.date.today()).isoformat(),
         "licence": fields.get("licence") or PERSON_MUST_ANSWER,
         "sha256": sha256_file(path),
+        **_folder_hashes(path),
     }
     _append_entry(root, raw, entry)
     return Source.model_validate(entry)
@@ -217,6 +246,7 @@ def accept_source(root: Path, relpath: str, today: dt.date | None = None) -> tup
                 history = entry.setdefault("history", [])
                 history.append({"sha256": old, "retrieved": entry.get("retrieved")})
                 entry["sha256"] = new
+                entry.update(_folder_hashes(root / relpath))
                 entry["retrieved"] = (today or dt.date.today()).isoformat()
                 _replace_entry(root, raw, relpath, entry)
             return old, new
@@ -247,6 +277,10 @@ def preprocessing_description(cfg) -> str:
                 f"{length} (length policy '{spec.length_policy}'); the classical models read standardised "
                 f"frequencies of the {spec.kmer}-letter words (k-mers), the network reads one-hot letters in order; "
                 "the scaling is fitted on the training split only")
+    if cfg.modality == "image":
+        return (f"images brought to one size (size policy '{cfg.image.size_policy}') and scaled by their bit depth; "
+                "the classical models read standardised intensity, texture and shape features, the network reads "
+                "the pixels standardised per channel; means and spreads are fitted on the training split only")
     return ("median imputation and standardisation of numbers, most-frequent imputation and one-hot coding "
             "of categories, fitted on the training split only")
 

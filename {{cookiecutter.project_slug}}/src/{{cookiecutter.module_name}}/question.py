@@ -22,6 +22,11 @@ _MODALITY_NOTES = {
         "Sequence data can be plentiful and pretrained sequence models allow transfer learning, "
         "but related sequences must not cross splits (Tips 1 and 7)."
     ),
+    "image": (
+        "Images are many pixels per sample, but a convolutional network shares its filters across the image; "
+        "with few images per class, augmentation and a pretrained network help, and plates or sites must not "
+        "cross splits (Tips 1, 5 and 7)."
+    ),
 }
 
 

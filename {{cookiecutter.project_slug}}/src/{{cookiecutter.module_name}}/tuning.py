@@ -602,6 +602,9 @@ def fixed_params(cfg, root=None):
         if cfg.sequence.pretrained_weights:  # transfer learning: the loaded filters fix their own shape
             start = starting_params(cfg, root or ".")
             network.update({name: start[name] for name in ("pretrained", "freeze_conv", "channels", "kernel_size")})
+    if cfg.modality == "image":  # augmentation and a local pretrained ResNet hold for every trial
+        start = starting_params(cfg, root or ".")
+        network.update({name: start[name] for name in ("augment", "pretrained", "freeze_pretrained") if name in start})
     return fixed
 
 
