@@ -44,7 +44,7 @@ def example_kept(answers):
         return REGRESSION_EXAMPLES[answers["modality"]]
     if answers["modality"] == "sequence":
         return SEQUENCE_EXAMPLES["protein" if answers.get("sequence_alphabet") == "protein" else "dna"]
-    return EXAMPLE_DATA["tabular"]
+    return EXAMPLE_DATA[answers["modality"]]
 
 
 def paths_switched_off(answers):
