@@ -66,7 +66,7 @@ threshold = run.cfg.thresholds.overfit_gap
 X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
 print(describe(scored))
 models, gaps, tune_panel = {}, {}, {}
-fits = Progress(len(tuned), "05 tuned models refitted")  # progress here and in logs/05_overfitting.kernel.log
+fits = Progress(len(tuned), "05 tuned models refitted")  # progress here and in the run's terminal log
 for family in tuned:
     models[family] = builder(family)().fit(X_train, y_train)
     fits.step(family)

@@ -99,19 +99,25 @@ print(f"interpreting the tuned network and the best tuned baseline ({baseline});
 sequences = is_sequences(X_tune)
 motif = None  # sequences: the recovered motif (next section)
 positive = run.cfg.data.positive_class or models[NETWORK].classes_[-1]  # the class attributions explain
+steps = Progress(2 if sequences else 3, "06 importance tables")  # progress here and in the run's terminal log
 if sequences:
     letters = coding_letters(X_tune.alphabet)
+    steps.begin(f"{baseline} · permutation")
     tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
                                                                        run.seed)}
+    steps.begin(f"{NETWORK} · integrated gradients")
     attributions, onehot, convergence = sequence_attributions(models[NETWORK], X_tune[y_tune == positive],
                                                                 positive_class=positive)
     gradients = kmer_attribution_table(attributions, onehot, letters, X_tune.kmer)
 else:
-    tables = {
-        f"{family} · permutation": permutation_importance_table(models[family], X_tune, y_tune, repeats, run.seed)
-        for family in (NETWORK, baseline)
-    }
+    tables = {}
+    for family in (NETWORK, baseline):
+        steps.begin(f"{family} · permutation")
+        tables[f"{family} · permutation"] = permutation_importance_table(models[family], X_tune, y_tune, repeats,
+                                                                         run.seed)
+    steps.begin(f"{NETWORK} · integrated gradients")
     gradients, convergence = integrated_gradients_table(models[NETWORK], X_tune, X_train)
+steps.close()
 tables[f"{NETWORK} · integrated gradients"] = gradients
 print(f"integrated gradients: largest |convergence delta| {convergence['max_abs_delta']:.2g} "
       f"({convergence['n_steps']} steps; near 0 means the attributions add up to the prediction)")
@@ -185,7 +191,7 @@ agreement = {f"{a} and {b}": float(spearman.loc[a, b]) for a, b in itertools.com
 seeds = [run.seed + k for k in range(run.budget.stability_seeds)]
 by_seed = {"integrated gradients": {}} if sequences else {"permutation": {}, "integrated gradients": {}}
 motif_by_seed = {}
-refits = Progress(len(seeds), "06 network seeds")  # progress here and in logs/06_interpretation.kernel.log
+refits = Progress(len(seeds), "06 network seeds")  # progress here and in the run's terminal log
 for seed in seeds:
     refits.begin(f"seed {seed}")
     network = models[NETWORK] if seed == run.seed else build_model(

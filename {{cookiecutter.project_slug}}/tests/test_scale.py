@@ -141,7 +141,7 @@ def test_progress_counts_refits_and_writes_an_eta_line_per_step():
     progress.close()
     lines = log.getvalue().splitlines()
     assert progress.done == 2 and len(lines) == 2
-    assert lines[-1].startswith("refits: 2/3 done (forest), ") and "s to go" in lines[-1]
+    assert lines[-1].startswith("progress · refits: 2/3 done (forest), ") and "s to go" in lines[-1]
 
 
 def test_the_report_states_the_rows_every_tuning_trial_read():

@@ -21,6 +21,7 @@ from sklearn.svm import SVC, LinearSVC
 from tqdm import tqdm
 
 from .evaluate import learning_curve
+from .progress import emit, progress_line
 
 # Rows above which near duplicates are found with a KD-tree (same rule, same pairs) instead of all pairs.
 EXACT_NEIGHBOURS_UP_TO = 5000
@@ -155,21 +156,19 @@ def _gamma(gamma, X):
 
 class Progress:
     """Progress of a long cell: a bar in the notebook (JupyterLab) and plain lines with an ETA in the
-    kernel's log of the run folder (`logs/<notebook>.kernel.log`), which `tail -f` follows headless."""
+    run folder (`logs/<notebook>.progress.log`), which `run` echoes to the terminal (progress.emit)."""
 
     def __init__(self, total, what, log=None):
         self.total, self.what, self.done, self.started = int(total), what, 0, time.perf_counter()
         self._pending = None
-        self.log = log or sys.__stderr__
+        self.log = log
         self.bar = tqdm(total=self.total, desc=what, file=sys.stderr, mininterval=1.0, leave=False)
 
     def step(self, label=""):
         self.done += 1
         self.bar.update()
         elapsed = time.perf_counter() - self.started
-        eta = elapsed / self.done * (self.total - self.done)
-        print(f"{self.what}: {self.done}/{self.total} done{f' ({label})' if label else ''}, "
-              f"{elapsed:.0f} s so far, about {eta:.0f} s to go", file=self.log, flush=True)
+        emit(progress_line(self.what, self.done, self.total, elapsed, label), self.log)
 
     def counting(self, build, label=""):
         """`build` (a function returning a fresh model to fit) whose next call, or `close`, counts one step."""
