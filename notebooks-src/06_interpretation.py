@@ -66,7 +66,7 @@ from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, Progress, describe, take
+from {{ cookiecutter.module_name }}.scale import REFIT_ROWS, SCORING_ROWS, Progress, describe, take
 from {{ cookiecutter.module_name }}.sequences import coding_letters
 from {{ cookiecutter.module_name }}.subgroups import declared_columns
 from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family, build_model
@@ -182,7 +182,9 @@ if sequences:
 # ## Agreement between methods and models, stability across seeds
 # The network is refitted with other seeds (`profiles.<profile>.stability_seeds` in
 # `lab.yaml`) and its rankings compared pair by pair (Spearman and Kendall). Rankings over many
-# near-zero importances are noisy by nature; disagreement is recorded as a caution.
+# near-zero importances are noisy by nature; disagreement is recorded as a caution. Above
+# `scale.REFIT_ROWS` training rows every seed, the run's own included, is refitted on the same
+# recorded, stratified, seeded subsample of that size, so the seeds differ in nothing else.
 
 # %%
 floor = run.cfg.interpretation.agreement_floor
@@ -191,12 +193,14 @@ agreement = {f"{a} and {b}": float(spearman.loc[a, b]) for a, b in itertools.com
 seeds = [run.seed + k for k in range(run.budget.stability_seeds)]
 by_seed = {"integrated gradients": {}} if sequences else {"permutation": {}, "integrated gradients": {}}
 motif_by_seed = {}
+X_seeded, y_seeded, seed_rows = take(X_train, y_train, REFIT_ROWS, run.seed, "network refits across seeds")
+print(describe(seed_rows))
 refits = Progress(len(seeds), "06 network seeds")  # progress here and in the run's terminal log
 for seed in seeds:
     refits.begin(f"seed {seed}")
-    network = models[NETWORK] if seed == run.seed else build_model(
-        NETWORK, X_train, tuned[NETWORK]["best_params"], seed=seed, device=run.cfg.device
-    ).fit(X_train, y_train)
+    network = models[NETWORK] if seed == run.seed and not seed_rows["subsampled"] else build_model(
+        NETWORK, X_seeded, tuned[NETWORK]["best_params"], seed=seed, device=run.cfg.device
+    ).fit(X_seeded, y_seeded)
     if sequences:
         positives = X_tune[y_tune == positive]
         seed_attr, seed_onehot, _ = sequence_attributions(network, positives, positive_class=positive)
@@ -301,6 +305,7 @@ run.save_artifact(
         },
         "agreement": {"spearman": spearman.round(6).to_dict(), "kendall": kendall.round(6).to_dict()},
         "stability": stability,
+        "stability_rows": seed_rows,
         "surrogate": {**surrogate.summary(), "target": "the network's predictions on the training split"},
         "shortcut": shortcut,
         "caution": cautions[0],

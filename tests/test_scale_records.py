@@ -22,6 +22,9 @@ def test_every_scaled_check_records_its_rows_and_method_at_the_demo_size(quick_r
     assert baselines["svm_method"] == "exact RBF SVM"
     optimizers = _artifact(run_dir, "03_architecture")["optimizers"]
     assert all(r["early_stopping"] and r["stopped_epoch"] <= 60 for r in optimizers.values())
+    assert _artifact(run_dir, "03_architecture")["optimizer_rows"] == {**every_row, "purpose": "optimiser comparison fits",
+                                                                       "rows": 341, "of": 341}
+    assert _artifact(run_dir, "06_interpretation")["stability_rows"]["subsampled"] is False
     assert _artifact(run_dir, "04_tuning")["training_rows_per_trial"]["rows"] == 341
     rows = _artifact(run_dir, "05_overfitting")["rows"]
     assert {part: r["subsampled"] for part, r in rows.items()} == dict.fromkeys(rows, False)
@@ -88,5 +91,9 @@ def test_above_their_sizes_the_switches_engage_in_the_notebooks_and_are_recorded
     for curve in overfit["learning_curves"].values():
         assert [point["n"] for point in curve][-2:] == [150, 341]
     assert _artifact(run_dir, "06_interpretation")["tune_rows"]["rows"] == 100
+    for notebook, key in (("03_architecture", "optimizer_rows"), ("06_interpretation", "stability_rows")):
+        assert {k: _artifact(run_dir, notebook)[key][k] for k in ("rows", "of", "seed")} == {"rows": 150, "of": 341,
+                                                                                          "seed": 42}
+    assert set(_artifact(run_dir, "03_architecture")["optimizers"]) == {"adam", "sgd"}
     assert "05 shuffled-label refits: 13/13 done" in result.stdout  # the run log echoes the notebook's progress
     assert "05 shuffled-label refits: 13/13 done" in (run_dir / "logs" / "05_overfitting.progress.log").read_text()
