@@ -22,8 +22,8 @@ def test_every_scaled_check_records_its_rows_and_method_at_the_demo_size(quick_r
     assert baselines["svm_method"] == "exact RBF SVM"
     optimizers = _artifact(run_dir, "03_architecture")["optimizers"]
     assert all(r["early_stopping"] and r["stopped_epoch"] <= 60 for r in optimizers.values())
-    assert _artifact(run_dir, "03_architecture")["optimizer_rows"] == {**every_row, "purpose": "optimiser comparison fits",
-                                                                       "rows": 341, "of": 341}
+    compared = _artifact(run_dir, "03_architecture")["optimizer_rows"]
+    assert compared == {**every_row, "purpose": "optimiser comparison fits", "rows": 341, "of": 341}
     assert _artifact(run_dir, "06_interpretation")["stability_rows"]["subsampled"] is False
     assert _artifact(run_dir, "04_tuning")["training_rows_per_trial"]["rows"] == 341
     rows = _artifact(run_dir, "05_overfitting")["rows"]
