@@ -157,3 +157,23 @@ def test_the_report_states_the_rows_every_tuning_trial_read():
                                            "(seed 42) and scored on the same tune part.")
     facts.tuning["training_rows_per_trial"] = subsample(_labels(300), 10000, 42, "trials")[1]
     assert budget_sentence(facts).endswith("on the same training and tune parts.")
+
+
+def test_predict_once_reuses_the_prediction_of_the_same_table_and_keeps_its_numbers():
+    from {{ cookiecutter.module_name }}.baselines import make_model
+    from {{ cookiecutter.module_name }}.evaluate import aligned_proba, train_tune_gap
+    from {{ cookiecutter.module_name }}.scale import PredictOnce
+
+    X, y = make_classification(200, 5, random_state=0)
+    X = pd.DataFrame(X, columns=list("abcde"))
+    model = make_model("k_nearest_neighbours", X).fit(X, y)
+    calls = []
+    original = model.predict_proba
+    model.predict_proba = lambda rows: calls.append(len(rows)) or original(rows)
+    once = PredictOnce(model)
+    gap = train_tune_gap(once, X.iloc[:50], y[:50], X.iloc[50:], y[50:], 0.05)
+    proba = aligned_proba(once, X.iloc[50:], list(model.classes_))  # another object of the same rows: predicted
+    tune = X.iloc[50:]
+    assert np.array_equal(once.predict_proba(tune), once.predict_proba(tune)) and calls == [50, 150, 150, 150]
+    assert gap == train_tune_gap(model, X.iloc[:50], y[:50], X.iloc[50:], y[50:], 0.05)
+    assert np.array_equal(proba, original(X.iloc[50:]))

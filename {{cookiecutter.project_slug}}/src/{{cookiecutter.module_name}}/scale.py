@@ -191,3 +191,21 @@ class Progress:
     def close(self):
         self.settle()
         self.bar.close()
+
+
+class PredictOnce:
+    """A fitted model whose predict_proba on the same table object is computed once and then reused.
+
+    Notebook 05 scores each tuned model on the tune rows twice (its train-tune gap and its metric
+    panel); on large tables a second prediction (k nearest neighbours: every tune row against every
+    training row) costs as much as a fit. The numbers are the model's own, unchanged.
+    """
+
+    def __init__(self, model):
+        self.model, self.classes_, self._saved = model, model.classes_, {}
+
+    def predict_proba(self, X):
+        key = id(X)
+        if key not in self._saved:
+            self._saved[key] = (X, self.model.predict_proba(X))  # X kept: its id stays unique while saved
+        return self._saved[key][1]
