@@ -310,6 +310,8 @@ def main() -> None:
                         help="measure only each notebook's kernel start plus imports (wall, CPU, whether torch loads)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the baked project")
+    parser.add_argument("--plain-from", type=Path, default=None,
+                        help="JSON of an earlier run (--json) whose plain-script CPU is reused for its sizes")
     parser.add_argument("--merge", type=Path, default=None,
                         help="JSON of an earlier run (--json) whose sizes join this run's table")
     args = parser.parse_args()
@@ -337,8 +339,16 @@ def main() -> None:
                     "--licence", "CC0", "--version", "synthetic")
             progress(f"{n_rows:,} rows: the quick pipeline")
             pipeline = run_pipeline(project, module, data)
-            progress(f"{n_rows:,} rows: the plain script")
-            results[n_rows] = {"pipeline": pipeline, "plain": run_plain(project, module, data, epochs)}
+            earlier = json.loads(args.plain_from.read_text())["results"] if args.plain_from else {}
+            if str(n_rows) in earlier:  # the plain script does not change with the protocol
+                progress(f"{n_rows:,} rows: the plain script's CPU from {args.plain_from}")
+                plain = earlier[str(n_rows)]["plain"]
+            else:
+                progress(f"{n_rows:,} rows: the plain script")
+                plain = run_plain(project, module, data, epochs)
+            results[n_rows] = {"pipeline": pipeline, "plain": plain}
+            if args.json:  # after every size, so a long benchmark stopped later keeps what it measured
+                args.json.write_text(json.dumps({"load": [load_before], "imports": imports, "results": results}))
     load = [load_before, [round(v, 2) for v in os.getloadavg()]]
     if args.merge:
         earlier = json.loads(args.merge.read_text())
