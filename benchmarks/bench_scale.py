@@ -339,8 +339,8 @@ def main() -> None:
                     "--licence", "CC0", "--version", "synthetic")
             progress(f"{n_rows:,} rows: the quick pipeline")
             pipeline = run_pipeline(project, module, data)
-            earlier = json.loads(args.plain_from.read_text())["results"] if args.plain_from and args.plain_from.is_file() \
-                else {}
+            reusable = args.plain_from is not None and args.plain_from.is_file()
+            earlier = json.loads(args.plain_from.read_text())["results"] if reusable else {}
             if str(n_rows) in earlier:  # the plain script does not change with the protocol
                 progress(f"{n_rows:,} rows: the plain script's CPU from {args.plain_from}")
                 plain = earlier[str(n_rows)]["plain"]
