@@ -62,6 +62,8 @@ table = pd.read_csv(sys.argv[1])
 X, y = table.drop(columns=["sample_id", "label"]), table["label"].to_numpy()
 X_train, X_rest, y_train, y_rest = train_test_split(X, y, train_size=0.6, stratify=y, random_state=42)
 X_tune, _, y_tune, _ = train_test_split(X_rest, y_rest, train_size=0.5, stratify=y_rest, random_state=42)
+import torch
+torch.set_num_threads(1)  # as in the notebooks' kernels (seed_everything): CPU seconds comparable under load
 start = time.process_time()
 models = {{family: make_model(family, X_train, seed=0) for family in FAMILIES if family != "prior"}}
 models["network"] = make_network(X_train, {{"epochs": {epochs}, "early_stopping": True}}, seed=0)
