@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
 import json
 import math
 import os
@@ -61,6 +62,8 @@ table = pd.read_csv(sys.argv[1])
 X, y = table.drop(columns=["sample_id", "label"]), table["label"].to_numpy()
 X_train, X_rest, y_train, y_rest = train_test_split(X, y, train_size=0.6, stratify=y, random_state=42)
 X_tune, _, y_tune, _ = train_test_split(X_rest, y_rest, train_size=0.5, stratify=y_rest, random_state=42)
+import torch
+torch.set_num_threads(1)  # as in the notebooks' kernels (seed_everything): CPU seconds comparable under load
 start = time.process_time()
 models = {{family: make_model(family, X_train, seed=0) for family in FAMILIES if family != "prior"}}
 models["network"] = make_network(X_train, {{"epochs": {epochs}, "early_stopping": True}}, seed=0)
@@ -206,6 +209,55 @@ def import_costs(project: Path) -> dict[str, float]:
     return costs
 
 
+def kernel_costs(project: Path, repeats: int = 3) -> dict[str, dict]:
+    """Per notebook, median of `repeats`: a fresh kernel started and the notebook's imports run in it (wall
+    seconds from start to the imports' end, and the kernel's CPU seconds), and whether PyTorch got imported."""
+    import statistics
+
+    from jupyter_client.manager import KernelManager
+
+    costs = {}
+    for notebook in sorted((project / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        code = "\n".join([*notebook_imports(notebook), "import sys", "print('torch' in sys.modules)"])
+        walls, cpus, torch = [], [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            manager = KernelManager(kernel_name="python3")
+            manager.start_kernel(cwd=str(project / "notebooks"), env=environment(project), stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL)
+            client = manager.client()
+            client.start_channels()
+            client.wait_for_ready(120)
+            client.execute_interactive(code, timeout=300, output_hook=functools.partial(_keep_text, torch))
+            walls.append(time.perf_counter() - start)
+            times = psutil.Process(manager.provisioner.process.pid).cpu_times()
+            cpus.append(times.user + times.system)
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+        costs[notebook.stem] = {"wall": round(statistics.median(walls), 2), "cpu": round(statistics.median(cpus), 2),
+                                "torch": "True" in torch}
+    return costs
+
+
+def _keep_text(kept: list, message: dict) -> None:
+    if message["msg_type"] == "stream":
+        kept.append(message["content"].get("text", "").strip())
+
+
+def notebook_imports(notebook: Path) -> list[str]:
+    """The import statements of a notebook's code cells, in order."""
+    statements = []
+    for cell in json.loads(notebook.read_text())["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:
+            continue
+        statements += [ast.unparse(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)]
+    return statements
+
+
 def exponent(small: float, large: float, n_small: int, n_large: int) -> float | None:
     if not small or not large or small <= 0 or large <= 0:
         return None
@@ -256,8 +308,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     parser.add_argument("--template", type=Path, default=None, help="bake this template instead of this one")
     parser.add_argument("--imports-only", action="store_true", help="measure only each notebook's import cost")
+    parser.add_argument("--kernels", action="store_true",
+                        help="measure only each notebook's kernel start plus imports (wall, CPU, whether torch loads)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--keep", action="store_true", help="keep the baked project")
+    parser.add_argument("--plain-from", type=Path, default=None,
+                        help="JSON of an earlier run (--json) whose plain-script CPU is reused for its sizes")
     parser.add_argument("--merge", type=Path, default=None,
                         help="JSON of an earlier run (--json) whose sizes join this run's table")
     args = parser.parse_args()
@@ -269,6 +325,12 @@ def main() -> None:
     project = bake(workdir / "baked")
     module = module_name(project)
     progress(f"baked {project}")
+    if args.kernels:
+        print(f"load average: {[round(v, 2) for v in os.getloadavg()]}")
+        print(f"{'notebook':<24}{'wall s':>8}{'CPU s':>8}  torch")
+        for name, cost in kernel_costs(project).items():
+            print(f"{name:<24}{cost['wall']:>8.2f}{cost['cpu']:>8.2f}  {'yes' if cost['torch'] else 'no'}")
+        return
     imports = import_costs(project)
     results = {}
     if not args.imports_only:
@@ -279,8 +341,17 @@ def main() -> None:
                     "--licence", "CC0", "--version", "synthetic")
             progress(f"{n_rows:,} rows: the quick pipeline")
             pipeline = run_pipeline(project, module, data)
-            progress(f"{n_rows:,} rows: the plain script")
-            results[n_rows] = {"pipeline": pipeline, "plain": run_plain(project, module, data, epochs)}
+            reusable = args.plain_from is not None and args.plain_from.is_file()
+            earlier = json.loads(args.plain_from.read_text())["results"] if reusable else {}
+            if str(n_rows) in earlier:  # the plain script does not change with the protocol
+                progress(f"{n_rows:,} rows: the plain script's CPU from {args.plain_from}")
+                plain = earlier[str(n_rows)]["plain"]
+            else:
+                progress(f"{n_rows:,} rows: the plain script")
+                plain = run_plain(project, module, data, epochs)
+            results[n_rows] = {"pipeline": pipeline, "plain": plain}
+            if args.json:  # after every size, so a long benchmark stopped later keeps what it measured
+                args.json.write_text(json.dumps({"load": [load_before], "imports": imports, "results": results}))
     load = [load_before, [round(v, 2) for v in os.getloadavg()]]
     if args.merge:
         earlier = json.loads(args.merge.read_text())

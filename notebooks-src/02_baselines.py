@@ -52,9 +52,10 @@ import pandas as pd
 
 from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.baselines import PRIOR, preprocessing_description, shared_preprocessing
+from {{ cookiecutter.module_name }}.netinputs import network_preprocessing
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, describe, take
+from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, Progress, describe, take
 
 run = Run.open(run_dir, config, profile, overrides)
 X_train, y_train = run.part("train")
@@ -64,20 +65,22 @@ print(f"train: {len(y_train)} samples, tune: {len(y_tune)} samples")
 # %% tags=["classification"]
 from {{ cookiecutter.module_name }}.baselines import make_baselines
 from {{ cookiecutter.module_name }}.evaluate import metric_panel, score_model
-from {{ cookiecutter.module_name }}.nets import make_network
 
 baselines = make_baselines(X_train, seed=run.seed)
-sharing = baselines if is_sequences(X_train) else {**baselines, "network": make_network(X_train, seed=run.seed)}
+sharing = baselines if is_sequences(X_train) else {**baselines, "network": network_preprocessing(X_train)}
 same_prep = shared_preprocessing(sharing)
 who = "every baseline shares" if is_sequences(X_train) else "every baseline and the network share"
 print(f"{who} one training-only preprocessor: {same_prep}\nthey read {preprocessing_description(X_train)}")
 X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
 print(describe(scored))
 rows = {}
+fits = Progress(len(baselines), "02 baselines fitted and scored")  # progress here and in the run's terminal log
 for name, model in baselines.items():
+    fits.begin(name)
     model.fit(X_train, y_train)
     panel = metric_panel(y_tune, model.predict_proba(X_tune), list(model.classes_))
     rows[name] = {"train_score": score_model(model, X_scored, y_scored), **{f"tune_{k}": v for k, v in panel.items()}}
+fits.close()
 svm_method = baselines["svm"][-1].calibrated_classifiers_[0].estimator.method_
 print(f"svm: {svm_method}")
 for name, row in rows.items():
@@ -113,18 +116,21 @@ from {{ cookiecutter.module_name }}.tasks import primary_metric, task_for
 
 task, metric = task_for(run.cfg), primary_metric(run.cfg)
 baselines = make_regression_baselines(X_train, seed=run.seed)
-sharing = baselines if is_sequences(X_train) else {**baselines, "network": task.make_network(X_train, seed=run.seed)}
+sharing = baselines if is_sequences(X_train) else {**baselines, "network": network_preprocessing(X_train)}
 same_prep = shared_preprocessing(sharing)
 who = "every baseline shares" if is_sequences(X_train) else "every baseline and the network share"
 print(f"{who} one training-only preprocessor: {same_prep}\nthey read {preprocessing_description(X_train)}")
 X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
 print(describe(scored))
 rows = {}
+fits = Progress(len(baselines), "02 baselines fitted and scored")  # progress here and in the run's terminal log
 for name, model in baselines.items():
+    fits.begin(name)
     model.fit(X_train, y_train)
     panel = task.panel(y_tune, task.predict(model, X_tune))
     rows[name] = {"train_score": task.score(model, X_scored, y_scored, metric),
                   "tune_score": task.score(model, X_tune, y_tune, metric), **{f"tune_{k}": v for k, v in panel.items()}}
+fits.close()
 for name, row in rows.items():
     row["beats_prior"] = name != PRIOR and row["tune_score"] > rows[PRIOR]["tune_score"]
 table = pd.DataFrame.from_dict(rows, orient="index").sort_values("tune_score", ascending=False)

@@ -48,6 +48,7 @@ from {{ cookiecutter.module_name }}.nets import (
     starting_params,
 )
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.scale import REFIT_ROWS, describe, take
 from {{ cookiecutter.module_name }}.tasks import primary_metric, task_for
 
 run = Run.open(run_dir, config, profile, overrides)
@@ -172,21 +173,27 @@ print(f"{tiny['n_samples']} samples, {tiny['epochs']} epochs: training R² {tiny
 # ## Do the defaults matter? Adam against SGD with momentum
 # Same network, seed, learning rate, epoch budget and early stopping as the starting network
 # above; only the optimiser changes. The starting network is the run with its own optimiser, so
-# the comparison costs one more fit, however many rows there are.
+# the comparison costs one more fit. Above `scale.REFIT_ROWS` training rows both optimisers
+# are fitted on the same recorded, stratified, seeded subsample of that size instead (two
+# small fits rather than a second full one); the figure and the artifact say so.
+
+# %%
+X_compared, y_compared, compared_rows = take(X_train, y_train, REFIT_ROWS, run.seed, "optimiser comparison fits")
+reused = {} if compared_rows["subsampled"] else {params["optimizer"]: network}
+print(describe(compared_rows))
 
 # %% tags=["classification"]
 from {{ cookiecutter.module_name }}.nets import compare_optimizers
 
-optimizers = compare_optimizers(X_train, y_train, X_tune, y_tune, params, seed=run.seed,
-                                fitted={params["optimizer"]: network})
+optimizers = compare_optimizers(X_compared, y_compared, X_tune, y_tune, params, seed=run.seed, fitted=reused)
 for name, result in optimizers.items():
     print(f"{name:>5}: stopped after {result['stopped_epoch']} epoch(s); final training loss "
           f"{result['final_train_loss']:.4f}, final validation loss {result['final_val_loss']:.4f}, "
           f"best tune ROC-AUC {result['best_val_score']:.4f}")
 
 # %% tags=["regression"]
-optimizers = compare_optimizers_regression(X_train, y_train, X_tune, y_tune, params, seed=run.seed,
-                                           fitted={params["optimizer"]: network})
+optimizers = compare_optimizers_regression(X_compared, y_compared, X_tune, y_tune, params, seed=run.seed,
+                                           fitted=reused)
 for name, result in optimizers.items():
     print(f"{name:>5}: stopped after {result['stopped_epoch']} epoch(s); final training loss "
           f"{result['final_train_loss']:.4f}, final validation loss {result['final_val_loss']:.4f}, "
@@ -195,7 +202,9 @@ for name, result in optimizers.items():
 # %%
 figure = plots.optimizer_curves(optimizers, reference=checks["expected_initial_loss"])
 figure.axes[0].set_title(f"Optimisers compared: same network, up to {params['epochs']} epochs,\n"
-                         "early stopping on the tune loss as in the main fit", fontsize="medium")
+                         "early stopping on the tune loss as in the main fit"
+                         + (f"\nboth fitted on {compared_rows['rows']:,} of {compared_rows['of']:,} training rows"
+                            if compared_rows["subsampled"] else ""), fontsize="medium")
 run.save_figure(figure, "03_optimizers")
 figure
 
@@ -243,6 +252,7 @@ artifact = run.save_artifact(
         },
         "overfit_tiny_sample": {k: v for k, v in tiny.items() if k != "history"},
         "optimizers": {name: {k: v for k, v in r.items() if k != "history"} for name, r in optimizers.items()},
+        "optimizer_rows": compared_rows,
         "history": net.history_,
     },
 )

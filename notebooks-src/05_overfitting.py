@@ -65,17 +65,19 @@ def builder(family):
 
 # %% tags=["classification"]
 from {{ cookiecutter.module_name }} import evaluate
+from {{ cookiecutter.module_name }}.scale import PredictOnce
 
 threshold = run.cfg.thresholds.overfit_gap
 X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
 print(describe(scored))
 models, gaps, tune_panel = {}, {}, {}
-fits = Progress(len(tuned), "05 tuned models refitted")  # progress here and in logs/05_overfitting.kernel.log
+fits = Progress(len(tuned), "05 tuned models refitted")  # progress here and in the run's terminal log
 for family in tuned:
     models[family] = builder(family)().fit(X_train, y_train)
     fits.step(family)
-    gaps[family] = evaluate.train_tune_gap(models[family], X_scored, y_scored, X_tune, y_tune, threshold)
-    tune_panel[family] = evaluate.metric_panel(y_tune, evaluate.aligned_proba(models[family], X_tune, classes), classes)
+    scored_once = PredictOnce(models[family])  # the tune rows are predicted once for the gap and the panel
+    gaps[family] = evaluate.train_tune_gap(scored_once, X_scored, y_scored, X_tune, y_tune, threshold)
+    tune_panel[family] = evaluate.metric_panel(y_tune, evaluate.aligned_proba(scored_once, X_tune, classes), classes)
 fits.close()
 flagged = sorted(family for family, g in gaps.items() if g["flagged"])
 figure = plots.train_tune_bars(gaps)

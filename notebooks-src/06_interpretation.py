@@ -66,7 +66,7 @@ from {{ cookiecutter.module_name }}.preprocess import is_images, is_sequences
 from {{ cookiecutter.module_name }}.regression_figures import surrogate_figure
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.scale import SCORING_ROWS, Progress, describe, take
+from {{ cookiecutter.module_name }}.scale import REFIT_ROWS, SCORING_ROWS, Progress, describe, take
 from {{ cookiecutter.module_name }}.sequences import coding_letters
 from {{ cookiecutter.module_name }}.subgroups import declared_columns
 from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family
@@ -113,26 +113,33 @@ saliency = None
 motif = None  # sequences: the recovered motif (next section)
 positive = run.cfg.data.positive_class
 explained, explained_from = view.explained(y_tune, positive, getattr(models[NETWORK], "classes_", None))
+steps = Progress(2 if sequences or images else 3, "06 importance tables")  # progress here and in the run's terminal log
 if sequences:  # attributions explain the positive class, or the highest targets, where a motif acts
     letters = coding_letters(X_tune.alphabet)
+    steps.begin(f"{baseline} · permutation")
     tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
                                                                        run.seed, scoring=view.scoring)}
+    steps.begin(f"{NETWORK} · integrated gradients")
     attributions, onehot, convergence = view.attributions(models[NETWORK], X_tune[explained], positive)
     gradients = kmer_attribution_table(attributions, onehot, letters, X_tune.kmer)
 elif images:
     from {{ cookiecutter.module_name }}.saliency import image_attributions, region_table
 
+    steps.begin(f"{baseline} · permutation")
     tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
                                                                        run.seed)}
+    steps.begin(f"{NETWORK} · integrated gradients")
     attributions, convergence = image_attributions(models[NETWORK], X_tune)
     gradients = region_table(attributions, X_tune.pixels(), run.cfg.image.border)
 else:
-    tables = {
-        f"{family} · permutation": permutation_importance_table(models[family], X_tune, y_tune, repeats, run.seed,
-                                                                scoring=view.scoring)
-        for family in (NETWORK, baseline)
-    }
+    tables = {}
+    for family in (NETWORK, baseline):
+        steps.begin(f"{family} · permutation")
+        tables[f"{family} · permutation"] = permutation_importance_table(models[family], X_tune, y_tune, repeats,
+                                                                         run.seed, scoring=view.scoring)
+    steps.begin(f"{NETWORK} · integrated gradients")
     gradients, convergence = integrated_gradients_table(models[NETWORK], X_tune, X_train)
+steps.close()
 tables[f"{NETWORK} · integrated gradients"] = gradients
 print(f"integrated gradients: largest |convergence delta| {convergence['max_abs_delta']:.2g} "
       f"({convergence['n_steps']} steps; near 0 means the attributions add up to the prediction)")
@@ -226,7 +233,9 @@ figure
 # ## Agreement between methods and models, stability across seeds
 # The network is refitted with other seeds (`profiles.<profile>.stability_seeds` in
 # `lab.yaml`) and its rankings compared pair by pair (Spearman and Kendall). Rankings over many
-# near-zero importances are noisy by nature; disagreement is recorded as a caution.
+# near-zero importances are noisy by nature; disagreement is recorded as a caution. Above
+# `scale.REFIT_ROWS` training rows every seed, the run's own included, is refitted on the same
+# recorded, stratified, seeded subsample of that size, so the seeds differ in nothing else.
 
 # %%
 floor = run.cfg.interpretation.agreement_floor
@@ -236,12 +245,14 @@ agreement = {f"{a} and {b}": float(spearman.loc[a, b]) for a, b in itertools.com
 seeds = [run.seed + k for k in range(run.budget.stability_seeds)]
 by_seed = {"integrated gradients": {}} if sequences or images else {"permutation": {}, "integrated gradients": {}}
 motif_by_seed = {}
-refits = Progress(len(seeds), "06 network seeds")  # progress here and in logs/06_interpretation.kernel.log
+X_seeded, y_seeded, seed_rows = take(X_train, y_train, REFIT_ROWS, run.seed, "network refits across seeds")
+print(describe(seed_rows))
+refits = Progress(len(seeds), "06 network seeds")  # progress here and in the run's terminal log
 for seed in seeds:
     refits.begin(f"seed {seed}")
-    network = models[NETWORK] if seed == run.seed else view.build_model(
-        NETWORK, X_train, tuned[NETWORK]["best_params"], seed=seed, device=run.cfg.device
-    ).fit(X_train, y_train)
+    network = models[NETWORK] if seed == run.seed and not seed_rows["subsampled"] else view.build_model(
+        NETWORK, X_seeded, tuned[NETWORK]["best_params"], seed=seed, device=run.cfg.device
+    ).fit(X_seeded, y_seeded)
     if sequences:
         seed_attr, seed_onehot, _ = view.attributions(network, X_tune[explained], positive)
         by_seed["integrated gradients"][seed] = kmer_attribution_table(seed_attr, seed_onehot, letters, X_tune.kmer)
@@ -358,6 +369,7 @@ run.save_artifact(
         },
         "agreement": {"spearman": spearman.round(6).to_dict(), "kendall": kendall.round(6).to_dict()},
         "stability": stability,
+        "stability_rows": seed_rows,
         "surrogate": {**surrogate.summary(), "target": "the network's predictions on the training split",
                       "fidelity_means": view.fidelity_words},
         "shortcut": shortcut,

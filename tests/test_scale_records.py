@@ -22,11 +22,35 @@ def test_every_scaled_check_records_its_rows_and_method_at_the_demo_size(quick_r
     assert baselines["svm_method"] == "exact RBF SVM"
     optimizers = _artifact(run_dir, "03_architecture")["optimizers"]
     assert all(r["early_stopping"] and r["stopped_epoch"] <= 60 for r in optimizers.values())
+    compared = _artifact(run_dir, "03_architecture")["optimizer_rows"]
+    assert compared == {**every_row, "purpose": "optimiser comparison fits", "rows": 341, "of": 341}
+    assert _artifact(run_dir, "06_interpretation")["stability_rows"]["subsampled"] is False
     assert _artifact(run_dir, "04_tuning")["training_rows_per_trial"]["rows"] == 341
     rows = _artifact(run_dir, "05_overfitting")["rows"]
     assert {part: r["subsampled"] for part, r in rows.items()} == dict.fromkeys(rows, False)
     assert rows["learning_curves"]["refits"] == 4
     assert _artifact(run_dir, "06_interpretation")["tune_rows"]["of"] == 114
+
+
+def _between(stdout, start, end):
+    return stdout.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_the_run_log_shows_the_progress_of_long_cells_while_their_notebook_runs(quick_run):
+    """Trials (done of total, best so far, ETA) and refits appear under their notebook, before it ends."""
+    _, run_dir, stdout = quick_run
+    tuning = _between(stdout, "04_tuning …", "04_tuning ")
+    tuned = _artifact(run_dir, "04_tuning")
+    families, n_trials = tuned["families"], tuned["budget_per_family"]
+    for family in families:
+        assert f"04 tuning {family}: {n_trials}/{n_trials} done, best so far " in tuning, (family, tuning[-2000:])
+    assert "s to go" in tuning
+    overfitting = _between(stdout, "05_overfitting …", "05_overfitting ")
+    for what in ("05 tuned models refitted", "05 learning-curve refits", "05 shuffled-label refits"):
+        assert f"      {what}: " in overfitting
+    interpretation = _between(stdout, "06_interpretation …", "06_interpretation ")
+    assert "06 importance tables: 3/3 done" in interpretation and "06 network seeds: " in interpretation
+    assert "02 baselines fitted and scored: " in _between(stdout, "02_baselines …", "02_baselines ")
 
 
 def test_above_their_sizes_the_switches_engage_in_the_notebooks_and_are_recorded(tmp_path):
@@ -67,5 +91,9 @@ def test_above_their_sizes_the_switches_engage_in_the_notebooks_and_are_recorded
     for curve in overfit["learning_curves"].values():
         assert [point["n"] for point in curve][-2:] == [150, 341]
     assert _artifact(run_dir, "06_interpretation")["tune_rows"]["rows"] == 100
-    log = (run_dir / "logs" / "05_overfitting.kernel.log").read_text()
-    assert "05 shuffled-label refits: 13/13 done" in log
+    for notebook, key in (("03_architecture", "optimizer_rows"), ("06_interpretation", "stability_rows")):
+        assert {k: _artifact(run_dir, notebook)[key][k] for k in ("rows", "of", "seed")} == {"rows": 150, "of": 341,
+                                                                                          "seed": 42}
+    assert set(_artifact(run_dir, "03_architecture")["optimizers"]) == {"adam", "sgd"}
+    assert "05 shuffled-label refits: 13/13 done" in result.stdout  # the run log echoes the notebook's progress
+    assert "05 shuffled-label refits: 13/13 done" in (run_dir / "logs" / "05_overfitting.progress.log").read_text()

@@ -38,6 +38,14 @@ def test_a_subsample_engages_above_its_size_and_records_size_seed_and_strata():
     assert "subsample of 200 of 1000 rows (seed 3)" in describe(record)
 
 
+def test_a_numeric_target_is_subsampled_within_its_quantile_bins():
+    y = np.random.default_rng(0).lognormal(size=5000)
+    rows, record = subsample(y, 500, seed=3, purpose="training scores")
+    assert record["stratified"] and len(rows) == 500
+    top_fifth = y > np.quantile(y, 0.8)
+    assert np.mean(top_fifth[rows]) == pytest.approx(0.2, abs=0.004)
+
+
 def test_below_its_size_every_row_is_kept_and_the_same_objects_returned():
     X, y = pd.DataFrame({"a": range(50)}), _labels(50)
     X_kept, y_kept, record = take(X, y, 50, seed=0, purpose="refits")
@@ -141,7 +149,7 @@ def test_progress_counts_refits_and_writes_an_eta_line_per_step():
     progress.close()
     lines = log.getvalue().splitlines()
     assert progress.done == 2 and len(lines) == 2
-    assert lines[-1].startswith("refits: 2/3 done (forest), ") and "s to go" in lines[-1]
+    assert lines[-1].startswith("progress · refits: 2/3 done (forest), ") and "s to go" in lines[-1]
 
 
 def test_the_report_states_the_rows_every_tuning_trial_read():
@@ -157,3 +165,23 @@ def test_the_report_states_the_rows_every_tuning_trial_read():
                                            "(seed 42) and scored on the same tune part.")
     facts.tuning["training_rows_per_trial"] = subsample(_labels(300), 10000, 42, "trials")[1]
     assert budget_sentence(facts).endswith("on the same training and tune parts.")
+
+
+def test_predict_once_reuses_the_prediction_of_the_same_table_and_keeps_its_numbers():
+    from {{ cookiecutter.module_name }}.baselines import make_model
+    from {{ cookiecutter.module_name }}.evaluate import aligned_proba, train_tune_gap
+    from {{ cookiecutter.module_name }}.scale import PredictOnce
+
+    X, y = make_classification(200, 5, random_state=0)
+    X = pd.DataFrame(X, columns=list("abcde"))
+    model = make_model("k_nearest_neighbours", X).fit(X, y)
+    calls = []
+    original = model.predict_proba
+    model.predict_proba = lambda rows: calls.append(len(rows)) or original(rows)
+    once = PredictOnce(model)
+    gap = train_tune_gap(once, X.iloc[:50], y[:50], X.iloc[50:], y[50:], 0.05)
+    proba = aligned_proba(once, X.iloc[50:], list(model.classes_))  # another object of the same rows: predicted
+    tune = X.iloc[50:]
+    assert np.array_equal(once.predict_proba(tune), once.predict_proba(tune)) and calls == [50, 150, 150, 150]
+    assert gap == train_tune_gap(model, X.iloc[:50], y[:50], X.iloc[50:], y[50:], 0.05)
+    assert np.array_equal(proba, original(X.iloc[50:]))

@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from .errors import LabError
 from .evaluate import score_model
+from .permute import shuffles_commute
 from .preprocess import _categorical_steps, categorical_columns, is_images, is_sequences, numeric_columns
 from .surrogate_rules import prune_same_class_splits, reachable_shape, readable_rules
 
@@ -46,6 +47,8 @@ def permutation_importance_table(model, X, y, n_repeats, seed, scoring=None):
             raise LabError("permutation importance for sequences needs a k-mer model (a baseline); "
                            "use integrated gradients for the network.")
         names = [str(n) for n in model[:-1].get_feature_names_out()]
+        X, model = model[:-1].transform(X), model[-1]
+    elif isinstance(model, Pipeline) and shuffles_commute(model[:-1], X):  # same numbers, preprocessed once
         X, model = model[:-1].transform(X), model[-1]
     with threadpool_limits(limits=1):  # hundreds of small predictions: threads cost more than they give
         result = permutation_importance(

@@ -24,6 +24,7 @@ from .config import Config, load_config, project_root
 from .data import load_dataset
 from .errors import LabError, NotebookFailed
 from .files import read_json, write_json
+from .progress import PROGRESS_FILE, follow_progress, progress_file
 from .provenance import sha256_file, verify_inputs
 from .splits import check_split_record, read_split_record
 
@@ -245,8 +246,9 @@ class KernelPool:
 
         self.log_dir.mkdir(parents=True, exist_ok=True)
         km = KernelManager(kernel_name=self.kernel_name)
+        env = {**kernel_env(), PROGRESS_FILE: str(progress_file(self.log_dir, label))}  # echoed by `run`
         with open(self.log_dir / f"{label}.kernel.log", "wb") as log:  # kernel chatter, not the terminal
-            km.start_kernel(cwd=str(self.cwd), env=kernel_env(), stdout=log, stderr=log)
+            km.start_kernel(cwd=str(self.cwd), env=env, stdout=log, stderr=log)
         return km
 
     def prestart(self, label: str) -> None:
@@ -398,18 +400,19 @@ def _execute(plan: Plan, echo: Callable[[str], None], cell_progress: bool, guard
             manifest["notebooks"][nb.stem] = record
             write_json(manifest_path, manifest)
             try:
-                papermill.execute_notebook(
-                    str(nb),
-                    str(partial),
-                    parameters=parameters,
-                    kernel_name=plan.kernel,
-                    engine_name=engine,
-                    cwd=str(notebook_dir),
-                    km=km,
-                    progress_bar=cell_progress,
-                    log_output=False,
-                    request_save_on_cell_execute=True,
-                )
+                with follow_progress(progress_file(pool.log_dir, nb.stem), echo):  # long cells' steps
+                    papermill.execute_notebook(
+                        str(nb),
+                        str(partial),
+                        parameters=parameters,
+                        kernel_name=plan.kernel,
+                        engine_name=engine,
+                        cwd=str(notebook_dir),
+                        km=km,
+                        progress_bar=cell_progress,
+                        log_output=False,
+                        request_save_on_cell_execute=True,
+                    )
             except (Exception, KeyboardInterrupt) as exc:  # a failing cell, a dead kernel, Ctrl-C, a full disk
                 failed = not (isinstance(exc, KeyboardInterrupt) or guard.interrupted)
                 detail = f"{exc.ename}: {exc.evalue}" if isinstance(exc, PapermillExecutionError) else repr(exc)

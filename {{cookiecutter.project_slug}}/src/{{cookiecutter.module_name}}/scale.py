@@ -21,6 +21,8 @@ from sklearn.svm import SVC, LinearSVC
 from tqdm import tqdm
 
 from .evaluate import learning_curve
+from .progress import emit, progress_line
+from .target_bins import quantile_bins
 
 # Rows above which near duplicates are found with a KD-tree (same rule, same pairs) instead of all pairs.
 EXACT_NEIGHBOURS_UP_TO = 5000
@@ -36,7 +38,7 @@ NYSTROEM_COMPONENTS = 300
 
 
 def subsample(y, limit, seed, purpose):
-    """Sorted positions of at most `limit` rows, stratified by class and seeded, and its record.
+    """Sorted positions of at most `limit` rows, stratified by class (or a number's quantile bins), seeded.
 
     Below the limit every row is kept and the record says so; above it the record names the
     size, the total and the seed, so the subsample can be drawn again.
@@ -45,8 +47,9 @@ def subsample(y, limit, seed, purpose):
     n = len(y)
     if n <= limit:
         return np.arange(n), {"purpose": purpose, "rows": int(n), "of": int(n), "subsampled": False}
+    strata = quantile_bins(y)["codes"] if y.dtype.kind == "f" else y  # a number: its quantile bins
     try:
-        rows, _ = train_test_split(np.arange(n), train_size=int(limit), stratify=y, random_state=seed)
+        rows, _ = train_test_split(np.arange(n), train_size=int(limit), stratify=strata, random_state=seed)
         stratified = True
     except ValueError:  # a class with a single row cannot be stratified
         rows, stratified = np.random.default_rng(seed).choice(n, int(limit), replace=False), False
@@ -155,21 +158,19 @@ def _gamma(gamma, X):
 
 class Progress:
     """Progress of a long cell: a bar in the notebook (JupyterLab) and plain lines with an ETA in the
-    kernel's log of the run folder (`logs/<notebook>.kernel.log`), which `tail -f` follows headless."""
+    run folder (`logs/<notebook>.progress.log`), which `run` echoes to the terminal (progress.emit)."""
 
     def __init__(self, total, what, log=None):
         self.total, self.what, self.done, self.started = int(total), what, 0, time.perf_counter()
         self._pending = None
-        self.log = log or sys.__stderr__
+        self.log = log
         self.bar = tqdm(total=self.total, desc=what, file=sys.stderr, mininterval=1.0, leave=False)
 
     def step(self, label=""):
         self.done += 1
         self.bar.update()
         elapsed = time.perf_counter() - self.started
-        eta = elapsed / self.done * (self.total - self.done)
-        print(f"{self.what}: {self.done}/{self.total} done{f' ({label})' if label else ''}, "
-              f"{elapsed:.0f} s so far, about {eta:.0f} s to go", file=self.log, flush=True)
+        emit(progress_line(self.what, self.done, self.total, elapsed, label), self.log)
 
     def counting(self, build, label=""):
         """`build` (a function returning a fresh model to fit) whose next call, or `close`, counts one step."""
@@ -192,3 +193,21 @@ class Progress:
     def close(self):
         self.settle()
         self.bar.close()
+
+
+class PredictOnce:
+    """A fitted model whose predict_proba on the same table object is computed once and then reused.
+
+    Notebook 05 scores each tuned model on the tune rows twice (its train-tune gap and its metric
+    panel); on large tables a second prediction (k nearest neighbours: every tune row against every
+    training row) costs as much as a fit. The numbers are the model's own, unchanged.
+    """
+
+    def __init__(self, model):
+        self.model, self.classes_, self._saved = model, model.classes_, {}
+
+    def predict_proba(self, X):
+        key = id(X)
+        if key not in self._saved:
+            self._saved[key] = (X, self.model.predict_proba(X))  # X kept: its id stays unique while saved
+        return self._saved[key][1]

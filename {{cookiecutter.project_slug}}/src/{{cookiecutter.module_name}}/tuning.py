@@ -37,6 +37,7 @@ from .nets import (
     pick_device,
     starting_params,
 )
+from .progress import TrialProgress
 from .regression_nets import loss_setting
 from .storage import absolute_journal_url, is_journal, open_journal
 from .tasks import task_of
@@ -453,10 +454,13 @@ def tune_family(
     study = open_study(storage, name, family, fixed, _data_key(X_train, y_train, X_tune, y_tune, metric), seed)
     _fail_abandoned(study)
     objective = make_objective(family, X_train, y_train, X_tune, y_tune, seed, fixed, device, metric)
+    progress = TrialProgress(family, n_trials, len(_finished(study)))
     with _quiet_optuna():
         while (done := len(_finished(study))) < n_trials:
             study.sampler = optuna.samplers.TPESampler(seed=_trial_seed(seed, done))
             study.optimize(objective, n_trials=1)
+            progress.step(study)
+    progress.close()
     result = study_result(family, study, n_trials)
     if opened_here:
         _close(storage)
@@ -578,7 +582,10 @@ def tune_shared(storage_url, study_name, family, n_trials, X_train, y_train, X_t
     mine = []
     with _quiet_optuna():
         if n_trials:
-            study.optimize(objective, n_trials=n_trials, callbacks=[lambda _, trial: mine.append(trial.number)])
+            progress = TrialProgress(family, n_trials)
+            study.optimize(objective, n_trials=n_trials, callbacks=[lambda _, trial: mine.append(trial.number),
+                                                                    lambda study, _: progress.step(study, len(mine))])
+            progress.close()
     result = study_result(family, study, None)
     return {"study": study_name, "family": family, "worker_trials": mine, **result}
 
