@@ -316,7 +316,10 @@ def test_lab_yaml_accepts_an_image_study_and_needs_its_label_table(tmp_path):
     from {{ cookiecutter.module_name }}.config import load_config
 
     raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "lab.yaml").read_text())
-    raw["modality"] = "image"
+    raw["modality"], raw["task"] = "image", "classification"  # images are classified (any bake's lab.yaml)
+    raw["network"].pop("loss", None)
+    for key in ("metric", "families"):  # a regression bake names its own
+        raw.get("tuning", {}).pop(key, None)
     raw["data"] = {"path": "cells", "labels": "cells.csv", "target": "label", "id_column": "file"}
     raw.pop("sequence", None)
     raw["network"] = {k: v for k, v in raw["network"].items() if k not in ("kernel_size", "both_strands")}
@@ -333,7 +336,7 @@ def test_lab_yaml_accepts_an_image_study_and_needs_its_label_table(tmp_path):
 def test_tuning_holds_augmentation_and_pretrained_weights_fixed(tmp_path):
     from {{ cookiecutter.module_name }}.tuning import fixed_params
 
-    cfg = SimpleNamespace(modality="image", tuning=SimpleNamespace(fixed={}), budget=SimpleNamespace(epochs=7),
+    cfg = SimpleNamespace(modality="image", task="classification", tuning=SimpleNamespace(fixed={}), budget=SimpleNamespace(epochs=7),
                           image=ImageSpec(augment=False, pretrained_weights="w.pth", freeze_pretrained=True),
                           network=SimpleNamespace(hidden=[8], learning_rate=0.01, batch_size=4, dropout=0.0,
                                                   optimizer="adam", channels=None))
