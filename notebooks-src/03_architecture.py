@@ -53,6 +53,7 @@ from {{ cookiecutter.module_name }}.nets import (
     starting_params,
 )
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.scale import TUNING_ROWS, describe, take
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
@@ -121,11 +122,14 @@ print(f"{tiny['n_samples']} samples, {tiny['epochs']} epochs: training accuracy 
 # ## Do the defaults matter? Adam against SGD with momentum
 # Same network, seed, learning rate, epoch budget and early stopping as the starting network
 # above; only the optimiser changes. The starting network is the run with its own optimiser, so
-# the comparison costs one more fit, however many rows there are.
+# the comparison costs one more fit. Above `scale.TUNING_ROWS` training rows both optimisers train on
+# the same stratified, seeded subsample of that many rows, as every tuning trial in 04 does.
 
 # %%
-optimizers = compare_optimizers(X_train, y_train, X_tune, y_tune, params, seed=run.seed,
-                                fitted={params["optimizer"]: network})
+X_compared, y_compared, compared_rows = take(X_train, y_train, TUNING_ROWS, run.seed, "the optimiser comparison")
+print(describe(compared_rows))
+optimizers = compare_optimizers(X_compared, y_compared, X_tune, y_tune, params, seed=run.seed,
+                                fitted={} if compared_rows["subsampled"] else {params["optimizer"]: network})
 for name, result in optimizers.items():
     print(f"{name:>5}: stopped after {result['stopped_epoch']} epoch(s); final training loss "
           f"{result['final_train_loss']:.4f}, final validation loss {result['final_val_loss']:.4f}, "
@@ -155,6 +159,7 @@ artifact = run.save_artifact(
         },
         "overfit_tiny_sample": {k: v for k, v in tiny.items() if k != "history"},
         "optimizers": {name: {k: v for k, v in r.items() if k != "history"} for name, r in optimizers.items()},
+        "optimizer_rows": compared_rows,
         "history": net.history_,
     },
 )

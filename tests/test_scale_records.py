@@ -22,6 +22,8 @@ def test_every_scaled_check_records_its_rows_and_method_at_the_demo_size(quick_r
     assert baselines["svm_method"] == "exact RBF SVM"
     optimizers = _artifact(run_dir, "03_architecture")["optimizers"]
     assert all(r["early_stopping"] and r["stopped_epoch"] <= 60 for r in optimizers.values())
+    compared = _artifact(run_dir, "03_architecture")["optimizer_rows"]
+    assert compared == {**every_row, "purpose": "the optimiser comparison", "rows": 341, "of": 341}
     assert _artifact(run_dir, "04_tuning")["training_rows_per_trial"]["rows"] == 341
     rows = _artifact(run_dir, "05_overfitting")["rows"]
     assert {part: r["subsampled"] for part, r in rows.items()} == dict.fromkeys(rows, False)
@@ -60,6 +62,9 @@ def test_above_their_sizes_the_switches_engage_in_the_notebooks_and_are_recorded
     assert baselines["training_scores_on"] == {"purpose": "training scores", "rows": 100, "of": 341,
                                                "subsampled": True, "seed": 42, "stratified": True}
     assert baselines["svm_method"].startswith("Nystroem approximation")
+    architecture = _artifact(run_dir, "03_architecture")
+    assert (architecture["optimizer_rows"]["rows"], architecture["optimizer_rows"]["subsampled"]) == (250, True)
+    assert set(architecture["optimizers"]) == {"adam", "sgd"}  # both trained on the subsample
     assert _artifact(run_dir, "04_tuning")["training_rows_per_trial"]["rows"] == 250
     overfit = _artifact(run_dir, "05_overfitting")
     assert {part: (r["rows"], r["seed"]) for part, r in overfit["rows"].items()} == {
