@@ -16,6 +16,7 @@ Target: the whole run <= 20 minutes on 2 cores. A missed target prints MISSED; t
 only when the run itself fails.
 
 Run from the template's root:  .venv/bin/python benchmarks/bench_sequence_pipeline.py [--n 100000] [--keep]
+(`--resume PROJECT NN` resumes a kept project's latest run from notebook NN and times those notebooks.)
 """
 
 from __future__ import annotations
@@ -111,12 +112,14 @@ class Sampler(threading.Thread):
             self.stop.wait(self.every)
 
 
-def run_pipeline(project: Path, timeout: int) -> tuple[int, float, dict, str]:
-    command = [sys.executable, "-m", module_name(project), "run"]
+def run_pipeline(project: Path, timeout: int, resume: str | None = None) -> tuple[int, float, dict, str]:
+    command = [sys.executable, "-m", module_name(project), "run", *(["--from", resume] if resume else [])]
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=project, env=environment(project), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     sampler = Sampler(proc.pid)
+    if resume:
+        sampler.current = next(name for name in NOTEBOOKS if name.startswith(resume))
     sampler.start()
     lines = []
     deadline = started + timeout
@@ -147,19 +150,8 @@ def homology_facts(run_dir: Path) -> str:
             f"{facts.get('min_identity')} (random split: {plain.get('n_related')}, closest {plain.get('max')})")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=100_000, help="sequences (default: %(default)s)")
-    parser.add_argument("--length", type=int, default=200, help="letters each (default: %(default)s)")
-    parser.add_argument("--related-fraction", type=float, default=0.3, help="share that are family copies")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--timeout", type=int, default=3600, help="seconds before the run is killed")
-    parser.add_argument("--keep", action="store_true", help="keep the baked project and print its folder")
-    args = parser.parse_args()
-    before = load()
-    folder = tempfile.mkdtemp(prefix="bench-seq-")
-    progress(f"baking into {folder}")
-    project = bake_sequence(Path(folder) / "bake")
+def prepare(project: Path, args) -> None:
+    """Write the inputs, record them with `data add` and point lab.yaml at them (no group column)."""
     write_inputs(project, args.n, args.length, args.related_fraction, args.seed)
     module = module_name(project)
     for path in ("data/raw/windows.fa", "data/raw/windows.csv"):
@@ -169,8 +161,29 @@ def main() -> int:
     config["data"].update(path="data/raw/windows.fa", labels="data/raw/windows.csv", target="state",
                           id_column="window", group_column=None)
     (project / "lab.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=100_000, help="sequences (default: %(default)s)")
+    parser.add_argument("--length", type=int, default=200, help="letters each (default: %(default)s)")
+    parser.add_argument("--related-fraction", type=float, default=0.3, help="share that are family copies")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds before the run is killed")
+    parser.add_argument("--keep", action="store_true", help="keep the baked project and print its folder")
+    parser.add_argument("--resume", nargs=2, metavar=("PROJECT", "NN"),
+                        help="resume a kept project's latest run from notebook NN (times only those notebooks)")
+    args = parser.parse_args()
+    before = load()
+    if args.resume:
+        project, folder = Path(args.resume[0]), None
+    else:
+        folder = tempfile.mkdtemp(prefix="bench-seq-")
+        progress(f"baking into {folder}")
+        project = bake_sequence(Path(folder) / "bake")
+        prepare(project, args)
     progress("running the quick pipeline")
-    code, wall, sampler, output = run_pipeline(project, args.timeout)
+    code, wall, sampler, output = run_pipeline(project, args.timeout, args.resume[1] if args.resume else None)
     peaks = sampler.peak
     after = load()
     runs = sorted((project / "reports/runs").glob("*/run.json"))
@@ -196,7 +209,7 @@ def main() -> int:
         print(f"\nFAILED: run exited {code}\n{output[-3000:]}")
     elif wall > TARGET_SECONDS:
         print(f"\nMISSED: {wall:.0f} s (target <= {TARGET_SECONDS} s)")
-    if args.keep:
+    if args.keep or folder is None:
         print(f"\nproject kept in {project}")
     else:
         import shutil
