@@ -39,8 +39,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_runner import BIN, TEMPLATE_ROOT, module_name, progress  # noqa: E402
 
 TARGET_SECONDS = 20 * 60
-NOTEBOOKS = ("00_question", "01_data_provenance", "02_baselines", "03_architecture", "04_tuning",
-             "05_evaluation", "06_interpretation", "07_ethics_register")
+NOTEBOOKS = tuple(sorted(p.stem for p in (TEMPLATE_ROOT / "{{cookiecutter.project_slug}}" / "notebooks")
+                         .glob("0*.ipynb")))
 
 
 def load() -> str:
