@@ -171,3 +171,42 @@ def test_evalue_cutoff_scales_with_the_searched_share_of_residues():
     assert hom._evalue_cutoff(sequences, np.arange(3)) == pytest.approx(1e-3)
     assert hom._evalue_cutoff(sequences, np.array([1])) == pytest.approx(1e-3 * 300 / 1000)
 
+
+
+def test_kmer_sets_built_in_blocks_hold_each_sequences_canonical_kmers(monkeypatch):
+    sequences, _ = planted([0.9, "rc"], DNA, 40, copies=3, seed=11)
+    sequences += ["ACGTNACGTACG", "AC"]  # an unknown letter, and a sequence shorter than k
+    monkeypatch.setattr(hom, "SEQUENCE_CHUNK", 3)  # blocks end inside the planted pairs
+    sets = hom.kmer_sets(sequences, 6, "dna")
+    complement = str.maketrans("ACGT", "TGCA")
+    wanted = [{min(s[i:i + 6], s[i:i + 6][::-1].translate(complement)) for i in range(len(s) - 5)
+               if "N" not in s[i:i + 6]} for s in sequences]
+    columns = sorted(set().union(*wanted))  # compact columns in the k-mers' code order (A<C<G<T)
+    for row, kmers in enumerate(wanted):
+        assert sorted(columns[c] for c in sets[row].indices) == sorted(kmers)
+    assert sets.shape == (len(sequences), len(columns)) and set(sets.data) == {1.0}
+
+
+def test_the_report_reads_the_splits_own_search(monkeypatch):
+    sequences, _ = planted([0.9], DNA, 200, copies=8, seed=2)
+    cfg, data = _study(sequences, "kmer")
+    calls = []
+    search = hom.related_hits
+    monkeypatch.setattr(hom, "related_hits", lambda *a, **k: calls.append(1) or search(*a, **k))
+    hom._SEARCHED.clear()
+    used = hom.settings(cfg.sequence.homology, "dna")
+    clusters = hom.identity_clusters(sequences, method="kmer", alphabet="dna", used=used)
+    split = make_split(data.y, clusters, 0.6, 0.2, 4)
+    report, _ = relatedness.homology_report(cfg, data, split)
+    assert len(calls) == 1  # one all-against-all search for the split and the report's five questions
+    assert report["this_split"]["test_to_train"]["n_related"] == 0 and report["random_split"]["test_to_train"]["max"]
+    hom.identity_clusters(sequences[:-2], method="kmer", alphabet="dna", used=used)
+    assert len(calls) == 2  # other sequences: a new search
+
+
+def test_both_ways_keeps_each_pair_once_with_its_higher_identity():
+    hits = hom.Hits(np.array([0, 1, 2]), np.array([1, 0, 0]), np.array([0.8, 0.9, 0.7]), np.ones(3))
+    both = hom._both_ways(hits)
+    pairs = {(q, t): i for q, t, i in zip(both.query.tolist(), both.target.tolist(), both.identity.tolist(),
+                                            strict=True)}
+    assert pairs == {(0, 1): 0.9, (1, 0): 0.9, (0, 2): 0.7, (2, 0): 0.7}

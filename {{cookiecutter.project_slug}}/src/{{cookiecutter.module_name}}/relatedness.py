@@ -47,10 +47,7 @@ def homology_report(cfg, data, split) -> tuple[dict, dict]:
     """
     asked, measuring, fallback, used = _methods(cfg)
     alphabet, sequences = cfg.sequence.alphabet, list(data.X["sequence"])
-    sets = hom.kmer_sets(sequences, used["k"], alphabet) if measuring == "kmer" else None
-    everything = np.arange(len(sequences))
-    all_hits = hom.related_hits(sequences, everything, everything, method=measuring, alphabet=alphabet,
-                                used=used, sets=sets, floor=used["min_identity"])
+    all_hits = hom.all_hits(sequences, method=measuring, alphabet=alphabet, used=used)  # the split's own search
     sizes = np.bincount(hom.clusters_from_hits(all_hits, len(sequences), used["min_identity"], used["coverage"]))
     report = {
         "method": asked if fallback is None else measuring,
@@ -73,8 +70,7 @@ def homology_report(cfg, data, split) -> tuple[dict, dict]:
     for name, chosen in (("this_split", split), ("random_split", random_split)):
         for part in ("test", "tune"):
             rows, reference = getattr(chosen, part), chosen.train
-            hits = hom.related_hits(sequences, rows, reference, method=measuring, alphabet=alphabet, used=used,
-                                    sets=sets)
+            hits = hom.part_hits(all_hits, rows, reference)
             summary, best = _part(hits, rows, reference, data.ids, used)
             if name == "random_split":  # a counterfactual: how many, not which
                 del summary["related_ids"]
