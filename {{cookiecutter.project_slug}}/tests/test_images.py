@@ -336,7 +336,8 @@ def test_lab_yaml_accepts_an_image_study_and_needs_its_label_table(tmp_path):
 def test_tuning_holds_augmentation_and_pretrained_weights_fixed(tmp_path):
     from {{ cookiecutter.module_name }}.tuning import fixed_params
 
-    cfg = SimpleNamespace(modality="image", task="classification", tuning=SimpleNamespace(fixed={}), budget=SimpleNamespace(epochs=7),
+    cfg = SimpleNamespace(modality="image", task="classification", tuning=SimpleNamespace(fixed={}),
+                          budget=SimpleNamespace(epochs=7),
                           image=ImageSpec(augment=False, pretrained_weights="w.pth", freeze_pretrained=True),
                           network=SimpleNamespace(hidden=[8], learning_rate=0.01, batch_size=4, dropout=0.0,
                                                   optimizer="adam", channels=None))
