@@ -23,6 +23,9 @@ pytestmark = pytest.mark.slow
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 MODULE = "my_lab_project"
+# The tabular runs search two trials per family (the numbers checked here do not depend on the
+# budget); both runs of the byte-identity check use the same.
+SMALL_BUDGET = ("-p", "profiles.quick.n_trials=2", "-p", "profiles.quick.epochs=30")
 
 
 def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -56,7 +59,7 @@ def tabular_run(tmp_path_factory):
     config["data"]["subgroup_columns"] = ["sex"]
     config["data"]["metadata_columns"] = ["sex"]
     (project / "lab.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
-    result = cli(project, "run")
+    result = cli(project, "run", *SMALL_BUDGET)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return project, latest_run(project)
 
@@ -105,7 +108,7 @@ def test_tabular_regression_interprets_compares_subgroups_and_reports(tabular_ru
 
 def test_second_tabular_regression_run_gives_identical_artifacts_and_figures(tabular_run):
     project, first = tabular_run
-    result = cli(project, "run")
+    result = cli(project, "run", *SMALL_BUDGET)
     assert result.returncode == 0, result.stderr[-3000:]
     second = latest_run(project)
     assert second != first
