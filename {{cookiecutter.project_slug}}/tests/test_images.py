@@ -11,6 +11,7 @@ import torch
 import yaml
 from PIL import Image
 
+from {{ cookiecutter.module_name }}.data import load_images
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.image_features import (
     ImagePixels,
@@ -21,7 +22,7 @@ from {{ cookiecutter.module_name }}.image_features import (
     intensity_table,
 )
 from {{ cookiecutter.module_name }}.image_nets import ImageCNN, augment
-from {{ cookiecutter.module_name }}.image_store import ImageFrame, load_images
+from {{ cookiecutter.module_name }}.imageframe import ImageFrame
 from {{ cookiecutter.module_name }}.images import (
     apply_size_policy,
     changed_files,

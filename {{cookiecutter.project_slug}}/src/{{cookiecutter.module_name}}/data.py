@@ -132,8 +132,6 @@ def load_dataset(cfg: Config, root: Path) -> Dataset:
     if cfg.modality == "sequence":
         return load_sequences(cfg, root)
     if cfg.modality == "image":
-        from .image_store import load_images
-
         return load_images(cfg, root)
     label = cfg.data.path
     frame = read_table(root / cfg.data.path, label, cfg.data.missing_values)
@@ -230,10 +228,28 @@ def sample_table(cfg: Config, root: Path) -> tuple[pd.DataFrame, str]:
     order (no columns when labels come from the headers).
     """
     if cfg.modality == "image":
-        from .image_store import image_sample_table
-
-        return image_sample_table(cfg, root), cfg.data.labels
+        file_column = cfg.data.id_column or "file"
+        table = read_image_labels(cfg, root).sort_values(file_column, kind="stable").reset_index(drop=True)
+        return table, cfg.data.labels
     if cfg.modality != "sequence":
         return read_table(root / cfg.data.path, cfg.data.path, cfg.data.missing_values), cfg.data.path
     _, _, _, extra = _sequence_parts(cfg, root)
     return extra.reset_index(drop=True), cfg.data.labels or cfg.data.path
+
+
+def read_image_labels(cfg: Config, root: Path) -> pd.DataFrame:
+    """The label table data.labels of an image study, one row per image file."""
+    if not cfg.data.labels:
+        raise LabError("lab.yaml field 'data.labels' is empty; an image study needs a table (CSV/TSV) of file name, "
+                       "label and optional plate/site columns")
+    return read_table(Path(root) / cfg.data.labels, cfg.data.labels)
+
+
+def load_images(cfg: Config, root: Path) -> Dataset:
+    """Read, check and store the images of `data.path`; a Dataset whose X is an ImageFrame."""
+    from .image_store import image_parts
+
+    X, labels, files, groups, info = image_parts(cfg, root, read_image_labels(cfg, root))
+    return Dataset(X=X, y=labels, ids=files, groups=groups,
+                   classes=class_order(labels, cfg.data.positive_class, cfg.data.labels), source=cfg.data.path,
+                   sequence_info=None, image_info=info)

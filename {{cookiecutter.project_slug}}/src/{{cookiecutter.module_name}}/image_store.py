@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import LabError
+from .imageframe import ImageFrame
 from .images import (
     apply_size_policy,
     check_channels,
@@ -31,72 +32,17 @@ STORE_FOLDER = Path("data") / "interim" / "images"
 STORE_VERSION = "1"
 
 
-class ImageFrame(pd.DataFrame):
-    """Images as a table of (file, row): `row` points into the memory-mapped `store` (pixels.npy).
+def image_parts(cfg, root: Path, table: pd.DataFrame):
+    """Check and store the images of `data.path` listed in `table` (the label table data.labels).
 
-    `store` (the folder of pixels.npy and features.npy) travels with every row selection, so a model
-    built from any part of the data reads the same pixels.
+    Returns (X, labels, files, groups, info): an ImageFrame over the decoded store, the labels, the
+    file names, the group column's values (or None) and the store's record, in file-name order.
     """
-
-    _metadata = ["store"]
-
-    @property
-    def _constructor(self):
-        return ImageFrame
-
-    @classmethod
-    def of(cls, files, store):
-        frame = cls({"file": pd.Series(list(files), dtype=object), "row": np.arange(len(files), dtype=np.int64)})
-        frame.store = str(store)
-        return frame
-
-    def pixels(self) -> np.ndarray:
-        """The selected images as a float32 array (n, channels, height, width), read from the memory map."""
-        return np.asarray(open_pixels(self.store)[self["row"].to_numpy()])
-
-    def features(self) -> np.ndarray:
-        """The hand-crafted features of the selected images (computed once per store)."""
-        return np.load(Path(self.store) / "features.npy")[self["row"].to_numpy()]
-
-    @property
-    def image_shape(self) -> tuple[int, int, int]:
-        return tuple(int(v) for v in open_pixels(self.store).shape[1:])
-
-    @property
-    def n_inputs(self) -> int:
-        channels, height, width = self.image_shape
-        return channels * height * width
-
-
-def is_images(X) -> bool:
-    """True when X is an ImageFrame."""
-    return isinstance(X, ImageFrame)
-
-
-def open_pixels(store) -> np.ndarray:
-    return np.load(Path(store) / "pixels.npy", mmap_mode="r")
-
-
-def read_label_table(cfg, root: Path) -> pd.DataFrame:
-    """The label table data.labels, one row per image file."""
-    from .data import read_table
-
-    if not cfg.data.labels:
-        raise LabError("lab.yaml field 'data.labels' is empty; an image study needs a table (CSV/TSV) of file name, "
-                       "label and optional plate/site columns")
-    return read_table(root / cfg.data.labels, cfg.data.labels)
-
-
-def load_images(cfg, root: Path):
-    """Read, check and store the images of `data.path`; return a Dataset whose X is an ImageFrame."""
-    from .data import Dataset, class_order
-
     root = Path(root)
     folder = root / cfg.data.path
     if not folder.is_dir():
         raise LabError(f"{cfg.data.path} (lab.yaml field 'data.path') is not a folder of images; "
                        "put the PNG/TIFF files there or fix the path")
-    table = read_label_table(cfg, root)
     file_column = cfg.data.id_column or "file"
     match_table(table, image_files(folder), file_column, cfg.data.labels, cfg.data.path)
     table = table.sort_values(file_column, kind="stable").reset_index(drop=True)
@@ -107,9 +53,7 @@ def load_images(cfg, root: Path):
         raise LabError(f"{cfg.data.labels} has no column '{cfg.data.group_column}' (lab.yaml field "
                        "'data.group_column'); add it or set the field to null")
     files = table[file_column].astype(str).to_numpy()
-    return Dataset(X=ImageFrame.of(files, store), y=labels, ids=files, groups=groups,
-                   classes=class_order(labels, cfg.data.positive_class, cfg.data.labels), source=cfg.data.path,
-                   sequence_info=None, image_info=info)
+    return ImageFrame.of(files, store), labels, files, groups, info
 
 
 def _labels(table, cfg):
@@ -165,10 +109,3 @@ def _write_store(store: Path, stack: np.ndarray, features: np.ndarray, info: dic
         import shutil
 
         shutil.rmtree(partial, ignore_errors=True)
-
-
-def image_sample_table(cfg, root: Path) -> pd.DataFrame:
-    """The label table in data order (sorted by file name): every column known per image."""
-    table = read_label_table(cfg, root)
-    file_column = cfg.data.id_column or "file"
-    return table.sort_values(file_column, kind="stable").reset_index(drop=True)

@@ -12,6 +12,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from .errors import LabError
+from .imageframe import ImageFrame
 
 
 def numeric_columns(X):
@@ -57,9 +58,7 @@ def is_sequences(X):
 
 
 def is_images(X):
-    """True when X holds images (an image_store.ImageFrame) rather than a table of measurements."""
-    from .image_store import ImageFrame
-
+    """True when X holds images (an imageframe.ImageFrame) rather than a table of measurements."""
     return isinstance(X, ImageFrame)
 
 

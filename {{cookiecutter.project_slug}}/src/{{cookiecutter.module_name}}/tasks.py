@@ -118,9 +118,12 @@ def _classification_panel(y_true, proba, classes):
 
 
 def _classification_build(family, X, params, seed, device):
-    from .tuning import build_model
+    from .baselines import make_model
+    from .nets import make_network
 
-    return build_model(family, X, params, seed=seed, device=device)
+    if family == "network":  # tuning.NETWORK, named here so the registry does not import the search
+        return make_network(X, params, seed, device=device)
+    return make_model(family, X, params, seed)
 
 
 def _classification_network(X, params, seed, device):
