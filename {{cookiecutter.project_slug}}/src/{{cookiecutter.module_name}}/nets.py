@@ -745,19 +745,21 @@ def overfit_tiny_sample(X, y, params=None, seed=0, n_samples=32, epochs=300, tar
     }
 
 
-def compare_optimizers(X_train, y_train, X_tune, y_tune, params=None, seed=0, optimizers=OPTIMIZERS, fitted=None):
+def compare_optimizers(X_train, y_train, X_tune, y_tune, params=None, seed=0, optimizers=OPTIMIZERS, fitted=None,
+                       build=None):
     """Train the same network with each optimiser (same seed, learning rate, epochs and stopping rule).
 
     Returns {optimizer: {"history", "final_train_loss", "final_val_loss", "best_val_score",
     "stopped_epoch", "early_stopping"}}: defaults such as the optimiser can change results as
     much as the architecture (Tip 3). Early stopping follows `params` (off unless set), so the
     comparison costs no more than the main fit; `fitted` maps an optimiser to a network already
-    trained with these params, which is reused rather than trained again.
+    trained with these params, which is reused rather than trained again. `build(X, params, seed=)`
+    makes the unfitted network (make_network unless given; a regression head passes its own).
     """
-    results, fitted = {}, dict(fitted or {})
+    results, fitted, build = {}, dict(fitted or {}), build or make_network
     for name in optimizers:
         settings = {"early_stopping": False, **dict(params or {}), "optimizer": name}
-        model = fitted.get(name) or fit_network(make_network(X_train, settings, seed=seed), X_train, y_train,
+        model = fitted.get(name) or fit_network(build(X_train, settings, seed=seed), X_train, y_train,
                                                 (X_tune, y_tune))
         history = model[-1].history_
         results[name] = {

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .nets import OPTIMIZERS, fit_network
+from .nets import OPTIMIZERS, compare_optimizers
 from .regression_metrics import metric_value
 from .regression_nets import HUBER_DELTA, make_regression_network
 
@@ -42,18 +42,5 @@ def memorise_tiny_sample(X, y, params=None, seed=0, n_samples=32, epochs=300, ta
 def compare_optimizers_regression(X_train, y_train, X_tune, y_tune, params=None, seed=0, optimizers=OPTIMIZERS,
                                   fitted=None):
     """nets.compare_optimizers for a regression network: val_score is the tune R²."""
-    results, fitted = {}, dict(fitted or {})
-    for name in optimizers:
-        settings = {"early_stopping": False, **dict(params or {}), "optimizer": name}
-        model = fitted.get(name) or fit_network(make_regression_network(X_train, settings, seed=seed), X_train,
-                                                y_train, (X_tune, y_tune))
-        history = model[-1].history_
-        results[name] = {
-            "history": history,
-            "final_train_loss": history[-1]["train_loss"] if history else None,
-            "final_val_loss": history[-1]["val_loss"] if history else None,
-            "best_val_score": max((h["val_score"] for h in history), default=None),
-            "stopped_epoch": len(history),
-            "early_stopping": bool(settings["early_stopping"]),
-        }
-    return results
+    return compare_optimizers(X_train, y_train, X_tune, y_tune, params, seed=seed, optimizers=optimizers,
+                              fitted=fitted, build=make_regression_network)
