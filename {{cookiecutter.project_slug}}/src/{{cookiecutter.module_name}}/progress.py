@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import threading
 import time
@@ -18,6 +19,8 @@ from pathlib import Path
 
 MARK = "progress · "
 FOLLOW_SECONDS = 0.5
+ECHO_SECONDS = 5.0  # the terminal shows a step at most this often, and the last step of every task
+_STEPS = re.compile(r": (\d+)/(\d+) done")
 PROGRESS_FILE = "LAB_PROGRESS_FILE"  # set by the runner for each notebook's kernel
 
 
@@ -92,10 +95,10 @@ class TrialProgress:
 class _Follower(threading.Thread):
     """Reads a growing progress file and hands each complete line (without its MARK) to `echo`."""
 
-    def __init__(self, path: Path, echo, indent):
+    def __init__(self, path: Path, echo, indent, every=ECHO_SECONDS):
         super().__init__(daemon=True)
-        self.path, self.echo, self.indent = Path(path), echo, indent
-        self.done, self.rest = threading.Event(), b""
+        self.path, self.echo, self.indent, self.every = Path(path), echo, indent, every
+        self.done, self.rest, self.last = threading.Event(), b"", time.monotonic()
         self.offset = self.path.stat().st_size if self.path.exists() else 0  # lines of an earlier attempt stay out
 
     def run(self):
@@ -114,14 +117,24 @@ class _Follower(threading.Thread):
         *lines, self.rest = (self.rest + chunk).split(b"\n")
         for raw in lines:
             text = raw.decode("utf-8", "replace").strip()
-            if text:
+            if text and self.shown(text):
                 self.echo(self.indent + text.removeprefix(MARK))
+
+    def shown(self, text):
+        """Whether a line reaches the terminal: a task's last step always, others once per `every` seconds
+        (the progress file keeps every line)."""
+        steps, now = _STEPS.search(text), time.monotonic()
+        if (steps and steps[1] == steps[2]) or now - self.last >= self.every:
+            self.last = now
+            return True
+        return False
 
 
 @contextlib.contextmanager
-def follow_progress(path, echo, indent="      "):
-    """While the block runs, echo the lines a notebook's kernel appends to its progress file `path`."""
-    follower = _Follower(path, echo, indent)
+def follow_progress(path, echo, indent="      ", every=ECHO_SECONDS):
+    """While the block runs, echo the lines a notebook's kernel appends to its progress file `path`
+    (a task's last step always, other steps at most once per `every` seconds)."""
+    follower = _Follower(path, echo, indent, every)
     follower.start()
     try:
         yield follower
