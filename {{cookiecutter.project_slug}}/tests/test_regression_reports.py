@@ -34,8 +34,10 @@ REGRESSION = {
                            "split_sizes": {"train": 264, "tune": 89, "test": 89},
                            "stratified_on": {"kind": "quantile_bins", "bins": 5, "edges": [90, 130, 180, 230]}},
     "02_baselines": {"score": "r2", "task": "regression", "prior_label": "mean predictor", "models": {
-        "prior": {"tune_r2": -0.01, "tune_rmse": 77.0, "tune_mae": 66.0, "tune_pearson": None, "beats_prior": False},
-        "ridge": {"tune_r2": 0.48, "tune_rmse": 55.0, "tune_mae": 44.0, "tune_pearson": 0.7, "beats_prior": True}}},
+        "prior": {"tune_r2": -0.01, "tune_rmse": 77.0, "tune_mae": 66.0, "tune_pearson": None, "tune_score": -0.01,
+                  "beats_prior": False},
+        "ridge": {"tune_r2": 0.48, "tune_rmse": 55.0, "tune_mae": 44.0, "tune_pearson": 0.7, "tune_score": 0.48,
+                  "beats_prior": True}}},
     "04_tuning": {"metric": "r2", "score_sign": 1, "strategy": "seeded search", "budget_per_family": 3,
                   "equal_budgets": True, "best_family": "ridge",
                   "results": {"ridge": {"family": "ridge", "best_score": 0.5, "n_trials": 3,
@@ -127,6 +129,8 @@ def test_model_card_dome_and_datasheet_speak_regression(regression_run):
         assert "probability per class" not in text and "class frequencies" not in text
     assert "regression: each model predicts a number" in sheet and "the target is a number" in sheet
     assert "mean predictor always predicts the training mean" in dome and "support vector machine" not in dome
+    measures = next(line for line in dome.splitlines() if "the panel also reports" in line)
+    assert "RMSE" in measures and "score" not in measures.split("reports")[1]  # the ranking score is not a metric
     assert "highest predicted probability" not in card
     assert "support vector regression" in card and "support vector machine" not in card
 

@@ -257,7 +257,7 @@ def metric_sentence(facts: RunFacts) -> str | None:
     for row in facts.baselines.values():
         for key in row if isinstance(row, dict) else []:
             metric = key.removeprefix("tune_")
-            if key.startswith("tune_") and metric not in ("n_samples", "prevalence") and metric not in names:
+            if key.startswith("tune_") and metric not in ("n_samples", "prevalence", "score") and metric not in names:
                 names.append(metric)
     if not names:
         return None
