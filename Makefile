@@ -5,7 +5,8 @@ BIN         := $(VENV)/bin
 TEMPLATE    := {{cookiecutter.project_slug}}
 CONSTRAINTS := $(TEMPLATE)/constraints.txt
 MODALITY    ?= tabular
-DEMO        ?= demo-$(MODALITY)
+TASK        ?= classification
+DEMO        ?= demo-$(MODALITY)$(if $(filter regression,$(TASK)),-regression)
 PYTEST_ARGS ?=
 # Debian packages the tests drive for real: a throwaway PostgreSQL server, a headless browser,
 # a throwaway single-node Slurm cluster (controller, node daemon, sbatch/squeue/scancel).
@@ -38,10 +39,10 @@ system: ## install the Debian packages the tests need (PostgreSQL, Chromium and 
 bake: venv ## bake a project, answers checked first (one sentence, no traceback): make bake ARGS='--no-input modality=sequence'
 	$(BIN)/python tools/bake.py $(ARGS)
 
-demo: venv ## bake a project with defaults into demo-<modality>/ and run all eight notebooks in the one .venv (MODALITY=sequence for FASTA)
+demo: venv ## bake a project with defaults into demo-<modality>/ and run all eight notebooks in the one .venv (MODALITY=sequence|image, TASK=regression)
 	@rm -rf '$(DEMO)' && mkdir -p '$(DEMO)'
 	@echo "baking a $(MODALITY) project into $(DEMO)/ …"
-	@$(BIN)/cookiecutter --no-input . -o '$(DEMO)' modality='$(MODALITY)' > '$(DEMO)/bake.log'
+	@$(BIN)/cookiecutter --no-input . -o '$(DEMO)' modality='$(MODALITY)' task='$(TASK)' > '$(DEMO)/bake.log'
 	@echo "running the eight notebooks with $(VENV) (no second environment: it already holds every package the project pins) …"
 	@cd '$(DEMO)/my-lab-project' && PYTHONPATH=src PYTHONHASHSEED=0 '$(abspath $(BIN))/python' -m my_lab_project run
 	@echo
@@ -66,5 +67,5 @@ bench-scale: venv ## the quick pipeline at 1,000 / 10,000 / 100,000 rows beside 
 	$(BIN)/python benchmarks/bench_scale.py
 
 clean: ## remove the demos, caches and the venv
-	rm -rf demo-tabular demo-sequence '$(DEMO)' $(VENV) .pytest_cache build
+	rm -rf demo-tabular demo-sequence demo-image demo-*-regression '$(DEMO)' $(VENV) .pytest_cache build
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

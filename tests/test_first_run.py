@@ -83,6 +83,16 @@ def test_make_demo_uses_one_environment_and_a_folder_per_modality(modality):
     assert f"'{venv}/bin/python' -m my_lab_project run" in plan
 
 
+@pytest.mark.skipif(MAKE is None, reason="make is not installed")
+def test_make_demo_bakes_a_regression_study_into_its_own_folder():
+    venv = Path(sys.executable).parents[1]
+    if not (venv / ".installed").is_file():
+        pytest.skip("the template's .venv is not built (make venv)")
+    plan = subprocess.run(["make", "-n", "-o", f"{venv}/.installed", "demo", "TASK=regression", f"VENV={venv}"],
+                          cwd=TEMPLATE_DIR, capture_output=True, text=True, check=True).stdout
+    assert "rm -rf 'demo-tabular-regression'" in plan and "task='regression'" in plan
+
+
 DEBIAN_PYTHON = Path("/usr/bin/python3")
 
 
