@@ -7,14 +7,13 @@ MAE: R² within a group also moves with how widely the target varies there (a gr
 narrow range has a low R² however small its errors), so it is shown but not used to flag.
 """
 
-import itertools
 
 import numpy as np
 import pandas as pd
 from sklearn.metrics import mean_absolute_error, r2_score
 
 from .ethics import Finding
-from .subgroups import _label_order, assign_groups, subgroup_definitions
+from .subgroups import group_rows, subgroup_definitions
 
 GAP_METRIC = "mae"
 COLUMNS = ["subgroup", "group", "n", "mean_target", "r2", "mae"]
@@ -37,24 +36,8 @@ def regression_subgroup_table(frame, y_true, y_pred, definitions, min_count):
     are listed only where they hold at least min_count samples.
     """
     y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
-    labels = {column: assign_groups(frame[column], spec["edges"]) for column, spec in definitions.items()}
-    order = {column: _label_order(labels[column], spec["edges"]) for column, spec in definitions.items()}
-    rows = []
-    for size in (1, 2):
-        for columns in itertools.combinations(definitions, size):
-            keys = list(zip(*(labels[c] for c in columns), strict=True))
-            ranked = sorted(set(keys), key=lambda key: [order[c][k] for c, k in zip(columns, key, strict=True)])
-            for key in ranked:
-                mask = np.array([k == key for k in keys])
-                n = int(mask.sum())
-                if size == 2 and n < min_count:
-                    continue
-                row = {"subgroup": " × ".join(columns), "group": " × ".join(key), "n": n}
-                if n >= min_count:
-                    row.update(regression_group_metrics(y_true[mask], y_pred[mask]))
-                else:
-                    row.update({"mean_target": None, "r2": None, "mae": None})
-                rows.append(row)
+    rows = group_rows(frame, definitions, min_count, lambda mask: regression_group_metrics(y_true[mask], y_pred[mask]),
+                      {"mean_target": None, "r2": None, "mae": None})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

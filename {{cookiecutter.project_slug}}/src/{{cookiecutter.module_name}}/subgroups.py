@@ -117,9 +117,19 @@ def subgroup_table(frame, y_true, proba, classes, definitions, min_count):
     Single-column groups are always listed (metrics left empty below min_count); intersections
     are listed only where they hold at least min_count samples.
     """
-    labels = {
-        column: assign_groups(frame[column], spec["edges"]) for column, spec in definitions.items()
-    }
+    y_true, proba = np.asarray(y_true), np.asarray(proba)
+    rows = group_rows(frame, definitions, min_count, lambda mask: group_metrics(y_true[mask], proba[mask], classes),
+                      {"prevalence": None, "roc_auc": None, "balanced_accuracy": None, "mcc": None})
+    return pd.DataFrame(rows, columns=["subgroup", "group", "n", "prevalence", "roc_auc", "balanced_accuracy", "mcc"])
+
+
+def group_rows(frame, definitions, min_count, measure, empty):
+    """The subgroup rows every task's table shares: each column's groups, then each pair's, in order.
+
+    `measure(mask)` gives a group's metrics (from at least min_count samples); a single-column
+    group below that gets `empty`, and a smaller intersection is left out.
+    """
+    labels = {column: assign_groups(frame[column], spec["edges"]) for column, spec in definitions.items()}
     order = {column: _label_order(labels[column], spec["edges"]) for column, spec in definitions.items()}
     rows = []
     for size in (1, 2):
@@ -132,12 +142,9 @@ def subgroup_table(frame, y_true, proba, classes, definitions, min_count):
                 if size == 2 and n < min_count:
                     continue
                 row = {"subgroup": " × ".join(columns), "group": " × ".join(key), "n": n}
-                if n >= min_count:
-                    row.update(group_metrics(np.asarray(y_true)[mask], np.asarray(proba)[mask], classes))
-                else:
-                    row.update({"prevalence": None, "roc_auc": None, "balanced_accuracy": None, "mcc": None})
+                row.update(measure(mask) if n >= min_count else empty)
                 rows.append(row)
-    return pd.DataFrame(rows, columns=["subgroup", "group", "n", "prevalence", "roc_auc", "balanced_accuracy", "mcc"])
+    return rows
 
 
 def subgroup_gaps(table, threshold, metric=GAP_METRIC):
