@@ -32,7 +32,12 @@ from {{ cookiecutter.module_name }} import explore, plots
 from {{ cookiecutter.module_name }}.preprocess import is_images, is_sequences
 from {{ cookiecutter.module_name }}.provenance import datasheet_draft, find_source, load_manifest, simulation_of
 from {{ cookiecutter.module_name }}.regression_confounding import confounding_line
-from {{ cookiecutter.module_name }}.relatedness import homology_leakage, homology_report, homology_warnings
+from {{ cookiecutter.module_name }}.relatedness import (
+    closest_pair_words,
+    homology_leakage,
+    homology_report,
+    homology_warnings,
+)
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import neighbour_method
 from {{ cookiecutter.module_name }}.splits import (
@@ -164,10 +169,9 @@ if sequences:
     related = homology["this_split"]["test_to_train"]
     plain = homology["random_split"]["test_to_train"]
     print(f"{homology['similarity']}; {homology['n_clusters']} clusters of related sequences "
-          f"(largest {homology['largest_cluster']}); closest test-training pair {related['closest_pair']} at "
-          f"{related['max']:.1%} identity over {related['coverage']:.0%} of its length; test sequences at or above "
-          f"{homology['min_identity']:.0%}: {related['n_related']} (a random split: {plain['n_related']}, "
-          f"closest pair {plain['max']:.1%})")
+          f"(largest {homology['largest_cluster']}); {closest_pair_words(homology, related)}; "
+          f"test sequences at or above {homology['min_identity']:.0%}: {related['n_related']} "
+          f"(a random split: {plain['n_related']}, closest pair {plain['max']:.1%})")
     if homology["fallback"]:
         print(homology["fallback"] + ".")
     figure = plots.homology_similarity(closest, homology["min_identity"], measure="identity")

@@ -143,7 +143,9 @@ def test_report_reads_back_the_closest_pair_identity_of_a_plain_split():
     assert mine["n_related"] > 0 and 0.9 <= mine["max"] < 0.95 and mine["coverage"] >= 0.95
     first, second = (int(i[1:]) for i in mine["closest_pair"])
     assert first // 2 == second // 2  # the closest pair is a planted pair
-    assert f"closest test–training pair is {mine['max']:.0%} identical" in relatedness.identity_sentence(report)
+    pair = ", ".join(mine["closest_pair"])
+    sentence = relatedness.identity_sentence(report)
+    assert f"closest test–training pair ({pair}) is {mine['max']:.0%} identical" in sentence
     assert relatedness.homology_warnings(report)[0]["check"] == "leakage"
 
 
@@ -210,3 +212,16 @@ def test_both_ways_keeps_each_pair_once_with_its_higher_identity():
     pairs = {(q, t): i for q, t, i in zip(both.query.tolist(), both.target.tolist(), both.identity.tolist(),
                                             strict=True)}
     assert pairs == {(0, 1): 0.9, (1, 0): 0.9, (0, 2): 0.7, (2, 0): 0.7}
+
+
+def test_a_split_with_no_aligned_test_training_pair_says_so_instead_of_zero_identity():
+    nothing = {"max": 0.0, "coverage": 0.0, "closest_pair": [], "n_related": 0}
+    plain = {"max": 0.98, "n_related": 12}
+    report = {"min_identity": 0.8, "similarity": "percent identity", "coverage": 0.8, "n_clusters": 5,
+              "largest_cluster": 2, "requested_method": "mmseqs",
+              "this_split": {"test_to_train": nothing}, "random_split": {"test_to_train": plain}}
+    sentence = relatedness.identity_sentence(report)
+    assert "No test sequence aligns to any training sequence over 80% of both" in sentence
+    assert "0% identical" not in sentence and "would have had 12" in sentence
+    kmer = dict(report, coverage=None, k=5)
+    assert "shares enough 5-mers" in relatedness.closest_pair_words(kmer, nothing)

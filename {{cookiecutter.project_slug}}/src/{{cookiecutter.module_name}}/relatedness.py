@@ -113,6 +113,18 @@ def _pct(value) -> str:
     return "n/a" if value is None else f"{float(value):.0%}"
 
 
+def closest_pair_words(homology: dict, part: dict) -> str:
+    """The closest test–training pair in words; when the search found no pair at all, says so (not "0% identical")."""
+    if not part.get("closest_pair"):
+        if homology.get("coverage") is not None:
+            return (f"no test sequence aligns to any training sequence over {_pct(homology['coverage'])} of both "
+                    "(the search reported no pair)")
+        return f"no test sequence shares enough {homology.get('k')}-mers with a training sequence to be compared"
+    covered = f" over {_pct(part.get('coverage'))} of its length" if homology.get("coverage") is not None else ""
+    first, second = part["closest_pair"]
+    return f"the closest test–training pair ({first}, {second}) is {_pct(part.get('max'))} identical{covered}"
+
+
 def identity_sentence(homology: dict) -> str | None:
     """The DOME redundancy answer: the rule, the closest test–training pair, and a random split's leak."""
     if not homology or "min_identity" not in homology:
@@ -124,8 +136,7 @@ def identity_sentence(homology: dict) -> str | None:
             f"{homology.get('n_clusters')} clusters were formed (largest {homology.get('largest_cluster')})"
             + (", each kept within one part." if homology.get("requested_method") != "none"
                else "; the split did not keep them together (sequence.homology.method: none)."))
-    covered = f" over {_pct(mine.get('coverage'))} of its length" if homology.get("coverage") is not None else ""
-    closest = (f" The closest test–training pair is {_pct(mine.get('max'))} identical{covered}; "
+    closest = (f" {closest_pair_words(homology, mine).capitalize()}; "
                f"{mine.get('n_related', 0)} test sequences reach {_pct(homology['min_identity'])} "
                "to a training sequence. "
                f"A plain random split would have had {plain.get('n_related', 0)}, with the closest pair at "
