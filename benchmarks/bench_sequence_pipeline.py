@@ -144,9 +144,10 @@ def homology_facts(run_dir: Path) -> str:
     facts = json.loads(path.read_text()).get("homology") or {}
     mine = (facts.get("this_split") or {}).get("test_to_train") or {}
     plain = (facts.get("random_split") or {}).get("test_to_train") or {}
+    closest = (f"closest test-train pair {mine.get('max')} identity over {mine.get('coverage')} coverage"
+               if mine.get("closest_pair") else "no test-train pair aligned at all")
     return (f"method {facts.get('method')}, {facts.get('n_clusters')} clusters (largest "
-            f"{facts.get('largest_cluster')}), closest test-train pair {mine.get('max')} identity over "
-            f"{mine.get('coverage')} coverage, {mine.get('n_related')} test sequences >= "
+            f"{facts.get('largest_cluster')}), {closest}, {mine.get('n_related')} test sequences >= "
             f"{facts.get('min_identity')} (random split: {plain.get('n_related')}, closest {plain.get('max')})")
 
 
