@@ -9,18 +9,16 @@ import pytest
 import yaml
 
 from {{ cookiecutter.module_name }}.errors import LabError
+from {{ cookiecutter.module_name }}.sequence_features import KmerCounts, OneHotSequences, kmer_profiles
+from {{ cookiecutter.module_name }}.sequence_labels import resolve_labels
 from {{ cookiecutter.module_name }}.sequences import (
     ALPHABETS,
     PLANTED_MOTIF,
     FastaRecord,
-    KmerCounts,
-    OneHotSequences,
     apply_length_policy,
     check_alphabet,
     coding_letters,
-    kmer_profiles,
     read_fasta,
-    resolve_labels,
     simulate_binding_sites,
     simulated_manifest_entry,
     write_fasta,

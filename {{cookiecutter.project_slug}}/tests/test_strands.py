@@ -6,7 +6,7 @@ import torch
 
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.nets import SequenceCNN, TorchCNNClassifier
-from {{ cookiecutter.module_name }}.sequences import OneHotSequences
+from {{ cookiecutter.module_name }}.sequence_features import OneHotSequences
 
 
 def _one_hot(sequences):

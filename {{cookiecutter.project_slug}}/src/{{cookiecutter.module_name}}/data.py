@@ -177,7 +177,8 @@ def load_dataset(cfg: Config, root: Path) -> Dataset:
 # sequences -----------------------------------------------------------------------------------
 def _sequence_parts(cfg: Config, root: Path):
     """FASTA records (alphabet checked), labels, groups and the side table's other columns in FASTA order."""
-    from .sequences import check_alphabet, read_fasta, resolve_labels
+    from .sequence_labels import resolve_labels
+    from .sequences import check_alphabet, read_fasta
 
     records = read_fasta(root / cfg.data.path, cfg.data.path)
     check_alphabet(records, cfg.sequence.alphabet, cfg.data.path)

@@ -26,7 +26,8 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from .errors import LabError
-from .sequences import _UNKNOWN, _encode, coding_letters
+from .sequence_features import _UNKNOWN, _encode
+from .sequences import coding_letters
 
 # Defaults, per alphabet. DNA 0.8: the lowest identity CD-HIT-EST accepts and where short-word
 # search stays reliable; copies of one element or window above it are the near duplicates that

@@ -405,7 +405,8 @@ def _readable_encoder(X):
 
         return ImageFeatures()
     if is_sequences(X):  # k-mer frequencies as they are: a rule reads "ACG above 0.02"
-        from .sequences import KmerCounts, coding_letters
+        from .sequence_features import KmerCounts
+        from .sequences import coding_letters
 
         return KmerCounts(k=X.kmer, letters=coding_letters(X.alphabet))
     steps = []

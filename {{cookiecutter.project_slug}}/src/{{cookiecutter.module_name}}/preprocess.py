@@ -74,7 +74,8 @@ def make_preprocessor(X):
 
         return make_image_preprocessor(X)
     if is_sequences(X):
-        from .sequences import KmerCounts, coding_letters
+        from .sequence_features import KmerCounts
+        from .sequences import coding_letters
 
         counts = KmerCounts(k=X.kmer, letters=coding_letters(X.alphabet))
         return Pipeline([("kmers", counts), ("scale", StandardScaler())])
@@ -93,7 +94,8 @@ def make_sequence_encoder(X):
 
     Position-major: input value p*A + a is letter a at position p, over the alphabet's A coding letters.
     """
-    from .sequences import OneHotSequences, coding_letters
+    from .sequence_features import OneHotSequences
+    from .sequences import coding_letters
 
     return OneHotSequences(letters=coding_letters(X.alphabet), length=X.length)
 

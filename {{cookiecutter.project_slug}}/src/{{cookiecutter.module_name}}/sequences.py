@@ -1,16 +1,15 @@
-"""DNA and protein sequences: FASTA input, checks, labels and features (Tip 5); homology is in homology.py.
+"""DNA and protein sequences: FASTA input, checks and the simulated binding set (Tip 5).
 
-Reads plain or gzipped FASTA, checks the declared alphabet, joins labels from the headers or a
-side table, applies the recorded length policy, turns sequences into k-mer frequencies or one-hot
-matrices (scikit-learn transformers, fitted on training rows only), and simulates a
-transcription-factor-binding set whose answer is known (a motif planted in the bound sequences).
+Reads plain or gzipped FASTA, checks the declared alphabet, applies the recorded length policy, and
+simulates a transcription-factor-binding set whose answer is known (a motif planted in the bound
+sequences). Labels from headers or a side table are joined in sequence_labels.py, features
+(k-mer frequencies, one-hot) are in sequence_features.py, homology in homology.py.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-import itertools
 import random
 import re
 import zlib
@@ -19,10 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
-from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
 from .errors import LabError
 from .files import write_atomic
@@ -49,8 +44,6 @@ PLANTED_MOTIF: tuple[tuple[float, float, float, float], ...] = (
 
 GZIP_MAGIC = b"\x1f\x8b"
 SHOWN = 3  # how many offending ids a message lists
-MAX_KMER_FEATURES = 1 << 20
-_UNKNOWN = 255  # code of a letter outside the coding letters (N, X, padding, separators)
 
 
 def coding_letters(alphabet: str) -> str:
@@ -203,114 +196,6 @@ def check_alphabet(records, alphabet: str, label: str) -> None:
                 f"which is not in the {alphabet} alphabet {allowed}; correct the sequence or set "
                 "sequence.alphabet in lab.yaml"
             )
-
-
-# labels ----------------------------------------------------------------------------------------
-def _cells_as_text(values: pd.Series) -> list[str | None]:
-    """Table cells as text, None where empty; whole-number floats lose their '.0' (1.0 -> '1')."""
-    present = values.dropna()
-    if pd.api.types.is_float_dtype(values) and (present == present.round()).all():
-        values = values.astype("Int64")
-    return [None if pd.isna(v) or not str(v).strip() else str(v).strip() for v in values.astype(object)]
-
-
-def _table_ids(table: pd.DataFrame, id_column: str, table_label: str) -> list[str]:
-    ids = _cells_as_text(table[id_column])
-    blank = [row + 2 for row, value in enumerate(ids) if value is None]
-    if blank:
-        raise LabError(
-            f"{table_label} has an empty '{id_column}' cell (lab.yaml field data.id_column) on line(s) "
-            f"{_examples(blank)}; fill in the ids or delete those rows"
-        )
-    repeated = [value for value, n in Counter(ids).items() if n > 1]
-    if repeated:
-        raise LabError(
-            f"{table_label} lists sequence ids more than once in column '{id_column}': {_examples(repeated)}; "
-            "keep one row per id"
-        )
-    return ids
-
-
-def _table_labels(table, ids, *, id_column, target, group_column, table_label):
-    """The table's labels (None where an id is not listed) and its rows, both aligned to the FASTA ids."""
-    from .columns import require_column
-
-    for column, field in ((id_column, "data.id_column"), (target, "data.target"), (group_column, "data.group_column")):
-        if column is not None:
-            require_column(table, column, field, table_label)
-    listed_ids = _table_ids(table, id_column, table_label)
-    aligned = table.set_axis(listed_ids, axis=0).reindex(ids)
-    listed = np.isin(ids, listed_ids)
-    labels = _cells_as_text(aligned[target])
-    blank = [seq_id for seq_id, value, known in zip(ids, labels, listed, strict=True) if known and value is None]
-    if blank:
-        raise LabError(
-            f"{table_label} has an empty '{target}' cell (lab.yaml field data.target) for sequence ids "
-            f"{_examples(blank)}; fill in their labels or delete those rows"
-        )
-    return labels, aligned
-
-
-def _table_groups(aligned: pd.DataFrame, ids, group_column: str, table_label: str) -> np.ndarray:
-    groups = _cells_as_text(aligned[group_column])
-    missing = [seq_id for seq_id, group in zip(ids, groups, strict=True) if group is None]
-    if missing:
-        raise LabError(
-            f"{table_label} gives no group in column '{group_column}' (lab.yaml field data.group_column) for "
-            f"sequence ids {_examples(missing)}; add them to the table with their group"
-        )
-    return np.asarray(groups, dtype=str)
-
-
-def _merge_labels(ids, header, table, fasta_label: str, table_label: str | None) -> np.ndarray:
-    """One label per id from the header or the table; both must agree where both are given."""
-    clash = [f"{i} (header {h!r}, table {t!r})" for i, h, t in zip(ids, header, table, strict=True)
-             if h is not None and t is not None and h != t]
-    if clash:
-        raise LabError(
-            f"the headers of {fasta_label} and {table_label} give different labels for sequences "
-            f"{_examples(clash)}; make them agree or drop one source"
-        )
-    merged = [h if h is not None else t for h, t in zip(header, table, strict=True)]
-    if all(value is None for value in merged):
-        raise LabError(
-            f"{fasta_label} has no labels: its headers are not written >id|label and lab.yaml names no label table; "
-            "add >id|label headers or set data.labels in lab.yaml"
-        )
-    missing = [seq_id for seq_id, value in zip(ids, merged, strict=True) if value is None]
-    if missing:
-        where = f"in its headers or in {table_label}" if table_label else "in its headers"
-        raise LabError(
-            f"sequence ids of {fasta_label} have no label {where}: {_examples(missing)}; "
-            "add them to the table or to the headers"
-        )
-    return np.asarray(merged, dtype=str)
-
-
-def resolve_labels(records, table: pd.DataFrame | None, *, id_column: str, target: str,
-                   group_column: str | None, fasta_label: str, table_label: str
-                   ) -> tuple[np.ndarray, np.ndarray | None, pd.DataFrame]:
-    """Labels (and groups) for each FASTA record, from `>id|label` headers, a side table, or both.
-
-    Returns labels and groups in FASTA order, plus the table's other columns aligned to that order
-    (a frame with no columns when there is no table). Table rows for ids not in the FASTA are ignored.
-    """
-    ids = [r.id for r in records]
-    header = [r.header_label for r in records]
-    if table is None:
-        if group_column is not None:
-            raise LabError(
-                f"lab.yaml field 'data.group_column' is {group_column!r} but {fasta_label} has no label table to "
-                "read groups from; set data.labels to a table with that column or set data.group_column: null"
-            )
-        labels = _merge_labels(ids, header, [None] * len(ids), fasta_label, None)
-        return labels, None, pd.DataFrame(index=range(len(ids)))
-    from_table, aligned = _table_labels(table, ids, id_column=id_column, target=target,
-                                        group_column=group_column, table_label=table_label)
-    labels = _merge_labels(ids, header, from_table, fasta_label, table_label)
-    groups = _table_groups(aligned, ids, group_column, table_label) if group_column else None
-    used = [c for c in (id_column, target, group_column) if c is not None]
-    return labels, groups, aligned.drop(columns=used).reset_index(drop=True)
 
 
 # lengths ---------------------------------------------------------------------------------------
@@ -476,126 +361,3 @@ def simulated_manifest_entry(path: str, params: dict, sha256: str) -> dict:
         "generator": {"name": "sequences.simulate_binding_sites", "version": params["simulator_version"],
                       "params": params},
     }
-
-
-# features --------------------------------------------------------------------------------------
-def _as_sequences(X) -> list[str]:
-    """Sequences from a DataFrame with a "sequence" column, or from a 1-D array or list of strings."""
-    if isinstance(X, pd.DataFrame):
-        if "sequence" not in X.columns:
-            raise LabError(
-                f"the sequence features need a column named 'sequence', not {', '.join(map(str, X.columns[:5]))}; "
-                "pass the sequences as loaded by the study"
-            )
-        X = X["sequence"]
-    values = np.asarray(X, dtype=object)
-    if values.ndim == 2 and values.shape[1] == 1:
-        values = values[:, 0]
-    return [str(s) for s in values.ravel()]
-
-
-def _encode(sequences: list[str], letters: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All sequences end to end as letter codes (255 = not a coding letter; one separator after each).
-
-    Returns (codes, row of each position, position of each within its sequence).
-    """
-    table = np.full(256, _UNKNOWN, dtype=np.uint8)
-    for index, letter in enumerate(letters):
-        table[ord(letter.upper())] = table[ord(letter.lower())] = index
-    joined = "\n".join(sequences) + "\n"
-    codes = table[np.frombuffer(joined.encode("ascii", errors="replace"), dtype=np.uint8)]
-    sizes = np.array([len(s) + 1 for s in sequences], dtype=np.int64)
-    rows = np.repeat(np.arange(len(sequences)), sizes)
-    starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
-    return codes, rows, np.arange(codes.size) - starts
-
-
-def _check_k(k: int, letters: str) -> None:
-    if not isinstance(k, int | np.integer) or k < 1 or len(letters) ** k > MAX_KMER_FEATURES:
-        raise LabError(
-            f"k-mer size k={k} over {len(letters)} letters is not usable (k must be a whole number from 1 and "
-            f"{len(letters)}**k at most {MAX_KMER_FEATURES}); choose a smaller k in lab.yaml"
-        )
-
-
-def kmer_profiles(sequences, k: int, letters: str) -> sparse.csr_matrix:
-    """How often each k-mer occurs in each sequence (sparse counts, columns in lexicographic order).
-
-    k-mers holding a letter outside `letters` (N, X) are skipped.
-    """
-    _check_k(k, letters)
-    sequences = _as_sequences(sequences)
-    size = len(letters)
-    codes, rows, _ = _encode(sequences, letters)
-    if codes.size < k:
-        return sparse.csr_matrix((len(sequences), size**k))
-    windows = np.lib.stride_tricks.sliding_window_view(codes, k)
-    valid = (windows != _UNKNOWN).all(axis=1)
-    index = windows[valid].astype(np.int64) @ (size ** np.arange(k - 1, -1, -1, dtype=np.int64))
-    counts = sparse.coo_matrix((np.ones(index.size), (rows[: windows.shape[0]][valid], index)),
-                               shape=(len(sequences), size**k))
-    return counts.tocsr()
-
-
-def _kmer_names(k: int, letters: str) -> np.ndarray:
-    return np.array(["".join(t) for t in itertools.product(letters, repeat=k)], dtype=object)
-
-
-class KmerCounts(TransformerMixin, BaseEstimator):
-    """k-mer frequencies of each sequence: counts divided by the number of valid k-mers in it.
-
-    A classical representation of a sequence (its word content, position ignored) for baselines.
-    """
-
-    def __init__(self, k=3, letters="ACGT"):
-        self.k = k
-        self.letters = letters
-
-    def fit(self, X, y=None):
-        _check_k(self.k, self.letters)
-        self.n_features_out_ = len(self.letters) ** self.k
-        return self
-
-    def transform(self, X):
-        counts = kmer_profiles(X, self.k, self.letters).toarray()
-        totals = counts.sum(axis=1, keepdims=True)
-        return np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-
-    def get_feature_names_out(self, input_features=None):
-        return _kmer_names(self.k, self.letters)
-
-
-class OneHotSequences(TransformerMixin, BaseEstimator):
-    """Each sequence as a flat float32 row of length_*A values, position-major (index = pos*A + letter).
-
-    Letters outside `letters` (N, X) and positions after a shorter sequence's end are zeros.
-    """
-
-    def __init__(self, letters="ACGT", length=None):
-        self.letters = letters
-        self.length = length
-
-    def fit(self, X, y=None):
-        self.length_ = int(self.length or max(len(s) for s in _as_sequences(X)))
-        return self
-
-    def transform(self, X):
-        check_is_fitted(self, "length_")
-        sequences = _as_sequences(X)
-        too_long = [row for row, s in enumerate(sequences) if len(s) > self.length_]
-        if too_long:
-            row = too_long[0]
-            raise LabError(
-                f"sequence {row + 1} of {len(sequences)} has {len(sequences[row])} letters, more than the "
-                f"{self.length_} the encoder was fitted to; set sequence.length_policy: trim in lab.yaml"
-            )
-        size = len(self.letters)
-        codes, rows, positions = _encode(sequences, self.letters)
-        keep = codes != _UNKNOWN
-        out = np.zeros((len(sequences), self.length_ * size), dtype=np.float32)
-        out[rows[keep], positions[keep] * size + codes[keep]] = 1.0
-        return out
-
-    def get_feature_names_out(self, input_features=None):
-        return np.array([f"p{pos}_{letter}" for pos in range(1, self.length_ + 1) for letter in self.letters],
-                        dtype=object)
