@@ -353,7 +353,8 @@ from {module}.config import load_config
 from {module}.data import load_dataset
 from {module}.nets import seed_everything
 from {module}.splits import make_split
-from {module}.tuning import tune_families, TUNABLE
+from {module}.search_spaces import TUNABLE
+from {module}.tuning import tune_families
 if __name__ == "__main__":  # the pool's worker processes import this script's module again
     seed_everything(42)
     cfg = load_config({str(project / 'lab.yaml')!r})

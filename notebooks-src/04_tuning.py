@@ -6,7 +6,7 @@
 # model looks better after a search. Here every model family in `lab.yaml` (`tuning.families`)
 # — the classical models and the network — gets the same number of trials, the same training
 # and tune splits, and a seeded search (Optuna's TPE sampler). The search spaces are declared
-# in one place, `tuning.SEARCH_SPACES`; `tuning.fixed` in `lab.yaml` holds hyperparameters
+# in one place, `search_spaces.SEARCH_SPACES`; `tuning.fixed` in `lab.yaml` holds hyperparameters
 # constant. Network trials stop early on the tune loss and unpromising ones are pruned (a
 # median rule on the tune score every few epochs); a pruned trial still counts as a trial.
 #
@@ -40,21 +40,18 @@ from {{ cookiecutter.module_name }}.files import write_json
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import TUNING_ROWS, describe, take
+from {{ cookiecutter.module_name }}.search_spaces import space_hash
+from {{ cookiecutter.module_name }}.studies import STORAGE_FILE, mask_url, run_storage_url, study_name_for
 from {{ cookiecutter.module_name }}.tasks import metric_label, primary_metric, task_for
 from {{ cookiecutter.module_name }}.tuning import (
     EARLY_STOPPING,
     EQUAL_BUDGETS_REASON,
-    STORAGE_FILE,
     default_workers,
     fixed_params,
-    mask_url,
-    run_storage_url,
-    space_hash,
     strategy,
-    study_name_for,
-    timings_record,
     tune_families,
 )
+from {{ cookiecutter.module_name }}.tuning_results import timings_record
 
 run = Run.open(run_dir, config, profile, overrides)
 task, metric = task_for(run.cfg), primary_metric(run.cfg)  # the tune-split score every search maximises

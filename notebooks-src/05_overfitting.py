@@ -42,8 +42,9 @@ from {{ cookiecutter.module_name }}.scale import (
     describe,
     take,
 )
+from {{ cookiecutter.module_name }}.search_spaces import NETWORK
 from {{ cookiecutter.module_name }}.tasks import task_for
-from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family
+from {{ cookiecutter.module_name }}.tuning_results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 task = task_for(run.cfg)

@@ -67,9 +67,10 @@ from {{ cookiecutter.module_name }}.regression_figures import surrogate_figure
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import REFIT_ROWS, SCORING_ROWS, Progress, describe, take
+from {{ cookiecutter.module_name }}.search_spaces import NETWORK
 from {{ cookiecutter.module_name }}.sequences import coding_letters
 from {{ cookiecutter.module_name }}.subgroups import declared_columns
-from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family
+from {{ cookiecutter.module_name }}.tuning_results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)

@@ -54,8 +54,9 @@ from {{ cookiecutter.module_name }}.ethics_tasks import ethics_for
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.release import tuned_models
 from {{ cookiecutter.module_name }}.runs import Run
+from {{ cookiecutter.module_name }}.search_spaces import NETWORK
 from {{ cookiecutter.module_name }}.subgroups import declared_columns
-from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family
+from {{ cookiecutter.module_name }}.tuning_results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)

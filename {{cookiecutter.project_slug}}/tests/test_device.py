@@ -17,7 +17,8 @@ from {{ cookiecutter.module_name }}.config import load_config
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.nets import make_network, pick_device, seed_everything
 from {{ cookiecutter.module_name }}.runner import KERNEL_ENV, Plan, device_record, kernel_env
-from {{ cookiecutter.module_name }}.tuning import NETWORK, _init_worker, build_model, tune_family
+from {{ cookiecutter.module_name }}.search_spaces import NETWORK, build_model
+from {{ cookiecutter.module_name }}.tuning import _init_worker, tune_family
 
 CUDA = torch.cuda.is_available()
 cuda = pytest.mark.skipif(not CUDA, reason="needs a CUDA GPU; none here, and the CPU path is the tested default")

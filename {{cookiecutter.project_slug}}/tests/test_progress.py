@@ -14,7 +14,8 @@ from {{ cookiecutter.module_name }} import nets
 from {{ cookiecutter.module_name }}.netinputs import network_preprocessing
 from {{ cookiecutter.module_name }}.preprocess import SequenceFrame
 from {{ cookiecutter.module_name }}.progress import PROGRESS_FILE, emit, follow_progress, progress_file, progress_line
-from {{ cookiecutter.module_name }}.tuning import local_storage_url, tune_family, tune_shared
+from {{ cookiecutter.module_name }}.studies import local_storage_url
+from {{ cookiecutter.module_name }}.tuning import tune_family, tune_shared
 
 PROJECT = Path(__file__).resolve().parents[1]
 MODULE = "{{ cookiecutter.module_name }}"

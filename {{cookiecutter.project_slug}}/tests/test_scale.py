@@ -132,7 +132,8 @@ def test_reading_tuning_results_does_not_import_optuna():
     import subprocess
     import sys
 
-    code = ("import sys; from {{ cookiecutter.module_name }}.tuning import NETWORK, best_family; "
+    code = ("import sys; from {{ cookiecutter.module_name }}.search_spaces import NETWORK; "
+            "from {{ cookiecutter.module_name }}.tuning_results import best_family; "
             "print('optuna' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

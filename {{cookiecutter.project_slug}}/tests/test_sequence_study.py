@@ -15,13 +15,14 @@ from {{ cookiecutter.module_name }}.data import load_dataset, sample_table
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.preprocess import is_sequences
 from {{ cookiecutter.module_name }}.relatedness import homology_leakage, homology_report, homology_warnings
+from {{ cookiecutter.module_name }}.search_spaces import build_model
 from {{ cookiecutter.module_name }}.splits import (
     load_or_make_split,
     make_split,
     split_groups,
     split_settings,
 )
-from {{ cookiecutter.module_name }}.tuning import build_model, fixed_params
+from {{ cookiecutter.module_name }}.tuning import fixed_params
 
 FASTA = "data/external/tf_binding_simulated.fa"
 

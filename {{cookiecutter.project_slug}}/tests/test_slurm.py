@@ -15,7 +15,7 @@ from {{ cookiecutter.module_name }}.slurm import (
     tagged,
     write_script,
 )
-from {{ cookiecutter.module_name }}.tuning import open_storage
+from {{ cookiecutter.module_name }}.studies import open_storage
 
 
 def _fake_sbatch(folder, body):

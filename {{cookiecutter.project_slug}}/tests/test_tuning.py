@@ -11,31 +11,26 @@ from {{ cookiecutter.module_name }}.config import TUNABLE_FAMILIES, load_config
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.evaluate import score_model
 from {{ cookiecutter.module_name }}.regression_metrics import metric_value
-from {{ cookiecutter.module_name }}.tasks import TASKS
-from {{ cookiecutter.module_name }}.tuning import (
-    REPORT_EVERY,
+from {{ cookiecutter.module_name }}.search_spaces import (
     SEARCH_SPACES,
     TUNABLE,
-    best_family,
     build_model,
     check_fixed,
-    default_workers,
-    fixed_params,
     hyperparameter_names,
-    local_storage_url,
-    mask_url,
-    open_storage,
-    open_study,
-    score_spread,
     space_hash,
     suggest_params,
-    timings_record,
+)
+from {{ cookiecutter.module_name }}.studies import REPORT_EVERY, local_storage_url, mask_url, open_storage, open_study
+from {{ cookiecutter.module_name }}.tasks import TASKS
+from {{ cookiecutter.module_name }}.tuning import (
+    default_workers,
+    fixed_params,
     tune_all,
     tune_families,
     tune_family,
     tune_shared,
-    tuning_table,
 )
+from {{ cookiecutter.module_name }}.tuning_results import best_family, score_spread, timings_record, tuning_table
 
 
 def _splits(n=160, seed=0):

@@ -336,7 +336,8 @@ def _cmd_tune(args) -> int:
     from .storagecheck import check_storage_folder
 
     check_storage_folder(args.storage, project_root(args.config))  # before anything heavy is imported or loaded
-    from .tuning import _close, check_budget, fixed_params, mask_url, open_storage, tune_shared
+    from .studies import mask_url, open_storage
+    from .tuning import _close, check_budget, fixed_params, tune_shared
 
     check_budget(args.n_trials, where="--n-trials")
     if args.device:
@@ -376,7 +377,7 @@ def _submit_slurm(args, cfg, fixed, rows) -> int:
     from .slurm import check_cluster_storage, submit, write_script
     from .splits import read_split_record
     from .storage import absolute_journal_url
-    from .tuning import data_fingerprint, mask_url, open_storage, open_study
+    from .studies import data_fingerprint, mask_url, open_storage, open_study
 
     if args.slurm < 1:
         raise LabError(f"--slurm must be at least 1 array task, not {args.slurm}; raise it.")

@@ -238,7 +238,7 @@ class TuningSpec(_Strict):
             if not isinstance(params, dict):
                 raise ValueError(f"the entry for {family} must map hyperparameter names to values")
             if params:
-                from .tuning import hyperparameter_names  # heavy (scikit-learn, torch); only when needed
+                from .search_spaces import hyperparameter_names  # heavy (scikit-learn, torch); only when needed
 
                 valid = hyperparameter_names(family)
                 unknown = sorted(set(params) - set(valid))

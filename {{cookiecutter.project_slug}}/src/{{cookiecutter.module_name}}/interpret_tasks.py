@@ -41,7 +41,7 @@ class InterpretTask:
 
 
 def _class_build(family, X, params=None, seed=0, device=None):
-    from .tuning import build_model
+    from .search_spaces import build_model
 
     return build_model(family, X, params, seed=seed, device=device)
 

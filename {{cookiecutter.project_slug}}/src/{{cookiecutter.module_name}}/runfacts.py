@@ -244,7 +244,7 @@ class RunFacts:
         usable = {k: v for k, v in self.tuning_results.items() if isinstance(v.get("best_score"), int | float)}
         if not usable:
             return None
-        from .tuning import best_family
+        from .tuning_results import best_family
 
         return best_family(usable)
 

@@ -40,7 +40,7 @@ def open_journal(url, root=None):
     """Optuna JournalStorage on the file `url` names, after checking its folder can hold it."""
     path = journal_path(url, root)
     check_journal_folder(path, url)
-    import optuna  # loaded on first use, as in tuning.py
+    import optuna  # loaded on first use, as in lazy_imports.py
 
     backend = optuna.storages.journal.JournalFileBackend(str(path))
     return optuna.storages.JournalStorage(backend)

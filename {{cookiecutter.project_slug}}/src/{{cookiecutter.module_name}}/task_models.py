@@ -13,6 +13,6 @@ def build_for_target(family, X, params, y, seed=0, device=None):
         from .tasks import task_of
 
         return task_of(y).build_model(family, X, params, seed=seed, device=device)
-    from .tuning import build_model
+    from .search_spaces import build_model
 
     return build_model(family, X, params, seed=seed, device=device)
