@@ -49,8 +49,8 @@ def module(project: Path):
 def trainer_images_per_s(name, X, y, epochs, device, seed=0):
     import importlib
 
-    nets = importlib.import_module(f"{name}.nets")
-    model = nets.make_network(X, {"epochs": epochs, "augment": False, "channels": 16, "hidden": [32],
+    architectures = importlib.import_module(f"{name}.architectures")
+    model = architectures.make_network(X, {"epochs": epochs, "augment": False, "channels": 16, "hidden": [32],
                                   "lr": 3e-3, "batch_size": 32, "device": device}, seed=seed)
     start = time.perf_counter()
     model.fit(X, y)

@@ -56,7 +56,7 @@ import resource, sys, time
 import numpy as np, pandas as pd
 from sklearn.model_selection import train_test_split
 from {module}.baselines import FAMILIES, make_model
-from {module}.nets import make_network
+from {module}.architectures import make_network
 from {module}.evaluate import score_model
 table = pd.read_csv(sys.argv[1])
 X, y = table.drop(columns=["sample_id", "label"]), table["label"].to_numpy()

@@ -262,10 +262,11 @@ def epochs_per_second(module: str, kind: str, device: str, batch: int, epochs: i
     import importlib
 
     nets = importlib.import_module(f"{module}.nets")
+    conv_nets = importlib.import_module(f"{module}.conv_nets")
     nets.seed_everything(0)
     common = {"epochs": epochs, "batch_size": batch, "seed": 0, "device": device}
     model = (nets.TorchMLPClassifier(hidden=(64, 64), **common) if kind == "MLP"
-             else nets.TorchCNNClassifier(n_letters=4, channels=16, kernel_size=9, hidden=(32,), **common))
+             else conv_nets.TorchCNNClassifier(n_letters=4, channels=16, kernel_size=9, hidden=(32,), **common))
     start = time.perf_counter()
     model.fit(*data)
     return epochs / (time.perf_counter() - start)

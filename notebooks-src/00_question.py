@@ -63,7 +63,7 @@ figure
 # zero asks two questions. The network's size is compared with the samples it learns from.
 
 # %% tags=["regression"]
-from {{ cookiecutter.module_name }}.nets import starting_params
+from {{ cookiecutter.module_name }}.architectures import starting_params
 from {{ cookiecutter.module_name }}.regression_nets import loss_setting, starting_parameter_count
 from {{ cookiecutter.module_name }}.regression_plots import target_histogram
 from {{ cookiecutter.module_name }}.target_profile import assess_regression_suitability

@@ -39,14 +39,9 @@ import torch
 from IPython.display import display
 
 from {{ cookiecutter.module_name }} import plots
-from {{ cookiecutter.module_name }}.nets import (
-    architecture_for,
-    fit_network,
-    pick_device,
-    save_weights,
-    seed_everything,
-    starting_params,
-)
+from {{ cookiecutter.module_name }}.architectures import architecture_for, fit_network, starting_params
+from {{ cookiecutter.module_name }}.conv_nets import save_weights
+from {{ cookiecutter.module_name }}.nets import pick_device, seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import REFIT_ROWS, describe, take
 from {{ cookiecutter.module_name }}.tasks import primary_metric, task_for
@@ -67,8 +62,9 @@ print(f"device {device}, seed {run.seed}, deterministic algorithms {torch.are_de
 # loss on the tune split after every epoch and keeps the weights of the best epoch.
 
 # %% tags=["classification"]
+from {{ cookiecutter.module_name }}.architectures import make_network
 from {{ cookiecutter.module_name }}.evaluate import score_model
-from {{ cookiecutter.module_name }}.nets import expected_initial_loss, make_network
+from {{ cookiecutter.module_name }}.net_checks import expected_initial_loss
 
 params = {**starting_params(run.cfg, run.root), "epochs": run.budget.epochs, "device": device, "early_stopping": True}
 network = fit_network(make_network(X_train, params, seed=run.seed), X_train, y_train, (X_tune, y_tune))
@@ -156,7 +152,7 @@ figure
 # bug before tuning anything.
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}.nets import overfit_tiny_sample
+from {{ cookiecutter.module_name }}.net_checks import overfit_tiny_sample
 
 tiny = overfit_tiny_sample(X_train, y_train, params, seed=run.seed, n_samples=32)
 checks["overfit_tiny_sample_ok"] = tiny["passed"]
@@ -183,7 +179,7 @@ reused = {} if compared_rows["subsampled"] else {params["optimizer"]: network}
 print(describe(compared_rows))
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}.nets import compare_optimizers
+from {{ cookiecutter.module_name }}.net_checks import compare_optimizers
 
 optimizers = compare_optimizers(X_compared, y_compared, X_tune, y_tune, params, seed=run.seed, fitted=reused)
 for name, result in optimizers.items():
@@ -215,7 +211,7 @@ figure
 # Both fits share the seed, epochs, early stopping and tune split; only augmentation differs.
 
 # %% tags=["image"]
-from {{ cookiecutter.module_name }}.nets import fit_network as fit_again
+from {{ cookiecutter.module_name }}.architectures import fit_network as fit_again
 
 augmentation = {}
 for augment in (False, True):

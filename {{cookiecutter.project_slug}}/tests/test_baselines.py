@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 
+from {{ cookiecutter.module_name }}.architectures import make_network
 from {{ cookiecutter.module_name }}.baselines import (
     CLASSICAL,
     PRIOR,
@@ -13,7 +14,6 @@ from {{ cookiecutter.module_name }}.baselines import (
     shared_preprocessing,
 )
 from {{ cookiecutter.module_name }}.errors import LabError
-from {{ cookiecutter.module_name }}.nets import make_network
 
 
 def _three_class(n=150, seed=0):

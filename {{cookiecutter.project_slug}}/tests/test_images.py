@@ -207,8 +207,8 @@ def test_cnn_augments_only_while_training():
 
 
 def test_image_network_learns_the_phenotype_and_is_deterministic(tmp_path):
+    from {{ cookiecutter.module_name }}.architectures import make_network
     from {{ cookiecutter.module_name }}.evaluate import score_model
-    from {{ cookiecutter.module_name }}.nets import make_network
 
     write_cells(tmp_path / "cells", tmp_path / "cells.csv", n_plates=1, sites_per_plate=2, images_per_site=40,
                 size=24, artefact_sites=[], other_share=0.5, seed=5)
@@ -223,8 +223,8 @@ def test_image_network_learns_the_phenotype_and_is_deterministic(tmp_path):
 
 
 def test_transfer_from_a_local_resnet_checkpoint(tmp_path):
+    from {{ cookiecutter.module_name }}.architectures import make_network
     from {{ cookiecutter.module_name }}.image_nets import ResNet18 as resnet18
-    from {{ cookiecutter.module_name }}.nets import make_network
 
     weights = tmp_path / "resnet18.pth"
     torch.manual_seed(0)
@@ -362,7 +362,7 @@ def test_image_studies_are_described_as_images(tmp_path):
 
 
 def test_only_an_image_frame_counts_as_images(tmp_path):
-    from {{ cookiecutter.module_name }}.nets import make_network
+    from {{ cookiecutter.module_name }}.architectures import make_network
     from {{ cookiecutter.module_name }}.preprocess import is_images
 
     table = pd.DataFrame({"image_shape": [1.0, 2.0], "modality": [0.0, 1.0]})  # columns named like attributes

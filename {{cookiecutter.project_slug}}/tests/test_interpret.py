@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.module_name }}.architectures import make_network
 from {{ cookiecutter.module_name }}.baselines import make_model
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.interpret import (
@@ -9,7 +10,6 @@ from {{ cookiecutter.module_name }}.interpret import (
     importance_agreement,
     permutation_importance_table,
 )
-from {{ cookiecutter.module_name }}.nets import make_network
 
 
 def _one_signal(n=200, seed=0, classes=("wild_type", "mutant")):

@@ -8,6 +8,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from test_cnn import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
 
+from {{ cookiecutter.module_name }}.conv_nets import TorchCNNClassifier
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.interpret import COLUMNS, importance_agreement
 from {{ cookiecutter.module_name }}.motifs import (
@@ -17,7 +18,7 @@ from {{ cookiecutter.module_name }}.motifs import (
     recovered_motif,
     sequence_attributions,
 )
-from {{ cookiecutter.module_name }}.nets import TorchCNNClassifier, TorchMLPClassifier
+from {{ cookiecutter.module_name }}.nets import TorchMLPClassifier
 from {{ cookiecutter.module_name }}.plots import motif_comparison, position_attribution
 
 WIDTH = 8

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_classification
 
-from {{ cookiecutter.module_name }} import nets
+from {{ cookiecutter.module_name }} import architectures
 from {{ cookiecutter.module_name }}.netinputs import network_preprocessing
 from {{ cookiecutter.module_name }}.preprocess import SequenceFrame
 from {{ cookiecutter.module_name }}.progress import PROGRESS_FILE, emit, follow_progress, progress_file, progress_line
@@ -75,9 +75,9 @@ def test_a_tune_worker_counts_its_own_trials(tmp_path, monkeypatch):
 
 def test_the_network_preprocessing_stand_in_matches_the_network_pipeline():
     X = pd.DataFrame({"a": [1.0, 2.0, np.nan, 4.0], "b": ["x", "y", "x", "z"]})
-    assert repr(network_preprocessing(X)[:-1]) == repr(nets.make_network(X)[:-1])
+    assert repr(network_preprocessing(X)[:-1]) == repr(architectures.make_network(X)[:-1])
     sequences = SequenceFrame.of(["ACGTAC", "TTGACA", "GGGCCA", "ACGTTT"], "dna", 6, 3)
-    assert repr(network_preprocessing(sequences)[:-1]) == repr(nets.make_network(sequences)[:-1])
+    assert repr(network_preprocessing(sequences)[:-1]) == repr(architectures.make_network(sequences)[:-1])
 
 
 def _notebook_imports(name):

@@ -5,7 +5,7 @@ from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import roc_auc_score
 
-from {{ cookiecutter.module_name }} import nets
+from {{ cookiecutter.module_name }} import architectures, net_checks
 from {{ cookiecutter.module_name }}.baselines import make_estimator, parameter_names
 from {{ cookiecutter.module_name }}.evaluate import learning_curve
 from {{ cookiecutter.module_name }}.explore import near_duplicate_pairs
@@ -118,11 +118,12 @@ def test_compare_optimizers_follows_the_main_fits_early_stopping_and_reuses_its_
     X, y = make_classification(160, 6, random_state=0)
     X, y = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)]), np.where(y == 1, "yes", "no")
     params = {"hidden": [8], "epochs": 400, "early_stopping": True, "patience": 2, "lr": 0.05}
-    main = nets.fit_network(nets.make_network(X[:120], params, seed=0), X[:120], y[:120], (X[120:], y[120:]))
+    network = architectures.make_network(X[:120], params, seed=0)
+    main = net_checks.fit_network(network, X[:120], y[:120], (X[120:], y[120:]))
     calls = []
-    real = nets.fit_network
-    monkeypatch.setattr(nets, "fit_network", lambda *a, **k: calls.append(1) or real(*a, **k))
-    compared = nets.compare_optimizers(X[:120], y[:120], X[120:], y[120:], params, seed=0, fitted={"adam": main})
+    real = net_checks.fit_network
+    monkeypatch.setattr(net_checks, "fit_network", lambda *a, **k: calls.append(1) or real(*a, **k))
+    compared = net_checks.compare_optimizers(X[:120], y[:120], X[120:], y[120:], params, seed=0, fitted={"adam": main})
     assert len(calls) == 1  # only sgd is trained; adam is the main network
     assert compared["adam"]["history"] is main[-1].history_
     assert compared["adam"]["stopped_epoch"] < 400 and all(r["early_stopping"] for r in compared.values())

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
+from {{ cookiecutter.module_name }}.conv_nets import SequenceCNN, TorchCNNClassifier
 from {{ cookiecutter.module_name }}.errors import LabError
-from {{ cookiecutter.module_name }}.nets import SequenceCNN, TorchCNNClassifier
 from {{ cookiecutter.module_name }}.sequence_features import OneHotSequences
 
 

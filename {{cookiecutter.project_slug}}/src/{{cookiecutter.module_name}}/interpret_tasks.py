@@ -1,6 +1,6 @@
 """What notebook 06 does differently when the target is a class or a number (Tips 8, 9).
 
-One registry, keyed by lab.yaml's `task`, like nets.ARCHITECTURES: the score permutation
+One registry, keyed by lab.yaml's `task`, like architectures.ARCHITECTURES: the score permutation
 importance watches, the surrogate and how its fidelity reads, how metadata are judged, which
 sequences the motif is read from, and the cautions special to the task.
 """

@@ -12,9 +12,9 @@ import itertools
 
 import numpy as np
 
+from .conv_nets import TorchCNNClassifier
 from .errors import LabError
 from .interpret import _importance_frame, _network_parts
-from .nets import TorchCNNClassifier
 
 _CHUNK = 128  # sequences per integrated-gradients call: n_steps x _CHUNK rows go through the network at once
 _MAX_KMER_CELLS = 50_000_000

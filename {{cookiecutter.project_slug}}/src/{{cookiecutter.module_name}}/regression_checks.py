@@ -9,7 +9,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from .nets import OPTIMIZERS, compare_optimizers
+from .net_checks import compare_optimizers
+from .nets import OPTIMIZERS
 from .regression_metrics import metric_value
 from .regression_nets import HUBER_DELTA, make_regression_network
 
@@ -41,6 +42,6 @@ def memorise_tiny_sample(X, y, params=None, seed=0, n_samples=32, epochs=300, ta
 
 def compare_optimizers_regression(X_train, y_train, X_tune, y_tune, params=None, seed=0, optimizers=OPTIMIZERS,
                                   fitted=None):
-    """nets.compare_optimizers for a regression network: val_score is the tune R²."""
+    """net_checks.compare_optimizers for a regression network: val_score is the tune R²."""
     return compare_optimizers(X_train, y_train, X_tune, y_tune, params, seed=seed, optimizers=optimizers,
                               fitted=fitted, build=make_regression_network)

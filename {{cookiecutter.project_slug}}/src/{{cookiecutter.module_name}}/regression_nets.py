@@ -12,8 +12,10 @@ from sklearn.base import RegressorMixin
 from sklearn.model_selection import train_test_split
 from torch import nn
 
+from .architectures import make_network
+from .conv_nets import TorchCNNClassifier
 from .errors import LabError
-from .nets import TorchCNNClassifier, TorchMLPClassifier, _as_matrix, _rng_devices, make_network, pick_device
+from .nets import TorchMLPClassifier, _as_matrix, _rng_devices, pick_device
 
 LOSSES = ("mse", "huber")
 HUBER_DELTA = 1.0  # in standard deviations of the training target

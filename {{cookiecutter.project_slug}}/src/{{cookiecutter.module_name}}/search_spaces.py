@@ -9,10 +9,10 @@ import hashlib
 import json
 from types import MappingProxyType
 
+from .architectures import make_network, network_parameter_names
 from .baselines import CLASSICAL, make_model, parameter_names
 from .errors import LabError
 from .lazy_imports import optuna, quiet_optuna
-from .nets import make_network, network_parameter_names
 
 NETWORK = "network"
 

@@ -118,8 +118,8 @@ def _classification_panel(y_true, proba, classes):
 
 
 def _classification_build(family, X, params, seed, device):
+    from .architectures import make_network
     from .baselines import make_model
-    from .nets import make_network
 
     if family == "network":  # tuning.NETWORK, named here so the registry does not import the search
         return make_network(X, params, seed, device=device)
@@ -127,7 +127,7 @@ def _classification_build(family, X, params, seed, device):
 
 
 def _classification_network(X, params, seed, device):
-    from .nets import make_network
+    from .architectures import make_network
 
     return make_network(X, params, seed, device=device)
 

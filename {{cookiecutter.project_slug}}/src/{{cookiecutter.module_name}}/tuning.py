@@ -17,15 +17,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .architectures import both_strands, fit_network, starting_params
 from .errors import LabError
 from .lazy_imports import optuna, quiet_optuna
-from .nets import (
-    TorchMLPClassifier,
-    both_strands,
-    fit_network,
-    pick_device,
-    starting_params,
-)
+from .nets import TorchMLPClassifier, pick_device
 from .progress import TrialProgress
 from .regression_nets import loss_setting
 from .search_spaces import NETWORK, check_family, check_fixed, suggest_params
