@@ -181,7 +181,7 @@ def test_background_swap_flags_a_network_reading_the_vignetted_corners_not_one_r
 
 
 def test_background_swap_is_not_flagged_when_the_artefact_is_switched_off(tmp_path):
-    X, sites = _frame(tmp_path, artefact_gain=1.0, vignetting=0.0)
+    X, sites = _frame(tmp_path, artefact_gain=1.0, vignetting=0.0, artefact_offset=0.0)
     result = background_swap(_model(X, "corners"), X, sites, 3, 0.05, seed=0, group_name="site")
     assert result["measured"] and result["shift_same_group"] > 0.05  # the corner reader moves with noise alone …
     assert not result["flagged"] and abs(result["excess"]) < 0.05  # … but no more with another site's background

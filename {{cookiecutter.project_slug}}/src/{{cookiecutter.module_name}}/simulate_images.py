@@ -33,12 +33,13 @@ DEFAULTS = {
     "n_plates": 4, "sites_per_plate": 4, "images_per_site": 20, "size": 64, "cells": [2, 5],
     "artefact_sites": ["P1-S1", "P1-S3", "P2-S2", "P2-S4", "P3-S1", "P3-S2", "P4-S3", "P4-S4"],
     "artefact_share": 0.9, "other_share": 0.25, "artefact_gain": 1.35,
-    "vignetting": 0.5, "noise": 0.03, "seed": 42,
+    "vignetting": 0.5, "artefact_offset": 0.05, "noise": 0.03, "seed": 42,
 }
 TRANSLOCATION_DEFAULTS = {
     "n_plates": 4, "sites_per_plate": 4, "images_per_site": 20, "size": 64, "cells": [2, 5],
     "artefact_sites": DEFAULTS["artefact_sites"], "level_artefact": 0.7, "level_other": 0.3, "level_sd": 0.12,
-    "cell_sd": 0.08, "artefact_gain": 1.35, "vignetting": 0.5, "measurement_sd": 0.02, "seed": 42,
+    "cell_sd": 0.08, "artefact_gain": 1.35, "vignetting": 0.5, "artefact_offset": 0.05, "measurement_sd": 0.02,
+    "seed": 42,
 }
 RING_TO_NUCLEUS_AREA = 4.0 - 1.15**2  # the cytoplasm ring (1.15 to 2 radii) over the nucleus (1 radius)
 
@@ -104,6 +105,7 @@ def _finish(rng, nucleus, marker, params, artefact):
     if artefact:
         distance = ((yy - size / 2) ** 2 + (xx - size / 2) ** 2) / (2 * (size / 2) ** 2)
         stack = stack * float(params["artefact_gain"]) * (1.0 - float(params["vignetting"]) * distance)
+        stack = stack + float(params["artefact_offset"])  # a brighter background (stray light, autofluorescence)
     stack = stack + rng.normal(0.0, 0.02, stack.shape)
     return np.clip(stack * 20000, 0, 65535).astype(np.uint16)
 
