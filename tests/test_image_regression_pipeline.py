@@ -82,7 +82,7 @@ def test_quick_image_regression_runs_and_flags_the_planted_site_artefact(tmp_pat
     kinds = {example["kind"] for example in saliency["examples"]}
     assert kinds == {"smallest |residual|", "largest |residual|"}
     ethics = artifact(run_dir, "07_ethics_register")
-    assert ethics["subgroups"]["metric_for_gaps"] == "mae" and ethics["subgroups"]["columns"] == ["plate"]
+    assert ethics["subgroups"]["metric_for_gaps"] == "mae" and ethics["subgroups"]["columns"] == ["plate", "site"]
     register = (project / "ethics/register.yaml").read_text()
     for check in ("check confounding", "check shortcut:predictions", "check saliency:background_swap"):
         assert check in register, check
