@@ -87,3 +87,40 @@ def test_quick_image_regression_runs_and_flags_the_planted_site_artefact(tmp_pat
     for check in ("check confounding", "check shortcut:predictions", "check saliency:background_swap"):
         assert check in register, check
     assert 'id="task">regression: each model predicts a number' in (run_dir / "index.html").read_text()
+
+
+@pytest.mark.slow
+def test_user_png_folder_with_a_numeric_target_runs_after_data_add(tmp_path):
+    import numpy as np
+    import pandas as pd
+    from PIL import Image
+
+    project = bake(tmp_path)
+    folder = project / "data/raw/nuclei"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(11)
+    rows = []
+    for i in range(200):
+        radius = float(rng.uniform(3.0, 10.0))
+        image = rng.integers(0, 30, (32, 32)).astype(np.uint8)
+        yy, xx = np.mgrid[:32, :32]
+        cy, cx = rng.uniform(11, 21, 2)
+        image[np.hypot(yy - cy, xx - cx) < radius] = 180
+        Image.fromarray(image).save(folder / f"nucleus_{i:03d}.png")
+        rows.append({"image": f"nucleus_{i:03d}.png", "area_um2": round(np.pi * radius**2 * 0.1, 3),
+                     "slide": f"slide{i % 8}"})
+    pd.DataFrame(rows).to_csv(project / "data/raw/nuclei.csv", index=False)
+    for path in ("data/raw/nuclei", "data/raw/nuclei.csv"):
+        assert cli(project, "data", "add", path, "--source", "test").returncode == 0
+    raw = yaml.safe_load((project / "lab.yaml").read_text())
+    raw["data"].update(path="data/raw/nuclei", labels="data/raw/nuclei.csv", id_column="image", target="area_um2",
+                       group_column="slide", metadata_columns=["slide"], subgroup_columns=[])
+    (project / "lab.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
+    result = cli(project, "run", "-p", "profiles.quick.epochs=8", "-p", "profiles.quick.n_trials=2")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    run_dir = sorted(p for p in (project / "reports/runs").iterdir() if p.is_dir())[-1]
+    images = artifact(run_dir, "00_images")
+    assert images["channels"] == 1 and images["bit_depth"] == [8] and images["images_per_class"] == {"all images": 200}
+    assert artifact(run_dir, "01_data_provenance")["simulated"] is None
+    test = artifact(run_dir, "05_overfitting")["test"]["models"]
+    assert max(model["metrics"]["r2"]["value"] for model in test.values()) > 0.5  # the area is in the pixels
