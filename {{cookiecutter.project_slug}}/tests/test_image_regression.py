@@ -176,6 +176,7 @@ def test_background_swap_flags_a_network_reading_the_vignetted_corners_not_one_r
     reads_corners = background_swap(_model(X, "corners", regression), X, sites, 3, 0.05, seed=0, group_name="site")
     assert reads_corners["flagged"] and reads_corners["excess_ci95"][0] > 0
     assert set(reads_corners["shift_by_group"]) == set(sites) and "FLAGGED" in swap_sentence(reads_corners)
+    assert "by site: P1-S1 " in swap_sentence(reads_corners)
     reads_cells = background_swap(_model(X, "cells", regression), X, sites, 3, 0.05, seed=0, group_name="site")
     assert reads_cells["measured"] and not reads_cells["flagged"] and reads_cells["shift_other_group"] < 0.01
 

@@ -140,7 +140,9 @@ def swap_sentence(result: dict) -> str:
             f"with another {result['grouped_by']}'s background against {result['shift_same_group']:.3f} with their "
             f"own {result['grouped_by']}'s ({ratio}; excess {result['excess']:+.3f}, 95% interval "
             f"{result['excess_ci95'][0]:+.3f} to {result['excess_ci95'][1]:+.3f}; {result['unit']}; {limit})"
-            + (" — FLAGGED: the network reads the background" if result["flagged"] else ""))
+            + (" — FLAGGED: the network reads the background" if result["flagged"] else "")
+            + f"\n  shift with other {result['grouped_by']}s' backgrounds, by {result['grouped_by']}: "
+            + ", ".join(f"{group} {shift:.3f}" for group, shift in result["shift_by_group"].items()))
 
 
 def swap_groups(cfg, root, data, files) -> tuple[np.ndarray | None, str | None]:
