@@ -32,9 +32,11 @@ EXAMPLE_DATA = {
 }
 SEQUENCE_EXAMPLES = {"dna": "data/external/tf_binding_simulated.fa",
                      "protein": "data/external/protein_families_simulated.fa"}
-# Regression studies ship their own examples instead (the diabetes study; simulated binding affinity).
+# Regression studies ship their own examples instead (the diabetes study; simulated binding affinity;
+# simulated nuclear translocation of a marker in cell images).
 REGRESSION_EXAMPLES = {"tabular": "data/external/diabetes.csv",
-                       "sequence": "data/external/binding_affinity_simulated.fa"}
+                       "sequence": "data/external/binding_affinity_simulated.fa",
+                       "image": "data/external/translocation_simulated"}  # drawn from its manifest settings
 ALL_EXAMPLES = (*EXAMPLE_DATA.values(), *SEQUENCE_EXAMPLES.values(), *REGRESSION_EXAMPLES.values())
 
 

@@ -102,7 +102,7 @@ for reason in assessment["reasons"]:
 
 # %% [markdown] tags=["image"]
 # ## Images per class, size and channels
-# For images the ~100-per-class floor counts images; every image is many pixels, so the pixels
+# For images the ~100-per-class floor counts images (all of them, for a numeric target); every image is many pixels, so the pixels
 # per sample above overstate what a convolutional network, which shares its filters across the
 # image, must learn. With few images, augmentation (flips, rotations) and transfer learning from
 # a local pretrained network (`image.pretrained_weights`) are the usual remedies. The built-in
@@ -116,10 +116,10 @@ few = bool(images["below_floor"])
 images["recommendation"] = (
     f"few images in {', '.join(images['below_floor'])}: keep augmentation on (image.augment) and consider a "
     "local pretrained ResNet-18 (image.pretrained_weights)" if few else
-    "enough images per class for a small CNN trained from scratch, with augmentation measured in notebook 03")
+    "enough images for a small CNN trained from scratch, with augmentation measured in notebook 03")
 print(f"{sum(images['images_per_class'].values())} images of {images['size']} pixels, {images['channels']} "
       f"channel(s), {'/'.join(map(str, images['bit_depth']))}-bit, size policy {images['size_policy']} "
-      f"(sizes seen: {', '.join(images['sizes_seen'])}); per class: {images['images_per_class']}")
+      f"(sizes seen: {', '.join(images['sizes_seen'])}); counted against the floor: {images['images_per_class']}")
 print(f"Images: {images['recommendation']}")
 for item in data.image_info.get("warnings", []):
     print(f"warning ({item['check']}): {item['message']}")

@@ -61,10 +61,10 @@ manifest.set_index("path")[["source", "accession", "version", "retrieved", "lice
 
 # %% [markdown] tags=["image"]
 # ## What is in the images
-# Images per class and per group (plate, site), and each channel's mean intensity by label and
-# by site: a site whose images are brighter *and* hold more of one class lets a model tell the
-# classes apart by the lamp, not the cells. The built-in images are simulated, with such a site
-# artefact planted on purpose; the checks below must find it.
+# Images per class and per group (plate, site), and each channel's mean intensity by label (for a
+# numeric target, by its quantile bins) and by site: a site whose images are brighter *and* hold
+# more of one class, or higher values, lets a model read the lamp, not the cells. The built-in
+# images are simulated, with such a site artefact planted on purpose; the checks below must find it.
 
 # %% [markdown] tags=["tabular"]
 # ## What is in the table
@@ -103,9 +103,10 @@ else:
 from {{ cookiecutter.module_name }}.image_features import intensity_table
 
 pixels = data.X.pixels()
+by = "target bin" if task.is_regression else "label"  # a numeric target: its quantile bins
 print(f"{len(data.y)} images, {pixels.shape[1]} channel(s) of {pixels.shape[2]}x{pixels.shape[3]} pixels; "
-      "mean intensity per channel (share of the bit depth's range) by label:")
-display(intensity_table(pixels, data.y, "label"))
+      f"mean intensity per channel (share of the bit depth's range) by {by}:")
+display(intensity_table(pixels, labels, by))
 if data.groups is not None:
     by_group = intensity_table(pixels, data.groups, run.cfg.data.group_column)
     by_group["images"] = pd.Series(data.groups).value_counts().reindex(by_group.index).to_numpy()
@@ -185,7 +186,7 @@ elif is_images(data.X):  # images: perceptual hashes, PCA of the hand-crafted fe
     features = pd.DataFrame(data.X.features())
     coords, explained = explore.pca_projection(explore.standardised(features, split.train), run.seed)
     print(f"exact duplicate images: {len(duplicates)} group(s); near duplicates (perceptual hash): {len(near)} pair(s)")
-    figure = plots.pca_scatter(coords, data.y, data.groups, explained)
+    figure = plots.pca_scatter(coords, labels, data.groups, explained)
     run.save_figure(figure, "01_pca")
 else:
     homology = None

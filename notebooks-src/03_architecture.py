@@ -212,18 +212,20 @@ figure
 
 # %% tags=["image"]
 from {{ cookiecutter.module_name }}.architectures import fit_network as fit_again
+from {{ cookiecutter.module_name }}.tasks import metric_label
 
-augmentation = {}
+augmentation = {"score": metric}
 for augment in (False, True):
     other = network if augment == params.get("augment") else fit_again(
-        make_network(X_train, {**params, "augment": augment}, seed=run.seed), X_train, y_train, (X_tune, y_tune))
+        task.make_network(X_train, {**params, "augment": augment}, seed=run.seed), X_train, y_train, (X_tune, y_tune))
     augmentation["with" if augment else "without"] = {
-        "tune_score": score_model(other, X_tune, y_tune), "train_score": score_model(other, X_train, y_train),
+        "tune_score": task.score(other, X_tune, y_tune, metric),
+        "train_score": task.score(other, X_train, y_train, metric),
         "stopped_epoch": other[-1].stopped_epoch_, "best_epoch": other[-1].best_epoch_}
 augmentation["gain"] = augmentation["with"]["tune_score"] - augmentation["without"]["tune_score"]
 augmentation["budget"] = f"{params['epochs']} epochs at most, early stopping on the tune loss, seed {run.seed}"
 for key in ("without", "with"):
-    print(f"{key:>7} augmentation: tune ROC-AUC {augmentation[key]['tune_score']:.4f}, train "
+    print(f"{key:>7} augmentation: tune {metric_label(metric)} {augmentation[key]['tune_score']:.4f}, train "
           f"{augmentation[key]['train_score']:.4f}, stopped after {augmentation[key]['stopped_epoch']} epoch(s)")
 print(f"gain from augmentation on tune: {augmentation['gain']:+.4f} ({augmentation['budget']})")
 run.save_artifact("03_augmentation", augmentation)

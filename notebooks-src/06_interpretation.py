@@ -101,7 +101,7 @@ print(f"interpreting the tuned network and the best tuned baseline ({baseline});
 # %% [markdown] tags=["image"]
 # ## Which image features and which regions matter
 # For the baseline, each hand-crafted feature (intensity, texture, shape per channel; notebook
-# 02) is shuffled across tune images and the drop in ROC-AUC recorded. For the network,
+# 02) is shuffled across tune images and the drop in ROC-AUC (R² for a numeric target) recorded. For the network,
 # integrated gradients give every pixel a share of the output; the table sums those shares by
 # channel and region — the border ring (`image.border` pixels), the cells (foreground) and the
 # background between them. The two tables name different things, so only the network's is
@@ -128,7 +128,7 @@ elif images:
 
     steps.begin(f"{baseline} · permutation")
     tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
-                                                                       run.seed)}
+                                                                       run.seed, scoring=view.scoring)}
     steps.begin(f"{NETWORK} · integrated gradients")
     attributions, convergence = image_attributions(models[NETWORK], X_tune)
     gradients = region_table(attributions, X_tune.pixels(), run.cfg.image.border)
@@ -204,30 +204,41 @@ if sequences:
 
 # %% [markdown] tags=["image"]
 # ## Saliency maps, and does the network look at the cells?
-# Integrated gradients drawn over tune images the network classified rightly and wrongly, per
-# class. Then the shortcut check: the share of all attribution on the border ring and on the
-# background, against those regions' share of the pixels. A network reading the cells puts its
-# attribution on them; one reading vignetting or illumination puts it on the border or the
-# background — flagged at `saliency.BORDER_EXCESS` times the region's pixel share and raised in
-# the ethics register (07). On the built-in simulated images the planted site artefact
-# (brighter, vignetted sites with mostly one class) is the shortcut to find; the shortcut check
-# further down asks whether the site predicts the network's predictions.
+# Integrated gradients drawn over tune images: for classes, images the network classified rightly
+# and wrongly, per class; for a numeric target, those it predicted best and worst (smallest and
+# largest absolute residual). Then two shortcut checks:
+#
+# - **Where the attribution falls**: the share of all attribution on the border ring and on the
+#   background, against those regions' share of the pixels (flagged at `saliency.BORDER_EXCESS`
+#   times). Gradients can sit on a region without the answer depending on it, so this is a hint.
+# - **Background swap, an intervention**: each tune image keeps its cells (and
+#   `image.background_margin` pixels around them) and takes the background of another image —
+#   from another site, then, as the control, from its own site. A network that reads the cells
+#   barely moves either way; one that reads illumination or vignetting moves far more with another
+#   site's background. Flagged when that shift is `image.background_shift_ratio` times the
+#   control's and at least `image.background_min_shift` more, and raised in the ethics register (07).
+#
+# On the built-in simulated images the planted site artefact (brighter, vignetted sites with
+# mostly one class, or higher values) is the shortcut to find; the shortcut check further down
+# asks whether the site predicts the network's predictions.
 
 # %% tags=["image"]
-from {{ cookiecutter.module_name }}.saliency import saliency_examples, saliency_figure, shortcut_shares
+from {{ cookiecutter.module_name }}.image_shortcut import check_background, swap_sentence
+from {{ cookiecutter.module_name }}.saliency import examples_for, saliency_figure, shortcut_shares
 
-predicted = models[NETWORK].predict(X_tune)
-examples = saliency_examples(y_tune, predicted, models[NETWORK].classes_)
+examples = examples_for(models[NETWORK], X_tune, y_tune)
 tune_pixels = X_tune.pixels()
 saliency = {"examples": [{**e, "file": str(X_tune["file"].iloc[e["row"]])} for e in examples],
             "shortcut": shortcut_shares(attributions, tune_pixels, run.cfg.image.border),
-            "regions": gradients.to_dict(orient="records")}
+            "regions": gradients.to_dict(orient="records"),
+            "background_swap": check_background(models[NETWORK], X_tune, run.cfg, run.root, run.data, run.seed)}
 figure = saliency_figure(tune_pixels, attributions, examples, X_tune["file"].to_numpy())
 run.save_figure(figure, "06_saliency")
 for region in ("border", "background"):
     share = saliency["shortcut"][region]
     print(f"{region}: {share['attribution_share']:.1%} of attribution on {share['pixel_share']:.1%} of pixels "
           f"(ratio {share['ratio']:.2f}{', FLAGGED' if share['flagged'] else ''})")
+print(swap_sentence(saliency["background_swap"]))
 figure
 
 # %% [markdown]

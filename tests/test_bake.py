@@ -301,7 +301,7 @@ def test_papermill_reads_every_parameter(bake_once, name):
 
 
 @pytest.mark.parametrize(("modality", "task"), [("tabular", None), ("sequence", None), ("tabular", "regression"),
-                                               ("sequence", "regression")])
+                                               ("sequence", "regression"), ("image", "regression")])
 def test_baked_project_passes_ruff_notebooks_included(bake_once, modality, task):
     # The project's .pre-commit-config.yaml runs ruff; a fresh project must already pass it.
     project = assert_baked(bake_once(modality=modality, **({"task": task} if task else {})))

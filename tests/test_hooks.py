@@ -29,7 +29,6 @@ BAD_ANSWERS = [
     ("description", {"description": "Uses C:\\data"}, "leave those characters out"),
     ("sequence_alphabet", {"sequence_alphabet": "protein", "task": "regression", "modality": "sequence"},
      "answer dna"),
-    ("task", {"task": "regression", "modality": "image"}, "task=classification"),
 ]
 
 

@@ -96,11 +96,13 @@ def test_quick_image_pipeline_flags_the_planted_site_artefact(image_run):
     assert interpretation["shortcut"]["predictions_from_metadata"]["roc_auc_mean"] >= 0.7  # the site predicts the net
     saliency = interpretation["saliency"]
     assert {"border", "background"} <= set(saliency["shortcut"]) and saliency["examples"]
+    assert saliency["background_swap"]["flagged"], saliency["background_swap"]  # the network reads the background
     assert (run_dir / "figures/06_saliency.png").is_file()
     augmentation = artifact(run_dir, "03_augmentation")
     assert {"with", "without", "gain"} <= set(augmentation)
     register = (project / "ethics/register.yaml").read_text()
     assert "check confounding" in register and "check shortcut:predictions" in register
+    assert "check saliency:background_swap" in register
     assert artifact(run_dir, "00_images")["size"] == "64x64"
 
 

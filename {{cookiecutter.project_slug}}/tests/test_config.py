@@ -26,7 +26,7 @@ def test_overrides_apply_before_validation(project):
         ({"network.optimizer": "rmsprop"}, "field 'network.optimizer'"),
         ({"profile": "slow"}, "field 'profile'"),
         ({"modality": "image", "data.labels": "data/labels.csv", "task": "regression"},
-         "task: regression is not offered for modality: image"),
+         "data.positive_class ('malignant') applies to classification only"),  # images take regression, not classes
     ],
 )
 def test_bad_field_names_the_field_and_the_file(project, changes, expected):

@@ -97,7 +97,20 @@ def shortcut_findings(interpretation, metadata_columns=()):
 
 
 def _saliency_findings(saliency):
-    """Images: network attribution piled on the border or background, beyond the threshold (06)."""
+    """Images: attribution piled on the border or background, or answers that follow a swapped background (06)."""
+    return _region_findings(saliency) + _swap_findings(saliency.get("background_swap") or {})
+
+
+def _swap_findings(swap):
+    if not swap.get("flagged"):
+        return []
+    return [Finding("saliency:background_swap", f"Shortcut: the image network reads the background: another "
+                    f"{swap['grouped_by']}'s background moves its answers {swap['shift_other_group']:.3f} against "
+                    f"{swap['shift_same_group']:.3f} for the image's own {swap['grouped_by']}'s ({swap['unit']})",
+                    "validity", True)]
+
+
+def _region_findings(saliency):
     shares = saliency.get("shortcut") or {}
     regions = [r for r in ("border", "background") if (shares.get(r) or {}).get("flagged")]
     if not regions:

@@ -251,6 +251,7 @@ def load_images(cfg: Config, root: Path) -> Dataset:
     from .image_store import image_parts
 
     X, labels, files, groups, info = image_parts(cfg, root, read_image_labels(cfg, root))
-    return Dataset(X=X, y=labels, ids=files, groups=groups,
-                   classes=class_order(labels, cfg.data.positive_class, cfg.data.labels), source=cfg.data.path,
+    regression = getattr(cfg, "task", "classification") == "regression"
+    classes = () if regression else class_order(labels, cfg.data.positive_class, cfg.data.labels)
+    return Dataset(X=X, y=labels, ids=files, groups=groups, classes=classes, source=cfg.data.path,
                    sequence_info=None, image_info=info)

@@ -35,7 +35,8 @@ STORE_VERSION = "1"
 def image_parts(cfg, root: Path, table: pd.DataFrame):
     """Check and store the images of `data.path` listed in `table` (the label table data.labels).
 
-    Returns (X, labels, files, groups, info): an ImageFrame over the decoded store, the labels, the
+    Returns (X, labels, files, groups, info): an ImageFrame over the decoded store, the labels (numbers
+    for task: regression), the
     file names, the group column's values (or None) and the store's record, in file-name order.
     """
     root = Path(root)
@@ -45,9 +46,11 @@ def image_parts(cfg, root: Path, table: pd.DataFrame):
                        "put the PNG/TIFF files there or fix the path")
     file_column = cfg.data.id_column or "file"
     match_table(table, image_files(folder), file_column, cfg.data.labels, cfg.data.path)
-    table = table.sort_values(file_column, kind="stable").reset_index(drop=True)
+    table = table.sort_values(file_column, kind="stable")
+    places = [f"line {int(row) + 2}" for row in table.index]  # the table's own lines, for messages
+    table = table.reset_index(drop=True)
     store, info = build_store(cfg, root, table[file_column].astype(str).tolist())
-    labels = _labels(table, cfg)
+    labels = _labels(table, cfg, places)
     groups = table[cfg.data.group_column].astype(str).to_numpy() if cfg.data.group_column else None
     if cfg.data.group_column and cfg.data.group_column not in table.columns:
         raise LabError(f"{cfg.data.labels} has no column '{cfg.data.group_column}' (lab.yaml field "
@@ -56,11 +59,16 @@ def image_parts(cfg, root: Path, table: pd.DataFrame):
     return ImageFrame.of(files, store), labels, files, groups, info
 
 
-def _labels(table, cfg):
+def _labels(table, cfg, places):
+    """The classes as text, or for task: regression the numeric target (float64), checked."""
     from .columns import require_column
 
     require_column(table, cfg.data.target, "data.target", cfg.data.labels)
     values = table[cfg.data.target]
+    if getattr(cfg, "task", "classification") == "regression":
+        from .regression_target import numeric_target
+
+        return numeric_target(values, cfg.data.labels, cfg.data.target, places)
     if values.isna().any():
         raise LabError(f"{cfg.data.labels}: column '{cfg.data.target}' is empty for some images; fill in their labels")
     labels = values.astype(str).to_numpy()

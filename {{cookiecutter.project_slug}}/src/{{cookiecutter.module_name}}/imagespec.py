@@ -17,5 +17,8 @@ class ImageSpec(BaseModel):
     augment: bool = True  # flips, 90-degree rotations and a small intensity jitter while the CNN trains
     saturated_share: float = Field(default=0.01, ge=0, le=1)  # warn when more of a 16-bit channel sits at 65535
     border: int = Field(default=6, ge=1)  # pixels from the edge that count as border in the saliency check (06)
+    background_margin: int = Field(default=6, ge=0)  # pixels around the cells kept with them in the background swap
+    background_min_shift: float = Field(default=0.01, ge=0.0)  # other sites' backgrounds moving answers this much
+    # more than the own site's (probability, or training SDs of a numeric target) flags a background shortcut (06)
     pretrained_weights: str | None = None  # local torchvision ResNet-18 state dict (.pth); never downloaded
     freeze_pretrained: bool = False  # keep the loaded ResNet layers fixed; only the new head trains

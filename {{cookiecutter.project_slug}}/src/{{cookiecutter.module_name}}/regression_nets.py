@@ -1,4 +1,4 @@
-"""The MLP and the sequence CNN with a regression head (Tips 3, 5): one output, MSE or Huber loss.
+"""The MLP, the sequence CNN and the image CNN with a regression head (Tips 3, 5): one output, MSE or Huber loss.
 
 Targets are standardised with the training rows' mean and spread before training and predictions
 are mapped back, so the learning rate means the same whatever the target's units and an untrained
@@ -13,7 +13,7 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 
 from .architectures import make_network
-from .conv_nets import TorchCNNClassifier
+from .conv_nets import TorchCNNClassifier, TorchImageCNNClassifier
 from .errors import LabError
 from .nets import TorchMLPClassifier, _as_matrix, _rng_devices, pick_device
 
@@ -137,14 +137,30 @@ class TorchCNNRegressor(RegressorMixin, _RegressionHead, TorchCNNClassifier):
         self.loss = loss
 
 
-REGRESSORS = {"tabular": TorchMLPRegressor, "sequence": TorchCNNRegressor}
+class TorchImageCNNRegressor(RegressorMixin, _RegressionHead, TorchImageCNNClassifier):
+    """The image CNN of nets.py (or a local ResNet-18) with one linear output for a numeric target."""
+
+    def __init__(self, hidden=(32,), dropout=0.0, lr=1e-3, weight_decay=0.0, batch_size=32, epochs=100,
+                 optimizer="adam", seed=0, device="cpu", early_stopping=False, patience=10, validation_fraction=0.2,
+                 image_shape=(1, 64, 64), channels=16, augment=True, pretrained=None, freeze_pretrained=False,
+                 loss="mse"):
+        super().__init__(
+            hidden=hidden, dropout=dropout, lr=lr, weight_decay=weight_decay, batch_size=batch_size, epochs=epochs,
+            optimizer=optimizer, seed=seed, device=device, early_stopping=early_stopping, patience=patience,
+            validation_fraction=validation_fraction, image_shape=image_shape, channels=channels, augment=augment,
+            pretrained=pretrained, freeze_pretrained=freeze_pretrained,
+        )  # fmt: skip
+        self.loss = loss
+
+
+REGRESSORS = {"tabular": TorchMLPRegressor, "sequence": TorchCNNRegressor, "image": TorchImageCNNRegressor}
 
 
 def make_regression_network(X, params=None, seed=0, modality=None, device=None):
     """Unfitted Pipeline of the modality's network with a regression head (nets.make_network otherwise)."""
-    from .preprocess import is_sequences
+    from .preprocess import is_images, is_sequences
 
-    modality = modality or ("sequence" if is_sequences(X) else "tabular")
+    modality = modality or ("image" if is_images(X) else "sequence" if is_sequences(X) else "tabular")
     return make_network(X, params, seed, modality=modality, device=device, estimator=REGRESSORS[modality])
 
 

@@ -18,7 +18,7 @@ BACKGROUND_EXCESS = 1.5  # the same for background pixels
 
 
 def image_attributions(model, X, n_steps=32) -> tuple[np.ndarray, dict]:
-    """Integrated gradients (n, channels, height, width) for the positive class (binary) or else the predicted one."""
+    """Integrated gradients (n, channels, height, width) of the one output (a number; binary) or the predicted class."""
     import torch
     from captum.attr import IntegratedGradients
 
@@ -105,6 +105,30 @@ def saliency_examples(y_true, y_pred, classes, per_group=2) -> list[dict]:
     return picked
 
 
+def residual_examples(y_true, y_pred, per_group=4) -> list[dict]:
+    """A numeric target: the `per_group` tune images predicted best and worst (smallest, largest |residual|)."""
+    y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
+    order = np.argsort(np.abs(y_true - y_pred), kind="stable")
+    count = min(int(per_group), len(order) // 2)
+    picked = []
+    worst = order[len(order) - count :][::-1]
+    for rows, kind in ((order[:count], "smallest |residual|"), (worst, "largest |residual|")):
+        picked += [{"row": int(r), "label": f"obs {y_true[r]:.3g}", "predicted": round(float(y_pred[r]), 6),
+                    "observed": round(float(y_true[r]), 6), "residual": round(float(y_true[r] - y_pred[r]), 6),
+                    "kind": kind, "correct": kind.startswith("smallest"), "mark": f"pred {y_pred[r]:.3g}"}
+                   for r in rows]
+    return picked
+
+
+def examples_for(model, X, y) -> list[dict]:
+    """Examples to draw: right and wrong per class (classes), or smallest and largest residuals (a number)."""
+    from .tasks import task_of
+
+    if task_of(y).is_regression:
+        return residual_examples(y, model.predict(X))
+    return saliency_examples(y, model.predict(X), model.classes_)
+
+
 def saliency_figure(pixels: np.ndarray, attributions: np.ndarray, examples: list[dict], ids):
     """Each example: its image (channels as red/green) and its attribution magnitude drawn over it."""
     import matplotlib.pyplot as plt
@@ -118,7 +142,7 @@ def saliency_figure(pixels: np.ndarray, attributions: np.ndarray, examples: list
         axes[0, column].imshow(image)
         axes[1, column].imshow(image.mean(axis=2), cmap="gray")
         axes[1, column].imshow(heat / max(float(heat.max()), 1e-12), cmap="magma", alpha=0.6)
-        mark = "right" if example["correct"] else "WRONG"
+        mark = example.get("mark") or ("right" if example["correct"] else "WRONG")
         axes[0, column].set_title(f"{example['label']}\n{mark}", fontsize=7)
         axes[1, column].set_xlabel(str(ids[row])[:14], fontsize=6)
     for axis in axes.ravel():

@@ -29,9 +29,6 @@ def task_field_problem(cfg) -> str | None:
 
 
 def _regression_problem(cfg) -> str | None:
-    if cfg.modality == "image":
-        return ("task: regression is not offered for modality: image yet (images are classified); "
-                "set task: classification, or summarise each image as a table row and use modality: tabular")
     if cfg.data.positive_class is not None:
         return (f"data.positive_class ('{cfg.data.positive_class}') applies to classification only; "
                 "set it to null for task: regression")
