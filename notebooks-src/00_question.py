@@ -63,13 +63,12 @@ figure
 # zero asks two questions. The network's size is compared with the samples it learns from.
 
 # %% tags=["regression"]
-from {{ cookiecutter.module_name }}.architectures import starting_params
-from {{ cookiecutter.module_name }}.regression_nets import loss_setting, starting_parameter_count
+from {{ cookiecutter.module_name }}.network_plan import starting_parameter_count, starting_params
 from {{ cookiecutter.module_name }}.regression_plots import target_histogram
 from {{ cookiecutter.module_name }}.target_profile import assess_regression_suitability
 
 n_groups = None if data.groups is None else len(set(data.groups))
-n_parameters = starting_parameter_count(data.X, {**starting_params(run.cfg, run.root), **loss_setting(run.cfg)})
+n_parameters = starting_parameter_count(data.X, starting_params(run.cfg, run.root))  # one output: the number
 assessment = assess_regression_suitability(
     data.y, data.n_features, n_parameters, run.cfg.modality, floor=run.cfg.thresholds.samples_per_class,
     n_groups=n_groups,

@@ -39,9 +39,10 @@ import torch
 from IPython.display import display
 
 from {{ cookiecutter.module_name }} import plots
-from {{ cookiecutter.module_name }}.architectures import architecture_for, fit_network, starting_params
+from {{ cookiecutter.module_name }}.architectures import architecture_for, fit_network
 from {{ cookiecutter.module_name }}.conv_nets import save_weights
 from {{ cookiecutter.module_name }}.nets import pick_device, seed_everything
+from {{ cookiecutter.module_name }}.network_plan import starting_params
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import REFIT_ROWS, describe, take
 from {{ cookiecutter.module_name }}.tasks import primary_metric, task_for

@@ -4,7 +4,6 @@ A new modality adds one Architecture entry here, not a branch in every notebook.
 """
 
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 
 from sklearn.pipeline import Pipeline
@@ -99,43 +98,6 @@ def make_network(X, params=None, seed=0, modality=None, device=None, estimator=N
 def network_parameter_names():
     """Every parameter a network of any modality accepts (lab.yaml's tuning.fixed.network may set them)."""
     return sorted({name for arch in ARCHITECTURES.values() for name in arch.estimator().get_params()})
-
-
-def both_strands(cfg):
-    """Whether the DNA network scans both strands: lab.yaml's network.both_strands, by default yes for DNA.
-
-    Measured on the built-in simulated windows (tune ROC AUC, families held out, seed 0): one strand
-    0.851 when every motif is on the forward strand, 0.816 when half the windows are reverse
-    complemented; both strands 0.823 on either (identical: the score no longer depends on the strand
-    read). Real windows come from either strand, so reading both is the default.
-    """
-    if cfg.modality != "sequence" or cfg.sequence.alphabet != "dna":
-        return False
-    return True if cfg.network.both_strands is None else bool(cfg.network.both_strands)
-
-
-def starting_params(cfg, root):
-    """The starting network of notebook 03 as estimator parameters, from lab.yaml's `network` section.
-
-    For sequences also the convolution (`channels`, `kernel_size`) and any pretrained weights
-    (`sequence.pretrained_weights`, resolved against the project folder `root`).
-    """
-    spec = cfg.network
-    params = {"hidden": list(spec.hidden), "lr": spec.learning_rate, "batch_size": spec.batch_size,
-              "dropout": spec.dropout, "optimizer": spec.optimizer}
-    if cfg.modality == "sequence":
-        defaults = TorchCNNClassifier()
-        params.update(channels=spec.channels or defaults.channels, kernel_size=spec.kernel_size or defaults.kernel_size,
-                      both_strands=both_strands(cfg))
-        if cfg.sequence.pretrained_weights:
-            params.update(pretrained=str(Path(root) / cfg.sequence.pretrained_weights),
-                          freeze_conv=cfg.sequence.freeze_pretrained)
-    if cfg.modality == "image":
-        params.update(channels=spec.channels or TorchImageCNNClassifier().channels, augment=cfg.image.augment)
-        if cfg.image.pretrained_weights:
-            params.update(pretrained=str(Path(root) / cfg.image.pretrained_weights),
-                          freeze_pretrained=cfg.image.freeze_pretrained)
-    return params
 
 
 def fit_network(pipeline, X, y, validation_data=None, on_evaluate=None):

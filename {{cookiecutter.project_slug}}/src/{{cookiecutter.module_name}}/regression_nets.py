@@ -167,12 +167,3 @@ def make_regression_network(X, params=None, seed=0, modality=None, device=None):
 def loss_setting(cfg):
     """The network's loss from lab.yaml as estimator params: {"loss": ...} for regression, {} otherwise."""
     return {"loss": cfg.network.loss or "mse"} if cfg.task == "regression" else {}
-
-
-def starting_parameter_count(X, params=None, seed=0):
-    """Trainable parameters of the starting regression network for inputs X (its preprocessor fitted on X)."""
-    from .nets import count_parameters
-
-    pipeline = make_regression_network(X, params, seed)
-    features = pipeline[:-1].fit_transform(X)
-    return count_parameters(pipeline[-1]._build_module(np.asarray(features).shape[1], 1))

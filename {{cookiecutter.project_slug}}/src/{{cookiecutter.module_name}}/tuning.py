@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .architectures import both_strands, fit_network, starting_params
+from .architectures import fit_network
 from .errors import LabError
 from .lazy_imports import optuna, quiet_optuna
 from .nets import TorchMLPClassifier, pick_device
+from .network_plan import both_strands, starting_params
 from .progress import TrialProgress
 from .regression_nets import loss_setting
 from .search_spaces import NETWORK, check_family, check_fixed, suggest_params
