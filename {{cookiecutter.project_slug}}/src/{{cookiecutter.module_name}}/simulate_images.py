@@ -74,19 +74,24 @@ def simulate_cells(**settings) -> tuple[np.ndarray, pd.DataFrame, dict]:
     return np.stack(images), table, params
 
 
+def _elliptic_radius(rng, yy, xx, size):
+    """One cell's elliptic distance from its drawn centre, radii and angle at every pixel (1 on the nucleus' edge)."""
+    cy, cx = rng.uniform(8, size - 8, 2)
+    radius_y, radius_x = rng.uniform(3.5, 6.0, 2)
+    angle = rng.uniform(0, np.pi)
+    dy, dx = yy - cy, xx - cx
+    u = (dx * np.cos(angle) + dy * np.sin(angle)) / radius_x
+    v = (-dx * np.sin(angle) + dy * np.cos(angle)) / radius_y
+    return np.sqrt(u**2 + v**2)
+
+
 def _draw_image(rng, label, params, artefact):
     size = int(params["size"])
     yy, xx = np.mgrid[0:size, 0:size].astype(np.float64)
     nucleus, marker = np.zeros((size, size)), np.zeros((size, size))
     low, high = params["cells"]
     for _ in range(int(rng.integers(low, high + 1))):
-        cy, cx = rng.uniform(8, size - 8, 2)
-        radius_y, radius_x = rng.uniform(3.5, 6.0, 2)
-        angle = rng.uniform(0, np.pi)
-        dy, dx = yy - cy, xx - cx
-        u = (dx * np.cos(angle) + dy * np.sin(angle)) / radius_x
-        v = (-dx * np.sin(angle) + dy * np.cos(angle)) / radius_y
-        r = np.sqrt(u**2 + v**2)
+        r = _elliptic_radius(rng, yy, xx, size)
         inside = r <= 1.0
         nucleus[inside] += rng.uniform(0.55, 0.8)
         if label == "nuclear":
@@ -154,13 +159,7 @@ def _draw_translocation(rng, level, params, artefact):
     nuclei = np.zeros((size, size), bool)
     low, high = params["cells"]
     for _ in range(int(rng.integers(low, high + 1))):
-        cy, cx = rng.uniform(8, size - 8, 2)
-        radius_y, radius_x = rng.uniform(3.5, 6.0, 2)
-        angle = rng.uniform(0, np.pi)
-        dy, dx = yy - cy, xx - cx
-        u = (dx * np.cos(angle) + dy * np.sin(angle)) / radius_x
-        v = (-dx * np.sin(angle) + dy * np.cos(angle)) / radius_y
-        r = np.sqrt(u**2 + v**2)
+        r = _elliptic_radius(rng, yy, xx, size)
         inside = r <= 1.0
         nucleus[inside] += rng.uniform(0.55, 0.8)
         share = float(np.clip(rng.normal(level, float(params["cell_sd"])), 0.02, 0.98))
