@@ -46,7 +46,7 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import itertools
 
-from {{ cookiecutter.module_name }} import plots
+from {{ cookiecutter.module_name }} import interpret_plots
 from {{ cookiecutter.module_name }}.interpret import (
     agreement_matrix,
     integrated_gradients_table,
@@ -144,7 +144,7 @@ steps.close()
 tables[f"{NETWORK} · integrated gradients"] = gradients
 print(f"integrated gradients: largest |convergence delta| {convergence['max_abs_delta']:.2g} "
       f"({convergence['n_steps']} steps; near 0 means the attributions add up to the prediction)")
-figure = plots.importance_comparison(tables)
+figure = interpret_plots.importance_comparison(tables)
 run.save_figure(figure, "06_importance_comparison")
 figure
 
@@ -195,10 +195,10 @@ if sequences:
     elif not match:
         print("no planted motif is known for these data; set sequence.known_motifs in lab.yaml to a local motif file "
               "to name the family it resembles")
-    figure = plots.position_attribution(motif["position_profile"])
+    figure = interpret_plots.position_attribution(motif["position_profile"])
     run.save_figure(figure, "06_position_profile")
     display(figure)
-    figure = plots.motif_comparison(recovered["pwm"], planted, letters, match["pearson"] if match else None)
+    figure = interpret_plots.motif_comparison(recovered["pwm"], planted, letters, match["pearson"] if match else None)
     run.save_figure(figure, "06_motif")
     display(figure)
 
@@ -285,7 +285,7 @@ if motif_by_seed:
     motif["pearson_by_seed"] = {str(seed): value for seed, value in motif_by_seed.items()}
     low, high = min(motif_by_seed.values()), max(motif_by_seed.values())
     print(f"motif recovery across seeds: Pearson {low:.3f} to {high:.3f}")
-figure = plots.agreement_and_stability(spearman, stability, floor)
+figure = interpret_plots.agreement_and_stability(spearman, stability, floor)
 run.save_figure(figure, "06_agreement_stability")
 spearman.round(2)
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.module_name }} import plots
+from {{ cookiecutter.module_name }} import interpret_plots, plots
 from {{ cookiecutter.module_name }}.evaluate import calibration_points
 
 
@@ -37,7 +37,7 @@ def test_score_axes_do_not_turn_a_few_thousandths_into_a_trend():
 def test_importance_panels_state_their_units_and_name_models_in_words():
     table = pd.DataFrame({"feature": ["a", "b"], "importance_mean": [0.2, 0.1], "ci_low": [0.1, 0.0],
                           "ci_high": [0.3, 0.2]})
-    figure = plots.importance_comparison({"k_nearest_neighbours · permutation": table,
+    figure = interpret_plots.importance_comparison({"k_nearest_neighbours · permutation": table,
                                           "network · integrated gradients": table})
     first, second = figure.axes[:2]
     assert first.get_title() == "k-nearest neighbours · permutation"
@@ -54,7 +54,7 @@ def test_surrogate_tree_stays_legible_at_the_report_width():
     labels = np.where(frame.sum(axis=1) > 0, "malignant", "benign")
     model = DecisionTreeClassifier(random_state=0).fit(frame, labels)
     surrogate = surrogate_tree(model, frame, frame, max_depth=3, seed=0)
-    figure = plots.surrogate_tree_figure(surrogate)
+    figure = interpret_plots.surrogate_tree_figure(surrogate)
     texts = [t for t in figure.axes[0].texts if "%" in t.get_text()]
     shown_at = 7.0 / figure.get_size_inches()[0]  # the report shows figures about 7 inches wide
     assert min(t.get_fontsize() for t in texts) * shown_at >= 6.5

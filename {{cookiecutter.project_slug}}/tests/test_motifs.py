@@ -11,6 +11,7 @@ from test_cnn import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (o
 from {{ cookiecutter.module_name }}.conv_nets import TorchCNNClassifier
 from {{ cookiecutter.module_name }}.errors import LabError
 from {{ cookiecutter.module_name }}.interpret import COLUMNS, importance_agreement
+from {{ cookiecutter.module_name }}.interpret_plots import motif_comparison, position_attribution
 from {{ cookiecutter.module_name }}.motifs import (
     kmer_attribution_table,
     motif_correlation,
@@ -19,7 +20,6 @@ from {{ cookiecutter.module_name }}.motifs import (
     sequence_attributions,
 )
 from {{ cookiecutter.module_name }}.nets import TorchMLPClassifier
-from {{ cookiecutter.module_name }}.plots import motif_comparison, position_attribution
 
 WIDTH = 8
 

@@ -1,9 +1,9 @@
 import pandas as pd
 from matplotlib.figure import Figure
 
+from {{ cookiecutter.module_name }}.interpret_plots import importance_bar
 from {{ cookiecutter.module_name }}.plots import (
     class_balance_bar,
-    importance_bar,
     loss_curve,
     optimisation_history,
     score_bars,
@@ -133,12 +133,12 @@ def test_notebook_05_and_01_figures_draw_their_parts():
 # interpretation and subgroup figures -----------------------------------------------------
 import numpy as np  # noqa: E402
 
-from {{ cookiecutter.module_name }}.plots import (  # noqa: E402
+from {{ cookiecutter.module_name }}.interpret_plots import (  # noqa: E402
     agreement_and_stability,
     importance_comparison,
-    subgroup_bars,
     surrogate_tree_figure,
 )
+from {{ cookiecutter.module_name }}.plots import subgroup_bars  # noqa: E402
 
 
 def _importance(values):

@@ -5,7 +5,6 @@ saves with fig.savefig(path); axes and titles are worded for biologists.
 """
 
 import io
-import re
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -13,8 +12,8 @@ from matplotlib.ticker import MaxNLocator
 
 from .findings import family_name
 
-_BLUE, _ORANGE, _GREY, _RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
-_CYCLE = (_BLUE, _ORANGE, "#55A868", "#8172B3", "#937860", "#DA8BC3")
+BLUE, ORANGE, GREY, RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
+_CYCLE = (BLUE, ORANGE, "#55A868", "#8172B3", "#937860", "#DA8BC3")
 _LOSS_LABELS = {"train_loss": "training loss", "val_loss": "validation loss (tune split)"}
 
 
@@ -35,11 +34,11 @@ def class_balance_bar(counts, floor=None):
 
     Shows at a glance whether any class is too small to learn from.
     """
-    fig, ax = _new_figure()
+    fig, ax = new_figure()
     labels = [str(k) for k in counts]
-    ax.bar(labels, list(counts.values()), color=_BLUE)
+    ax.bar(labels, list(counts.values()), color=BLUE)
     if floor is not None:
-        ax.axhline(floor, color=_RED, linestyle="--", label=f"floor of {floor} per class (Tip 1)")
+        ax.axhline(floor, color=RED, linestyle="--", label=f"floor of {floor} per class (Tip 1)")
         ax.legend()
     ax.set(xlabel="class", ylabel="number of samples", title="Samples per class")
     return fig
@@ -50,7 +49,7 @@ def split_composition(counts):
 
     Equal shares across parts show the split is stratified; counts is classes x parts.
     """
-    fig, ax = _new_figure()
+    fig, ax = new_figure()
     parts = [str(p) for p in counts.columns]
     totals = counts.sum(axis=0).to_numpy(dtype=float)
     bottom = np.zeros(len(parts))
@@ -71,12 +70,12 @@ def score_bars(table, score_col, err_col=None, label_col="model", reference=None
 
     Compares models on one score; the reference (e.g. the prior model) marks chance level.
     """
-    fig, ax = _new_figure(width=max(5.0, 0.9 * len(table) + 2))
+    fig, ax = new_figure(width=max(5.0, 0.9 * len(table) + 2))
     names = _labels(table, label_col)
     errors = table[err_col].to_numpy(dtype=float) if err_col else None
-    ax.bar(names, table[score_col].to_numpy(dtype=float), yerr=errors, capsize=4, color=_BLUE)
+    ax.bar(names, table[score_col].to_numpy(dtype=float), yerr=errors, capsize=4, color=BLUE)
     if reference is not None:
-        ax.axhline(reference, color=_GREY, linestyle="--", label=f"reference {reference:.3f}")
+        ax.axhline(reference, color=GREY, linestyle="--", label=f"reference {reference:.3f}")
         ax.legend()
     ax.set(xlabel="model", ylabel=_pretty(score_col), title=title or f"{_pretty(score_col)} by model")
     ax.tick_params(axis="x", labelrotation=30)
@@ -89,36 +88,16 @@ def loss_curve(history, reference=None, best_epoch=None):
     A falling curve shows the network learns; a flat one at the reference (the untrained
     loss, about ln of the number of classes) shows it does not (Tip 3).
     """
-    fig, ax = _new_figure()
+    fig, ax = new_figure()
     epochs = [h["epoch"] for h in history]
     for key in _loss_keys(history):
         ax.plot(epochs, [h[key] for h in history], label=_LOSS_LABELS.get(key, key.replace("_", " ")))
     if reference is not None:
-        ax.axhline(reference, color=_GREY, linestyle="--", label="untrained network")
+        ax.axhline(reference, color=GREY, linestyle="--", label="untrained network")
     if best_epoch is not None:
-        ax.axvline(best_epoch, color=_RED, linestyle=":", label=f"best epoch ({best_epoch}), weights kept")
+        ax.axvline(best_epoch, color=RED, linestyle=":", label=f"best epoch ({best_epoch}), weights kept")
     ax.legend()
     ax.set(xlabel="epoch", ylabel="loss (cross-entropy)", title="Training loss by epoch")
-    return fig
-
-
-def importance_bar(table, top=15):
-    """Horizontal bars of permutation importance with 95% intervals, most important on top.
-
-    Shows which measured columns the model relies on; reliance is not causation (Tip 9).
-    """
-    rows = table.head(top).iloc[::-1]
-    fig, ax = _new_figure(height=max(3.0, 0.35 * len(rows) + 1.5))
-    mean = rows["importance_mean"].to_numpy(dtype=float)
-    half = (rows["ci_high"] - rows["importance_mean"]).to_numpy(dtype=float)
-    ax.barh(rows["feature"].astype(str).tolist(), mean, xerr=half, capsize=3, color=_BLUE)
-    ax.axvline(0, color=_GREY, linewidth=1)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
-    ax.set(
-        xlabel="drop in ROC-AUC when the column is shuffled",
-        ylabel="feature",
-        title=f"Permutation importance (top {len(rows)})",
-    )
     return fig
 
 
@@ -134,21 +113,21 @@ def train_tune_bars(gaps):
     x = np.arange(len(names))
     train = np.array([gaps[n]["train"] for n in names], dtype=float)
     tune = np.array([gaps[n]["tune"] for n in names], dtype=float)
-    scores.bar(x - 0.2, train, width=0.4, label="training split", color=_BLUE)
-    scores.bar(x + 0.2, tune, width=0.4, label="tuning split", color=_ORANGE)
+    scores.bar(x - 0.2, train, width=0.4, label="training split", color=BLUE)
+    scores.bar(x + 0.2, tune, width=0.4, label="tuning split", color=ORANGE)
     _score_axis(scores, np.concatenate([train, tune]))
-    labels = [f"{_name(n)}\n(overfit)" if gaps[n].get("flagged") else _name(n) for n in names]
+    labels = [f"{panel_name(n)}\n(overfit)" if gaps[n].get("flagged") else panel_name(n) for n in names]
     scores.set_xticks(x, labels, rotation=30, ha="right")
     for tick, name in zip(scores.get_xticklabels(), names, strict=True):
         if gaps[name].get("flagged"):
-            tick.set_color(_RED)
+            tick.set_color(RED)
     scores.legend(loc="upper left", bbox_to_anchor=(0.0, -0.35), ncols=2, fontsize="small")
     scores.set(xlabel="model", ylabel="score (ROC-AUC)", title="Training versus tuning score")
-    colours = [_RED if gaps[n].get("flagged") else _GREY for n in names]
-    gap_ax.barh([_name(n) for n in names], [gaps[n]["train"] - gaps[n]["tune"] for n in names], color=colours)
+    colours = [RED if gaps[n].get("flagged") else GREY for n in names]
+    gap_ax.barh([panel_name(n) for n in names], [gaps[n]["train"] - gaps[n]["tune"] for n in names], color=colours)
     threshold = next((gaps[n]["threshold"] for n in names if "threshold" in gaps[n]), None)
     if threshold is not None:
-        gap_ax.axvline(threshold, color=_RED, linestyle="--", label=f"threshold {threshold:g}")
+        gap_ax.axvline(threshold, color=RED, linestyle="--", label=f"threshold {threshold:g}")
         gap_ax.legend(loc="lower right")
     gap_ax.axvline(0, color="black", linewidth=0.8)
     gap_ax.invert_yaxis()
@@ -162,7 +141,7 @@ def optimisation_history(trials_by_family):
     Every family had the same number of trials, so the lines span the same range (Tips 2, 6);
     pruned network trials (stopped early by the median pruner) are marked with a cross.
     """
-    fig, ax = _new_figure()
+    fig, ax = new_figure()
     for family, result in trials_by_family.items():
         trials = result["trials"] if isinstance(result, dict) else result
         pruned = result.get("pruned", []) if isinstance(result, dict) else []
@@ -203,7 +182,7 @@ def pca_scatter(coords, labels, groups=None, explained=None):
             ax.scatter(coords[mask, 0], coords[mask, 1], s=12, alpha=0.7, label=kind)
         if len(kinds) > 12:
             mask = ~np.isin(values, kinds[:12])
-            ax.scatter(coords[mask, 0], coords[mask, 1], s=12, alpha=0.5, color=_GREY, label="other groups")
+            ax.scatter(coords[mask, 0], coords[mask, 1], s=12, alpha=0.5, color=GREY, label="other groups")
         ax.legend(title=title, fontsize="small", markerscale=1.5)
         ax.set(xlabel=names[0], ylabel=names[1], title=f"Principal components, coloured by {title}")
     return fig
@@ -215,9 +194,9 @@ def homology_similarity(closest, threshold, measure="k-mer similarity"):
     Mass to the right of the dashed threshold is test sequences with a training relative: a
     model can score on them by recall. `closest` maps (split name, part) to those similarities.
     """
-    fig, ax = _new_figure(width=6.5)
+    fig, ax = new_figure(width=6.5)
     bins = np.linspace(0.0, 1.0, 41)
-    for colour, name, label in ((_CYCLE[0], "this_split", "this split"), (_GREY, "random_split", "a random split")):
+    for colour, name, label in ((_CYCLE[0], "this_split", "this split"), (GREY, "random_split", "a random split")):
         values = np.asarray(closest[(name, "test")], dtype=float)
         ax.hist(values, bins=bins, histtype="step", linewidth=2, color=colour,
                 label=f"{label} ({int((values >= threshold).sum())} at or above the threshold)")
@@ -234,12 +213,12 @@ def learning_curves(curves):
     A tune curve still climbing at the right edge says more data would help; a persistent gap
     between the two says the model memorises (Tip 7).
     """
-    fig, ax = _new_figure(width=6.5)
+    fig, ax = new_figure(width=6.5)
     for colour, (name, rows) in zip(_CYCLE, curves.items(), strict=False):
         sizes = [r["n"] for r in rows]
-        ax.plot(sizes, [r["tune"] for r in rows], marker="o", color=colour, label=f"{_name(name)} · tune")
+        ax.plot(sizes, [r["tune"] for r in rows], marker="o", color=colour, label=f"{panel_name(name)} · tune")
         ax.plot(sizes, [r["train"] for r in rows], marker="o", linestyle="--", color=colour,
-                label=f"{_name(name)} · train")
+                label=f"{panel_name(name)} · train")
     _score_axis(ax, [r[k] for rows in curves.values() for r in rows for k in ("tune", "train")])
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set(xlabel="training samples used", ylabel="score (ROC-AUC)", title="Learning curves")
@@ -255,12 +234,12 @@ def null_distributions(controls):
     fig = LabFigure(figsize=(5.0 * len(controls), 3.8), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(controls)))
     for ax, (name, control) in zip(axes, controls.items(), strict=True):
-        ax.hist(control["null"], bins=min(20, max(5, len(control["null"]))), color=_GREY, label="shuffled labels")
-        ax.axvline(control["observed"], color=_RED, linewidth=2, label=f"real labels {control['observed']:.3f}")
+        ax.hist(control["null"], bins=min(20, max(5, len(control["null"]))), color=GREY, label="shuffled labels")
+        ax.axvline(control["observed"], color=RED, linewidth=2, label=f"real labels {control['observed']:.3f}")
         ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(0.0, -0.2))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set(xlabel="tune score (ROC-AUC)", ylabel="refits",
-               title=f"{_name(name)}: p = {control['p_value']:.3g} (smallest possible with "
+               title=f"{panel_name(name)}: p = {control['p_value']:.3g} (smallest possible with "
                      f"{control['n_runs']} refits: {1 / (control['n_runs'] + 1):.3g})")
     return fig
 
@@ -273,11 +252,11 @@ def roc_pr_curves(points):
     fig = LabFigure(figsize=(10.0, 4.2), layout="constrained")
     roc, pr = fig.subplots(1, 2)
     for colour, (name, p) in zip(_CYCLE, points.items(), strict=False):
-        roc.plot(p["fpr"], p["tpr"], color=colour, label=_name(name))
-        pr.plot(p["recall"], p["precision"], color=colour, label=_name(name))
-    roc.plot([0, 1], [0, 1], color=_GREY, linestyle=":", label="chance")
+        roc.plot(p["fpr"], p["tpr"], color=colour, label=panel_name(name))
+        pr.plot(p["recall"], p["precision"], color=colour, label=panel_name(name))
+    roc.plot([0, 1], [0, 1], color=GREY, linestyle=":", label="chance")
     prevalence = next(iter(points.values()))["prevalence"]
-    pr.axhline(prevalence, color=_GREY, linestyle="--", label=f"prevalence {prevalence:.2f}")
+    pr.axhline(prevalence, color=GREY, linestyle="--", label=f"prevalence {prevalence:.2f}")
     averaging = next(iter(points.values()))["averaging"]
     roc.set(xlabel="false positive rate", ylabel="true positive rate", title=f"ROC on the test split ({averaging})")
     pr.set(xlabel="recall", ylabel="precision", ylim=(0, 1.02), title=f"Precision-recall ({averaging})")
@@ -294,10 +273,10 @@ def calibration(points):
     """
     fig = LabFigure(figsize=(6.5, 5.5), layout="constrained")
     curve, below = fig.subplots(2, 1, sharex=True, height_ratios=[3, 1])
-    curve.plot([0, 1], [0, 1], color=_GREY, linestyle=":", label="perfectly calibrated")
+    curve.plot([0, 1], [0, 1], color=GREY, linestyle=":", label="perfectly calibrated")
     offsets = np.linspace(-0.006, 0.006, len(points)) if len(points) > 1 else [0.0]
     for colour, offset, (name, p) in zip(_CYCLE, offsets, points.items(), strict=False):
-        curve.plot(p["predicted"], p["observed"], marker="o", color=colour, label=_name(name))
+        curve.plot(p["predicted"], p["observed"], marker="o", color=colour, label=panel_name(name))
         if p.get("counts") is not None:
             below.bar(np.asarray(p["predicted"], dtype=float) + offset, p["counts"], width=0.012, color=colour)
     curve.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
@@ -313,96 +292,21 @@ def metric_intervals(panels, prevalence=None):
     Overlapping intervals mean the test split cannot tell the models apart on that metric.
     """
     metrics = list(dict.fromkeys(m for panel in panels.values() for m in panel))
-    fig, ax = _new_figure(width=7.5, height=0.3 * len(metrics) * len(panels) + 1.5)
+    fig, ax = new_figure(width=7.5, height=0.3 * len(metrics) * len(panels) + 1.5)
     offsets = np.linspace(-0.2, 0.2, len(panels)) if len(panels) > 1 else [0.0]
     for colour, offset, (name, panel) in zip(_CYCLE, offsets, panels.items(), strict=False):
         y = [i + offset for i, m in enumerate(metrics) if m in panel]
         values = [panel[m]["value"] for m in metrics if m in panel]
         low = [panel[m]["value"] - panel[m]["low"] for m in metrics if m in panel]
         high = [panel[m]["high"] - panel[m]["value"] for m in metrics if m in panel]
-        ax.errorbar(values, y, xerr=[low, high], fmt="o", capsize=3, color=colour, label=_name(name))
+        ax.errorbar(values, y, xerr=[low, high], fmt="o", capsize=3, color=colour, label=panel_name(name))
     if prevalence is not None and "pr_auc" in metrics:
         row = metrics.index("pr_auc")
-        ax.vlines(prevalence, row - 0.35, row + 0.35, color=_GREY, linestyle="--", label="PR-AUC of chance")
+        ax.vlines(prevalence, row - 0.35, row + 0.35, color=GREY, linestyle="--", label="PR-AUC of chance")
     ax.set_yticks(range(len(metrics)), [_pretty(m) for m in metrics])
     ax.invert_yaxis()
     ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     ax.set(xlabel="value on the test split (95% bootstrap interval)", title="Test metrics (Brier: lower is better)")
-    return fig
-
-
-def importance_comparison(tables, top=15):
-    """One panel per importance table (model × method), features in the first table's order.
-
-    Units differ between methods, so each panel has its own axis; read the order, not the size.
-    """
-    names = list(tables)
-    order = tables[names[0]]["feature"].head(top).tolist()[::-1]
-    fig = LabFigure(figsize=(3.2 * len(names) + 1.5, max(3.0, 0.3 * len(order) + 1.5)), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(names), sharey=True))
-    for ax, name in zip(axes, names, strict=True):
-        rows = tables[name].set_index("feature").reindex(order)
-        mean = rows["importance_mean"].to_numpy(dtype=float)
-        half = (rows["ci_high"] - rows["importance_mean"]).to_numpy(dtype=float)
-        ax.barh(order, mean, xerr=half, capsize=2, color=_BLUE if "gradient" not in name else _ORANGE)
-        ax.axvline(0, color=_GREY, linewidth=1)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        ax.set_title(_name(name), fontsize=9)
-        ax.set_xlabel("drop in ROC-AUC when shuffled" if "permutation" in name else "attribution (logit units)",
-                      fontsize=8)
-    axes[0].set_ylabel("feature")
-    fig.suptitle(f"Importance by model and method (top {len(order)} of the first panel)")
-    return fig
-
-
-def agreement_and_stability(matrix, stability, floor):
-    """Rank correlation between methods and models (left) and between seeds (right), floor dashed.
-
-    Low agreement or unstable rankings mean the importances describe one fit, not the data (Tip 9).
-    """
-    fig = LabFigure(figsize=(10.0, 4.2), layout="constrained")
-    heat, seeds = fig.subplots(1, 2, width_ratios=[3, 2])
-    values = matrix.to_numpy(dtype=float)
-    image = heat.imshow(values, vmin=-1, vmax=1, cmap="RdBu")
-    labels = [str(name).replace(" · ", "\n") for name in matrix.index]
-    heat.set_xticks(range(len(labels)), labels, fontsize=8)
-    heat.set_yticks(range(len(labels)), labels, fontsize=8)
-    for (i, j), value in np.ndenumerate(values):
-        heat.annotate(f"{value:.2f}", (j, i), ha="center", va="center", fontsize=9)
-    fig.colorbar(image, ax=heat, label="Spearman rank correlation")
-    heat.set_title("Agreement between methods and models")
-    methods = list(stability)
-    for x, method in enumerate(methods):
-        rhos = [pair["spearman"] for pair in stability[method]["pairs"]]
-        seeds.scatter(np.full(len(rhos), x), rhos, color=_BLUE, alpha=0.7)
-    seeds.axhline(floor, color=_RED, linestyle="--", label=f"caution below {floor:g}")
-    seeds.set_xticks(range(len(methods)), methods, fontsize=8)
-    seeds.set_xlim(-0.5, len(methods) - 0.5)
-    seeds.set_ylim(min(-0.05, floor - 0.1), 1.05)
-    seeds.legend(loc="lower left")
-    seeds.set(ylabel="Spearman between two seeds", title="Network rankings across seeds")
-    return fig
-
-
-def surrogate_tree_figure(surrogate):
-    """The surrogate decision tree drawn box by box, for a depth a person can read."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from sklearn.tree import plot_tree
-
-    tree, shape = surrogate.pipeline[-1], surrogate.summary()  # the shape as pruned, not as first grown
-    # Sized so that, shown at the report's width (about 7 inches), the text stays near 9 points:
-    # words such as 'samples' and 'value' are written once, at the root, and numbers keep 2 decimals.
-    fig = LabFigure(figsize=(max(7.0, 1.2 * shape["leaves"]), 1.2 * shape["depth"] + 1.4),
-                    layout="constrained")
-    FigureCanvasAgg(fig)  # plot_tree measures its text boxes, which needs a real canvas
-    ax = fig.add_subplot()
-    boxes = plot_tree(
-        tree, feature_names=surrogate.feature_names, class_names=surrogate.class_names, label="root",
-        filled=True, impurity=False, proportion=True, rounded=True, precision=2, fontsize=9, ax=ax,
-    )  # fmt: skip
-    for box in boxes:  # a split at an infinite threshold separates missing values from the rest
-        box.set_text(re.sub(r"(\S+) <= inf", r"\1 is present (else missing)", box.get_text()))
-    ax.set_title(f"Readable surrogate of the network (agrees on {surrogate.fidelity_tune:.0%} of tune samples)")
     return fig
 
 
@@ -414,14 +318,14 @@ def subgroup_bars(table, overall, metric="balanced_accuracy"):
     scored = table.dropna(subset=[metric])
     models = list(dict.fromkeys(scored["model"]))
     groups = list(dict.fromkeys(zip(scored["subgroup"], scored["group"], strict=True)))
-    fig, ax = _new_figure(width=max(6.0, 0.6 * len(groups) * max(1, len(models)) + 2), height=4.5)
+    fig, ax = new_figure(width=max(6.0, 0.6 * len(groups) * max(1, len(models)) + 2), height=4.5)
     width = 0.8 / max(1, len(models))
-    colours = [_BLUE, _ORANGE, _GREY, _RED]
+    colours = [BLUE, ORANGE, GREY, RED]
     for m, model in enumerate(models):
         rows = scored[scored["model"] == model].set_index(["subgroup", "group"])
         values = [rows[metric].get(key, np.nan) for key in groups]
         x = np.arange(len(groups)) + (m - (len(models) - 1) / 2) * width
-        ax.bar(x, values, width=width, color=colours[m % len(colours)], label=_name(model))
+        ax.bar(x, values, width=width, color=colours[m % len(colours)], label=panel_name(model))
         if model in overall:
             ax.axhline(overall[model], color=colours[m % len(colours)], linestyle="--", linewidth=1)
     ax.set_xticks(range(len(groups)), [f"{s}\n{g}" for s, g in groups], rotation=30, ha="right", fontsize=8)
@@ -437,7 +341,7 @@ def optimizer_curves(results, reference=None):
     Same network, seed, learning rate and epochs: only the optimiser differs, so any gap between
     the curves is the optimiser's doing (Tip 3).
     """
-    fig, ax = _new_figure()
+    fig, ax = new_figure()
     for name, result in results.items():
         history = result["history"]
         epochs = [h["epoch"] for h in history]
@@ -446,13 +350,13 @@ def optimizer_curves(results, reference=None):
             ax.plot(epochs, [h["val_loss"] for h in history], linestyle="--", color=line.get_color(),
                     label=f"{name}: validation (tune split)")
     if reference is not None:
-        ax.axhline(reference, color=_GREY, linestyle=":", label="untrained network")
+        ax.axhline(reference, color=GREY, linestyle=":", label="untrained network")
     ax.legend(fontsize="small")
     ax.set(xlabel="epoch", ylabel="loss (cross-entropy)", title="Optimisers compared: same network and epochs")
     return fig
 
 
-def _new_figure(width=6.0, height=4.0):
+def new_figure(width=6.0, height=4.0):
     fig = LabFigure(figsize=(width, height), layout="constrained")
     return fig, fig.add_subplot()
 
@@ -470,7 +374,7 @@ def _loss_keys(history):
     return keys or ["train_loss"]
 
 
-def _name(key):
+def panel_name(key):
     """A model family or 'family · method' panel key in words: 'k_nearest_neighbours' → 'k-nearest neighbours'."""
     family, sep, method = str(key).partition(" · ")
     words = family_name(family).removeprefix("the ")
@@ -486,7 +390,7 @@ def _score_axis(ax, values, span=0.1):
     top = min(1.0, max(high + 0.01, low + span))
     bottom = max(0.0, min(low - 0.01, top - span))
     ax.set_ylim(bottom, top)
-    ax.text(0.0, 1.01, f"axis from {bottom:.2f} to {top:.2f}", transform=ax.transAxes, fontsize=7, color=_GREY)
+    ax.text(0.0, 1.01, f"axis from {bottom:.2f} to {top:.2f}", transform=ax.transAxes, fontsize=7, color=GREY)
 
 
 def _pretty(name):
@@ -497,53 +401,6 @@ def _pretty(name):
     return name.replace("_", " ")
 
 
-# sequences ---------------------------------------------------------------------------------------
-def motif_comparison(recovered_pwm, planted_pwm, letters, correlation=None):
-    """The planted motif (left) and the one recovered from the network's attributions (right), as heatmaps.
-
-    Each cell is how often a letter occurs at a motif position; matching dark cells mean the
-    network's attributions point at the motif that is really there (Tip 8). `correlation` is
-    motif_correlation's result (or a number); with no planted motif only the recovered one is drawn.
-    """
-    panels = ([("Planted motif", planted_pwm)] if planted_pwm is not None else []) + [
-        ("Recovered from attributions", recovered_pwm)
-    ]
-    widths = [len(np.asarray(pwm)) for _, pwm in panels]
-    fig = LabFigure(figsize=(0.45 * sum(widths) + 2.5 * len(panels), 0.35 * len(letters) + 2.2), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, len(panels), width_ratios=widths))
-    for ax, (title, pwm) in zip(axes, panels, strict=True):
-        values = np.asarray(pwm, dtype=float).T  # letters x positions
-        image = ax.imshow(values, vmin=0, vmax=1, cmap="Blues", aspect="auto")
-        for (row, column), value in np.ndenumerate(values):
-            if value >= 0.5:
-                ax.annotate(letters[row], (column, row), ha="center", va="center", color="white", fontweight="bold")
-        ax.set_yticks(range(len(letters)), list(letters))
-        ax.set_xticks(range(values.shape[1]), [str(i + 1) for i in range(values.shape[1])], fontsize=8)
-        ax.set(xlabel="motif position", title=title)
-    axes[0].set_ylabel("letter")
-    fig.colorbar(image, ax=list(axes), label="letter frequency", shrink=0.9)
-    if isinstance(correlation, dict):
-        shift = correlation.get("shift", 0)
-        moved = f", recovered shifted by {shift:+d}" if shift else ""
-        fig.suptitle(f"Motif recovery: Pearson correlation {correlation['pearson']:.2f}{moved}")
-    elif correlation is not None:
-        fig.suptitle(f"Motif recovery: Pearson correlation {float(correlation):.2f}")
-    return fig
 
 
-def position_attribution(profile, example=None):
-    """Mean attribution per sequence position (summed over letters), with one sequence's own profile if given.
 
-    A peak marks where the network looks; a flat line with a single sequence's peaks scattered
-    along it is what a motif that can sit anywhere looks like once averaged.
-    """
-    fig, ax = _new_figure(width=7.0, height=3.6)
-    positions = np.arange(1, len(profile) + 1)
-    if example is not None:
-        ax.plot(positions, np.asarray(example, dtype=float), color=_GREY, linewidth=1, label="one sequence")
-    ax.plot(positions, np.asarray(profile, dtype=float), color=_BLUE, linewidth=2, label="mean over sequences")
-    ax.axhline(0, color="black", linewidth=0.8)
-    ax.legend(fontsize="small", loc="upper right")
-    ax.set(xlabel="position in the sequence", ylabel="attribution (summed over letters)",
-           title="Where the network looks: attribution along the sequence")
-    return fig

@@ -3,11 +3,12 @@
 import numpy as np
 
 from . import plots
+from .interpret_plots import surrogate_tree_figure
 
 
 def surrogate_figure(surrogate):
     """The surrogate tree drawn box by box; a regression surrogate's title gives its R² to the network."""
-    figure = plots.surrogate_tree_figure(surrogate)
+    figure = surrogate_tree_figure(surrogate)
     summary = surrogate.summary()
     if summary.get("fidelity_measure") == "r2":
         value = summary["fidelity_tune"]
