@@ -16,8 +16,9 @@ from {{ cookiecutter.module_name }}.architectures import make_network
 from {{ cookiecutter.module_name }}.cli import main
 from {{ cookiecutter.module_name }}.config import load_config
 from {{ cookiecutter.module_name }}.errors import LabError
+from {{ cookiecutter.module_name }}.kernels import KERNEL_ENV, kernel_env
 from {{ cookiecutter.module_name }}.nets import pick_device, seed_everything
-from {{ cookiecutter.module_name }}.runner import KERNEL_ENV, Plan, device_record, kernel_env
+from {{ cookiecutter.module_name }}.runner import Plan, device_record
 from {{ cookiecutter.module_name }}.search_spaces import NETWORK, build_model
 from {{ cookiecutter.module_name }}.tuning import _init_worker, tune_family
 

@@ -24,22 +24,18 @@ from .config import Config, load_config, project_root
 from .data import load_dataset
 from .errors import LabError, NotebookFailed
 from .files import read_json, write_json
-from .progress import PROGRESS_FILE, follow_progress, progress_file
+from .kernels import KERNEL, KERNEL_ENV, KernelPool, register_engine
+from .progress import follow_progress, progress_file
 from .provenance import sha256_file, verify_inputs
 from .splits import check_split_record, read_split_record
 
 RUNS = Path("reports") / "runs"
 NOTEBOOKS = "notebooks"
 MANIFEST_NAME = "run.json"
-KERNEL = "python3"
 PACKAGES = (
     "numpy", "pandas", "scikit-learn", "torch", "optuna", "matplotlib",
     "papermill", "ipykernel", "nbclient", "jupyter_client", "pydantic", "PyYAML",
 )  # fmt: skip
-KERNEL_ENV = {
-    "PYTHONHASHSEED": "0",  # stable set/dict-of-str ordering inside notebooks
-    "CUBLAS_WORKSPACE_CONFIG": ":4096:8",  # deterministic cuBLAS where a GPU is used
-}
 
 
 @dataclass
@@ -222,92 +218,7 @@ def start_manifest(plan: Plan, process: dict | None = None) -> dict[str, Any]:
     return manifest
 
 
-# kernels -------------------------------------------------------------------------------
-def kernel_env() -> dict[str, str]:
-    """The kernels' environment: ours, plus fixed hashing, with PYTHONPATH made absolute."""
-    env = {**os.environ, **KERNEL_ENV}
-    if env.get("PYTHONPATH"):
-        parts = env["PYTHONPATH"].split(os.pathsep)
-        env["PYTHONPATH"] = os.pathsep.join(str(Path(p).resolve()) if p else p for p in parts)
-    return env
 
-
-class KernelPool:
-    """Starts each notebook's kernel one notebook ahead, and stops finished ones at once."""
-
-    def __init__(self, kernel_name: str, cwd: Path, log_dir: Path):
-        self.kernel_name = kernel_name
-        self.cwd = cwd
-        self.log_dir = log_dir
-        self._next = None
-
-    def _spawn(self, label: str):
-        from jupyter_client.manager import KernelManager
-
-        self.log_dir.mkdir(parents=True, exist_ok=True)
-        km = KernelManager(kernel_name=self.kernel_name)
-        env = {**kernel_env(), PROGRESS_FILE: str(progress_file(self.log_dir, label))}  # echoed by `run`
-        with open(self.log_dir / f"{label}.kernel.log", "wb") as log:  # kernel chatter, not the terminal
-            km.start_kernel(cwd=str(self.cwd), env=env, stdout=log, stderr=log)
-        return km
-
-    def prestart(self, label: str) -> None:
-        """Start the first notebook's kernel early, so it boots while papermill is imported."""
-        if self._next is None:
-            self._next = self._spawn(label)
-
-    def take(self, label: str, next_label: str | None):
-        """A started kernel for this notebook; start the next notebook's kernel meanwhile."""
-        km = self._next or self._spawn(label)
-        self._next = self._spawn(next_label) if next_label else None
-        return km
-
-    @staticmethod
-    def stop(km) -> None:
-        """Kill the kernel right away: its outputs are already saved, so nothing is lost."""
-        try:
-            km.shutdown_kernel(now=True)
-        except RuntimeError:
-            pass
-        km.cleanup_resources()
-
-    def close(self) -> None:
-        if self._next is not None:
-            self.stop(self._next)
-            self._next = None
-
-
-def _register_engine() -> str:
-    """Register papermill's nbclient engine, variant that runs on a kernel started by us.
-
-    Papermill leaves a kernel it did not start running (good: we stop it at once) but also
-    leaves its client's channels open; this variant closes them when the notebook ends.
-    """
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.log import logger
-
-    class PrestartedKernelEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
-            kwargs.pop("input_path", None)
-            client = PapermillNotebookClient(
-                nb_man, kernel_name=kernel_name, log=logger, log_output=log_output,
-                stdout_file=stdout_file, stderr_file=stderr_file, startup_timeout=start_timeout,
-                timeout=execution_timeout, **kwargs,
-            )
-            try:
-                return client.execute()
-            finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
-
-    papermill_engines.register(ENGINE, PrestartedKernelEngine)
-    return ENGINE
-
-
-ENGINE = "prestarted-kernel"
 
 
 # execution -----------------------------------------------------------------------------
@@ -381,7 +292,7 @@ def _execute(plan: Plan, echo: Callable[[str], None], cell_progress: bool, guard
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
-        engine = _register_engine()
+        engine = register_engine()
         out_dir = plan.run_dir / NOTEBOOKS
         out_dir.mkdir(parents=True, exist_ok=True)
         manifest = state["manifest"] = start_manifest(plan, owner())
