@@ -58,3 +58,18 @@ def test_lines_come_at_most_once_per_interval_and_a_notebook_also_gets_a_bar(mon
     lines = log.getvalue().splitlines()
     assert [line.split("epoch ")[1].split(",")[0] for line in lines] == ["3/10", "5/10"]
     assert "tune score 0.8" in lines[0] and "network training (500 rows)" in shown.getvalue()
+
+
+def test_the_tune_score_of_every_epoch_on_coded_classes_is_the_score_of_the_labels_themselves():
+    from {{ cookiecutter.module_name }}.evaluate import primary_score
+
+    for n_classes in (2, 3):
+        X, y = make_classification(n_samples=150, n_features=6, n_informative=4, n_classes=n_classes, random_state=1)
+        labels = np.array(["control", "case", "other"], dtype=object)[y]  # not in sorted order
+        X = X.astype(np.float32)
+        net = TorchMLPClassifier(hidden=(8,), epochs=4, seed=0).fit(X[:100], labels[:100],
+                                                                    validation_data=(X[100:], labels[100:]))
+        for record in net.history_:
+            assert record["val_score"] == record["val_score"]  # scored, not NaN
+        last = primary_score(labels[100:], net.predict_proba(X[100:]), net.classes_)
+        assert abs(net.history_[-1]["val_score"] - last) < 1e-6, n_classes
