@@ -124,9 +124,9 @@ pd.DataFrame(tune_panel).T.drop(columns=["n_samples"]).round(3)  # every tuned m
 # Learning curves refit each on 25 %, 50 %, 75 % and all of the training split (stratified).
 # Above `scale.REFIT_ROWS` training rows the refits take those shares of a stratified, seeded
 # subsample of that size and the last point is the model fitted on every training row, so the
-# number of refits stays four per finalist whatever the size (recorded in the artifact). Up to
-# that size the last point is the finalist's gap fit above (the same rows, the same seed), so
-# three refits per finalist are made.
+# number of refits stays four per finalist whatever the size (recorded in the artifact). For
+# classes, up to that size, the last point is the finalist's gap fit above (the same rows, the
+# same seed, so the same model): three refits per finalist are made.
 
 # %% tags=["classification"]
 from {{ cookiecutter.module_name }}.scale import capped_learning_curve, learning_curve_refits
