@@ -17,8 +17,9 @@
 #
 # Above `scale.TUNING_ROWS` training rows every trial of every family fits on the same
 # stratified, seeded subsample of that size (recorded in the artifact), so the budgets stay
-# equal in rows as well as trials; notebook 05 refits the chosen settings on the whole
-# training split. Above `scale.KERNEL_SVM_UP_TO` rows the SVM's kernel is approximated, so
+# equal in rows as well as trials; notebook 05 refits the finalists' chosen settings (the
+# network and the best classical model) on the whole training split, and fits every other
+# family on these same rows, as its best trial was. Above `scale.KERNEL_SVM_UP_TO` rows the SVM's kernel is approximated, so
 # its search up to C = 1000 stays cheap.
 #
 # **Checklist**

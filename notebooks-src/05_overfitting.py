@@ -33,11 +33,11 @@ from IPython.display import display
 
 from {{ cookiecutter.module_name }} import plots
 from {{ cookiecutter.module_name }}.findings import shuffled_sentence
+from {{ cookiecutter.module_name }}.gap_fits import gap_fit, gap_fits_sentence
 from {{ cookiecutter.module_name }}.nets import seed_everything
 from {{ cookiecutter.module_name }}.runs import Run
 from {{ cookiecutter.module_name }}.scale import (
     REFIT_ROWS,
-    SCORING_ROWS,
     Progress,
     describe,
     take,
@@ -53,6 +53,8 @@ X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
 classes = list(run.data.classes)
 tuned = run.load_artifact("04_tuning")["results"]
+baseline = best_family({family: r for family, r in tuned.items() if family != NETWORK})
+finalists = [family for family in (NETWORK, baseline) if family in tuned]
 
 
 def builder(family):
@@ -63,23 +65,30 @@ def builder(family):
 
 # %% [markdown]
 # ## Training versus tuning score
+# The finalists (the tuned network and the best tuned classical model) are fitted on every
+# training row: they go on to the learning curves, the shuffled-label control and the test set.
+# Every other tuned model is fitted on the rows its tuning trials read in notebook 04 (all
+# training rows up to `scale.TUNING_ROWS`, above it the same recorded subsample), so it is its
+# best trial's own model and its tune score the one the search saw. Training scores are read on
+# at most `scale.SCORING_ROWS` of the rows each model was fitted on.
 
 # %% tags=["classification"]
 from {{ cookiecutter.module_name }} import evaluate
 from {{ cookiecutter.module_name }}.scale import PredictOnce
 
 threshold = run.cfg.thresholds.overfit_gap
-X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
-print(describe(scored))
-models, gaps, tune_panel = {}, {}, {}
+models, gaps, tune_panel, gap_rows = {}, {}, {}, {}
 fits = Progress(len(tuned), "05 tuned models refitted")  # progress here and in the run's terminal log
 for family in tuned:
-    models[family] = builder(family)().fit(X_train, y_train)
+    models[family], X_scored, y_scored, gap_rows[family] = gap_fit(builder(family), X_train, y_train,
+                                                                   family in finalists, run.seed)
     fits.step(family)
     scored_once = PredictOnce(models[family])  # the tune rows are predicted once for the gap and the panel
     gaps[family] = evaluate.train_tune_gap(scored_once, X_scored, y_scored, X_tune, y_tune, threshold)
     tune_panel[family] = evaluate.metric_panel(y_tune, evaluate.aligned_proba(scored_once, X_tune, classes), classes)
 fits.close()
+scored = gap_rows[finalists[0]]["training_scores"]  # the finalists' training rows (every non-finalist's: gap_rows)
+print(gap_fits_sentence(gap_rows))
 flagged = sorted(family for family, g in gaps.items() if g["flagged"])
 figure = plots.train_tune_bars(gaps)
 run.save_figure(figure, "05_train_tune_gap")
@@ -90,16 +99,17 @@ figure
 from {{ cookiecutter.module_name }}.regression_evaluation import regression_gap
 
 threshold = run.cfg.thresholds.overfit_gap  # in R², which has no units, whatever the target's
-X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
-print(describe(scored))
-models, gaps, tune_panel = {}, {}, {}
+models, gaps, tune_panel, gap_rows = {}, {}, {}, {}
 fits = Progress(len(tuned), "05 tuned models refitted")  # progress here and in logs/05_overfitting.kernel.log
 for family in tuned:
-    models[family] = builder(family)().fit(X_train, y_train)
+    models[family], X_scored, y_scored, gap_rows[family] = gap_fit(builder(family), X_train, y_train,
+                                                                   family in finalists, run.seed)
     fits.step(family)
     gaps[family] = regression_gap(models[family], X_scored, y_scored, X_tune, y_tune, threshold)
     tune_panel[family] = task.panel(y_tune, task.predict(models[family], X_tune))
 fits.close()
+scored = gap_rows[finalists[0]]["training_scores"]  # the finalists' training rows (every non-finalist's: gap_rows)
+print(gap_fits_sentence(gap_rows))
 flagged = sorted(family for family, g in gaps.items() if g["flagged"])
 figure = plots.train_tune_bars(gaps)
 figure.axes[0].set_ylabel("score (R²)")
@@ -115,20 +125,19 @@ pd.DataFrame(tune_panel).T.drop(columns=["n_samples"]).round(3)  # every tuned m
 # Learning curves refit each on 25 %, 50 %, 75 % and all of the training split (stratified).
 # Above `scale.REFIT_ROWS` training rows the refits take those shares of a stratified, seeded
 # subsample of that size and the last point is the model fitted on every training row, so the
-# number of refits stays four per finalist whatever the size (recorded in the artifact).
-
-# %%
-baseline = best_family({family: r for family, r in tuned.items() if family != NETWORK})
-finalists = [family for family in (NETWORK, baseline) if family in tuned]
+# number of refits stays four per finalist whatever the size (recorded in the artifact). For
+# classes, up to that size, the last point is the finalist's gap fit above (the same rows, the
+# same seed, so the same model): three refits per finalist are made.
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}.scale import capped_learning_curve
+from {{ cookiecutter.module_name }}.scale import capped_learning_curve, learning_curve_refits
 
 curves, curve_rows = {}, None
-refits = Progress(4 * len(finalists), "05 learning-curve refits")
+whole = not scored["subsampled"]  # the finalists' training scores read every training row: their fit is the last point
+refits = Progress(learning_curve_refits(len(y_train), whole) * len(finalists), "05 learning-curve refits")
 for family in finalists:
     curves[family], curve_rows = capped_learning_curve(refits.counting(builder(family), family), gaps[family],
-                                                       X_train, y_train, X_tune, y_tune, run.seed)
+                                                       X_train, y_train, X_tune, y_tune, run.seed, whole=whole)
 refits.close()
 print(f"{describe(curve_rows)}; {curve_rows['refits']} refit(s) per finalist")
 figure = plots.learning_curves(curves)
@@ -293,6 +302,7 @@ artifact = run.save_artifact(
         "finalists": {"network": NETWORK if NETWORK in finalists else None, "baseline": baseline},
         "learning_curves": curves,
         "rows": {"training_scores": scored, "learning_curves": curve_rows, "shuffled_labels": refit_rows},
+        "gap_fits": gap_rows,
         "network_loss": {"epochs": len(history), "final_train_loss": history[-1]["train_loss"] if history else None},
         "shuffled_labels": controls,
         "no_better_than_shuffled": no_better_than_null,
@@ -396,6 +406,7 @@ artifact = run.save_artifact(
         "finalists": {"network": NETWORK if NETWORK in finalists else None, "baseline": baseline},
         "learning_curves": curves,
         "rows": {"training_scores": scored, "learning_curves": curve_rows, "shuffled_labels": refit_rows},
+        "gap_fits": gap_rows,
         "network_loss": {"epochs": len(history), "final_train_loss": history[-1]["train_loss"] if history else None,
                          "loss": models[NETWORK][-1].loss if NETWORK in models else None},
         "shuffled_labels": controls,

@@ -28,7 +28,16 @@ def test_every_scaled_check_records_its_rows_and_method_at_the_demo_size(quick_r
     assert _artifact(run_dir, "04_tuning")["training_rows_per_trial"]["rows"] == 341
     rows = _artifact(run_dir, "05_overfitting")["rows"]
     assert {part: r["subsampled"] for part, r in rows.items()} == dict.fromkeys(rows, False)
-    assert rows["learning_curves"]["refits"] == 4
+    assert rows["learning_curves"]["refits"] == 3  # the last point is each finalist's gap fit, not a fourth refit
+    overfit = _artifact(run_dir, "05_overfitting")
+    for family, curve in overfit["learning_curves"].items():
+        gap = overfit["gaps"][family]
+        assert curve[-1] == {"fraction": 1.0, "n": 341, "train": gap["train"], "tune": gap["tune"]}
+    tuned = _artifact(run_dir, "04_tuning")["results"]
+    for family, fits in overfit["gap_fits"].items():  # below TUNING_ROWS the trial rows are every training row
+        assert fits["fitted_on"]["rows"] == fits["fitted_on"]["of"] == 341
+        if family not in overfit["finalists"].values():  # the best trial's own model: the search's tune score
+            assert overfit["gaps"][family]["tune"] == tuned[family]["best_score"], family
     assert _artifact(run_dir, "06_interpretation")["tune_rows"]["of"] == 114
 
 
@@ -90,6 +99,14 @@ def test_above_their_sizes_the_switches_engage_in_the_notebooks_and_are_recorded
         "training_scores": (100, 42), "learning_curves": (150, 42), "shuffled_labels": (150, 42)}
     for curve in overfit["learning_curves"].values():
         assert [point["n"] for point in curve][-2:] == [150, 341]
+    tuned = _artifact(run_dir, "04_tuning")["results"]
+    for family, fits in overfit["gap_fits"].items():
+        if family in overfit["finalists"].values():  # on to the test set: every training row
+            assert (fits["fitted_on"]["rows"], fits["training_scores"]["rows"]) == (341, 100)
+        else:  # fitted on the 250 rows its trials read, scored on 100 of them, its tune score the search's own
+            fitted, scored = fits["fitted_on"], fits["training_scores"]
+            assert (fitted["rows"], fitted["seed"], scored["rows"], scored["of"]) == (250, 42, 100, 250)
+            assert overfit["gaps"][family]["tune"] == tuned[family]["best_score"], family
     assert _artifact(run_dir, "06_interpretation")["tune_rows"]["rows"] == 100
     for notebook, key in (("03_architecture", "optimizer_rows"), ("06_interpretation", "stability_rows")):
         assert {k: _artifact(run_dir, notebook)[key][k] for k in ("rows", "of", "seed")} == {"rows": 150, "of": 341,

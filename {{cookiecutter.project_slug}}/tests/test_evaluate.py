@@ -180,3 +180,16 @@ def test_curves_calibration_and_class_order():
     assert len(calib["predicted"]) == len(calib["observed"]) <= 5
     multi = curve_points(np.array(["a", "b", "c"] * 5), np.full((15, 3), 1 / 3), ["a", "b", "c"])
     assert multi["averaging"] == "micro" and multi["prevalence"] == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("classes", [["control", "case"], ["a", "b", "c"]])
+def test_bootstrap_intervals_on_coded_labels_are_the_numbers_of_the_labels_themselves(classes, monkeypatch):
+    from {{ cookiecutter.module_name }} import evaluate
+
+    rng = np.random.default_rng(1)
+    y = np.array(classes, dtype=object)[rng.integers(0, len(classes), 300)]
+    proba = rng.dirichlet(np.ones(len(classes)), 300) * 0.5 + 0.5 * (y[:, None] == np.array(classes))
+    other = rng.dirichlet(np.ones(len(classes)), 300)
+    coded = (bootstrap_panel(y, proba, classes, 40, 3), paired_bootstrap(y, proba, other, classes, 40, 3))
+    monkeypatch.setattr(evaluate, "_coded", lambda y_true, labels: (np.asarray(y_true), np.asarray(labels)))
+    assert coded == (bootstrap_panel(y, proba, classes, 40, 3), paired_bootstrap(y, proba, other, classes, 40, 3))

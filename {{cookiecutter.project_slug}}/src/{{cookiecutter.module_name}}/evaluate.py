@@ -153,7 +153,8 @@ def bootstrap_panel(y_true, proba, classes, n_resamples, seed):
     """
     y_true, proba = np.asarray(y_true), np.asarray(proba, dtype=float)
     point = metric_panel(y_true, proba, classes)
-    draws = [metric_panel(y_true[idx], proba[idx], classes) for idx in stratified_resamples(y_true, n_resamples, seed)]
+    codes, coded = _coded(y_true, classes)  # the same numbers, without comparing label strings on every resample
+    draws = [metric_panel(codes[idx], proba[idx], coded) for idx in stratified_resamples(y_true, n_resamples, seed)]
     panel = {}
     for metric in PANEL:
         if point[metric] is None:
@@ -165,6 +166,17 @@ def bootstrap_panel(y_true, proba, classes, n_resamples, seed):
     return {"metrics": panel, "prevalence": _prevalence(y_true, classes) if binary else None,
             "class_prevalence": class_prevalence(y_true, classes), "chance_pr_auc": _prevalence(y_true, classes),
             "n": int(len(y_true)), "n_resamples": int(n_resamples)}
+
+
+def _coded(y_true, classes):
+    """Labels as their rank among the sorted classes, and the classes so coded (in their own order).
+
+    scikit-learn's metrics sort the labels they see, so ranks give the very confusion matrices,
+    and so the very numbers, the labels give; integers are only faster to compare and resample.
+    """
+    y_true, _, classes = _check_inputs(y_true, np.zeros((len(y_true), len(classes))), classes)
+    ordered = np.sort(classes)
+    return np.searchsorted(ordered, y_true), np.searchsorted(ordered, classes)
 
 
 def class_prevalence(y_true, classes):
@@ -181,7 +193,8 @@ def paired_bootstrap(y_true, proba_a, proba_b, classes, n_resamples, seed):
     """
     y_true = np.asarray(y_true)
     proba_a, proba_b = np.asarray(proba_a, dtype=float), np.asarray(proba_b, dtype=float)
-    diffs = [primary_score(y_true[i], proba_a[i], classes) - primary_score(y_true[i], proba_b[i], classes)
+    codes, coded = _coded(y_true, classes)
+    diffs = [primary_score(codes[i], proba_a[i], coded) - primary_score(codes[i], proba_b[i], coded)
              for i in stratified_resamples(y_true, n_resamples, seed)]
     a, b = primary_score(y_true, proba_a, classes), primary_score(y_true, proba_b, classes)
     low, high = np.percentile(diffs, [2.5, 97.5])

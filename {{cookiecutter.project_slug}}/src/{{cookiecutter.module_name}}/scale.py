@@ -20,7 +20,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.svm import SVC, LinearSVC
 from tqdm import tqdm
 
-from .evaluate import learning_curve
+from .evaluate import LEARNING_FRACTIONS, learning_curve
 from .progress import emit, progress_line
 from .target_bins import quantile_bins
 
@@ -73,20 +73,32 @@ def describe(record):
             f"{record['rows']} of {record['of']} rows (seed {record['seed']})")
 
 
-def capped_learning_curve(build, fitted, X_train, y_train, X_tune, y_tune, seed, limit=REFIT_ROWS):
+def capped_learning_curve(build, fitted, X_train, y_train, X_tune, y_tune, seed, limit=REFIT_ROWS, whole=False):
     """A learning curve whose refits read at most `limit` training rows, and the record of its rows.
 
     Above the limit the curve's refits take 25-100 % of a stratified subsample of `limit` rows and
     its last point is `fitted` ({"train", "tune"} scores of the model already fitted on every
     training row): the same question (would more data help?) at a fixed number of refits.
+    Up to the limit the last point is `fitted` as well when `whole` says its training score was
+    read on every training row: a refit would be the same model (same rows, same seed), so it is
+    not paid twice. `last_point` in the record says which.
     """
     X_part, y_part, record = take(X_train, y_train, limit, seed, "learning-curve refits")
-    rows = learning_curve(build, X_part, y_part, X_tune, y_tune, seed)
+    reused = record["subsampled"] or whole
+    fractions = tuple(f for f in LEARNING_FRACTIONS if f < 1 or record["subsampled"] or not whole)
+    rows = learning_curve(build, X_part, y_part, X_tune, y_tune, seed, fractions)
     if record["subsampled"]:
         for row in rows:
             row["fraction"] = round(row["n"] / len(y_train), 6)
+    if reused:
         rows.append({"fraction": 1.0, "n": int(len(y_train)), "train": fitted["train"], "tune": fitted["tune"]})
-    return rows, {**record, "refits": len(rows) - int(record["subsampled"])}
+    return rows, {**record, "refits": len(rows) - int(reused),
+                  "last_point": "the train-tune gap's fit on every training row" if reused else "a refit"}
+
+
+def learning_curve_refits(n_rows, whole=False, limit=REFIT_ROWS):
+    """How many refits `capped_learning_curve` makes per model (for progress totals)."""
+    return len(LEARNING_FRACTIONS) - int(n_rows <= limit and whole)
 
 
 def neighbours_within(Z, tolerance, exact_up_to=EXACT_NEIGHBOURS_UP_TO):
