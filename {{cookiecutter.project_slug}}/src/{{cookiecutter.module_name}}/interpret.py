@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from .errors import LabError
 from .evaluate import score_model
-from .permute import shuffles_commute
+from .permute import permutation_importances, shuffles_commute
 from .preprocess import _categorical_steps, categorical_columns, is_images, is_sequences, numeric_columns
 from .surrogate_rules import prune_same_class_splits, reachable_shape, readable_rules
 
@@ -51,16 +51,12 @@ def permutation_importance_table(model, X, y, n_repeats, seed, scoring=None):
     elif isinstance(model, Pipeline) and shuffles_commute(model[:-1], X):  # same numbers, preprocessed once
         X, model = model[:-1].transform(X), model[-1]
     with threadpool_limits(limits=1):  # hundreds of small predictions: threads cost more than they give
-        result = permutation_importance(
-            model,
-            X,
-            np.asarray(y),
-            scoring=scoring or _primary_scorer,
-            n_repeats=int(n_repeats),
-            random_state=int(seed),
-            n_jobs=1,
-        )
-    return _importance_frame(names, result.importances)
+        if isinstance(X, np.ndarray):  # preprocessed once: each column's repeats predicted in one call
+            drops = permutation_importances(model, X, np.asarray(y), scoring or _primary_scorer, n_repeats, seed)
+        else:
+            drops = permutation_importance(model, X, np.asarray(y), scoring=scoring or _primary_scorer,
+                                           n_repeats=int(n_repeats), random_state=int(seed), n_jobs=1).importances
+    return _importance_frame(names, drops)
 
 
 def importance_agreement(table_a, table_b, method="spearman"):
