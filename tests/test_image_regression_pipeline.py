@@ -116,11 +116,14 @@ def test_user_png_folder_with_a_numeric_target_runs_after_data_add(tmp_path):
     raw["data"].update(path="data/raw/nuclei", labels="data/raw/nuclei.csv", id_column="image", target="area_um2",
                        group_column="slide", metadata_columns=["slide"], subgroup_columns=[])
     (project / "lab.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
-    result = cli(project, "run", "-p", "profiles.quick.epochs=8", "-p", "profiles.quick.n_trials=2")
+    # Reading the user's folder and its numeric target is what differs from the built-in run (which trains,
+    # tunes and tests the network end to end): the notebooks up to the baselines show it.
+    result = cli(project, "run", "--only", "00", "01", "02")
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     run_dir = sorted(p for p in (project / "reports/runs").iterdir() if p.is_dir())[-1]
     images = artifact(run_dir, "00_images")
     assert images["channels"] == 1 and images["bit_depth"] == [8] and images["images_per_class"] == {"all images": 200}
     assert artifact(run_dir, "01_data_provenance")["simulated"] is None
-    test = artifact(run_dir, "05_overfitting")["test"]["models"]
-    assert max(model["metrics"]["r2"]["value"] for model in test.values()) > 0.5  # the area is in the pixels
+    baselines = artifact(run_dir, "02_baselines")
+    assert baselines["task"] == "regression" and baselines["score"] == "r2"
+    assert max(row["tune_score"] for row in baselines["models"].values()) > 0.5  # the area is in the pixels
