@@ -23,6 +23,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import label_binarize
 
 from .errors import LabError
+from .rank_metrics import BinaryPanel
 
 DECIMALS = 6
 
@@ -153,8 +154,7 @@ def bootstrap_panel(y_true, proba, classes, n_resamples, seed):
     """
     y_true, proba = np.asarray(y_true), np.asarray(proba, dtype=float)
     point = metric_panel(y_true, proba, classes)
-    codes, coded = _coded(y_true, classes)  # the same numbers, without comparing label strings on every resample
-    draws = [metric_panel(codes[idx], proba[idx], coded) for idx in stratified_resamples(y_true, n_resamples, seed)]
+    draws = _resampled_panels(y_true, proba, classes, stratified_resamples(y_true, n_resamples, seed))
     panel = {}
     for metric in PANEL:
         if point[metric] is None:
@@ -166,6 +166,19 @@ def bootstrap_panel(y_true, proba, classes, n_resamples, seed):
     return {"metrics": panel, "prevalence": _prevalence(y_true, classes) if binary else None,
             "class_prevalence": class_prevalence(y_true, classes), "chance_pr_auc": _prevalence(y_true, classes),
             "n": int(len(y_true)), "n_resamples": int(n_resamples)}
+
+
+def _resampled_panels(y_true, proba, classes, resamples):
+    """The metric panel on each resample of the rows (index arrays), unrounded values rounded as metric_panel's.
+
+    For two classes the panels come from counts (rank_metrics.BinaryPanel: scikit-learn's numbers
+    without re-checking the labels on every resample); for more, from metric_panel on coded labels.
+    """
+    codes, coded = _coded(y_true, classes)  # the same numbers, without comparing label strings on every resample
+    if len(classes) != 2:
+        return [metric_panel(codes[idx], proba[idx], coded) for idx in resamples]
+    counts = BinaryPanel(codes == coded[1], proba[:, 1], coded[np.argmax(proba, axis=1)] == coded[1])
+    return [{k: _round(v) for k, v in counts.panel(idx).items()} for idx in resamples]
 
 
 def _coded(y_true, classes):
@@ -193,13 +206,22 @@ def paired_bootstrap(y_true, proba_a, proba_b, classes, n_resamples, seed):
     """
     y_true = np.asarray(y_true)
     proba_a, proba_b = np.asarray(proba_a, dtype=float), np.asarray(proba_b, dtype=float)
-    codes, coded = _coded(y_true, classes)
-    diffs = [primary_score(codes[i], proba_a[i], coded) - primary_score(codes[i], proba_b[i], coded)
-             for i in stratified_resamples(y_true, n_resamples, seed)]
+    diffs = _resampled_differences(y_true, proba_a, proba_b, classes, stratified_resamples(y_true, n_resamples, seed))
     a, b = primary_score(y_true, proba_a, classes), primary_score(y_true, proba_b, classes)
     low, high = np.percentile(diffs, [2.5, 97.5])
     return {"metric": "roc_auc", "score_a": a, "score_b": b, "difference": _round(a - b), "low": _round(low),
             "high": _round(high), "n_resamples": int(n_resamples), "excludes_zero": bool(low > 0 or high < 0)}
+
+
+def _resampled_differences(y_true, proba_a, proba_b, classes, resamples):
+    """Primary score of model a minus model b on each resample (two classes: from counts, the same numbers)."""
+    codes, coded = _coded(y_true, classes)
+    if len(classes) != 2:
+        return [primary_score(codes[i], proba_a[i], coded) - primary_score(codes[i], proba_b[i], coded)
+                for i in resamples]
+    positive = codes == coded[1]
+    a, b = (BinaryPanel(positive, p[:, 1], positive) for p in (proba_a, proba_b))
+    return [_round(a.roc_auc(i)) - _round(b.roc_auc(i)) for i in resamples]
 
 
 def shuffled_label_control(build, X_train, y_train, X_tune, y_tune, observed, n_runs, seed):

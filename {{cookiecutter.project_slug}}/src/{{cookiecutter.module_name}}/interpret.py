@@ -20,9 +20,10 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from .errors import LabError
-from .evaluate import score_model
+from .evaluate import DECIMALS, score_model
 from .permute import permutation_importances, shuffles_commute
 from .preprocess import _categorical_steps, categorical_columns, is_images, is_sequences, numeric_columns
+from .rank_metrics import binary_auc_scorer
 from .surrogate_rules import prune_same_class_splits, reachable_shape, readable_rules
 
 COLUMNS = ["feature", "importance_mean", "importance_std", "ci_low", "ci_high"]
@@ -50,12 +51,14 @@ def permutation_importance_table(model, X, y, n_repeats, seed, scoring=None):
         X, model = model[:-1].transform(X), model[-1]
     elif isinstance(model, Pipeline) and shuffles_commute(model[:-1], X):  # same numbers, preprocessed once
         X, model = model[:-1].transform(X), model[-1]
+    y = np.asarray(y)  # ROC-AUC of each repeat from counts, the labels checked once: the same numbers
+    scorer = scoring or binary_auc_scorer(y, getattr(model, "classes_", ()), _primary_scorer, DECIMALS)
     with threadpool_limits(limits=1):  # hundreds of small predictions: threads cost more than they give
         if isinstance(X, np.ndarray):  # preprocessed once: each column's repeats predicted in one call
-            drops = permutation_importances(model, X, np.asarray(y), scoring or _primary_scorer, n_repeats, seed)
+            drops = permutation_importances(model, X, y, scorer, n_repeats, seed)
         else:
-            drops = permutation_importance(model, X, np.asarray(y), scoring=scoring or _primary_scorer,
-                                           n_repeats=int(n_repeats), random_state=int(seed), n_jobs=1).importances
+            drops = permutation_importance(model, X, y, scoring=scorer, n_repeats=int(n_repeats),
+                                           random_state=int(seed), n_jobs=1).importances
     return _importance_frame(names, drops)
 
 
