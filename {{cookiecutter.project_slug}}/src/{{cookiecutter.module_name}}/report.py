@@ -28,6 +28,7 @@ from .findings import (
     shuffled_sentences,
     verdict_lines,
 )
+from .lazy_imports import without_iri_grammars
 from .modelcard import caveat_lines, model_card, premodelling_sentence
 from .regression_findings import TASK_WORDS, conformal_lines, conformal_table, family_words
 from .runfacts import RunFacts
@@ -113,6 +114,7 @@ def notebook_pages(facts: RunFacts) -> dict[str, bytes]:
     """Every executed notebook of the run as a self-contained HTML page (images inline, no remote scripts)."""
     if not facts.notebooks:
         return {}
+    without_iri_grammars()
     import nbformat
     from nbconvert import HTMLExporter
 

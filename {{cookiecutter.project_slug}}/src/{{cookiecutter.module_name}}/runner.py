@@ -25,6 +25,7 @@ from .data import load_dataset
 from .errors import LabError, NotebookFailed
 from .files import read_json, write_json
 from .kernels import KERNEL, KERNEL_ENV, KernelPool, register_engine
+from .lazy_imports import without_iri_grammars
 from .progress import follow_progress, progress_file
 from .provenance import sha256_file, verify_inputs
 from .splits import check_split_record, read_split_record
@@ -289,6 +290,7 @@ def _execute(plan: Plan, echo: Callable[[str], None], cell_progress: bool, guard
     pool = KernelPool(plan.kernel, notebook_dir, plan.run_dir / "logs")
     pool.prestart(plan.notebooks[0].stem)
     try:
+        without_iri_grammars()
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
