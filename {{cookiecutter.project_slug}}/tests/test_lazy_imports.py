@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +26,9 @@ print(json.dumps({"grammars": "rfc3987_syntax" in sys.modules and sys.modules["r
 def test_notebooks_and_the_registry_entry_are_still_validated_without_the_iri_grammars():
     root = Path(__file__).resolve().parents[1]
     notebook = sorted((root / "notebooks").glob("00_*.ipynb"))[0]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run([sys.executable, "-c", SCRIPT, str(notebook)], capture_output=True, text=True,
-                            cwd=root, check=True)
+                            cwd=root, env=env, check=True)
     outcome = json.loads(result.stdout.strip().splitlines()[-1])
     assert outcome["grammars"] is False  # not compiled in this process
     assert outcome["structure"] == "refused"  # nbformat's schema still applies

@@ -17,6 +17,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from .determinism import deterministic_algorithms
 from .epoch_progress import EpochProgress
 from .errors import LabError
 from .evaluate import primary_score
@@ -80,7 +81,7 @@ def seed_everything(seed, threads=1):
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    torch.use_deterministic_algorithms(True)
+    deterministic_algorithms()
     torch.set_num_threads(int(threads))
 
 

@@ -414,8 +414,10 @@ def _init_worker():
     """Each tuning process: one thread and deterministic kernels, as in the parent."""
     import torch
 
+    from .determinism import deterministic_algorithms
+
     os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")  # before any CUDA kernel: deterministic cuBLAS
     torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
+    deterministic_algorithms()
 
 
