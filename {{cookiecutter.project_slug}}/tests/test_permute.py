@@ -81,6 +81,7 @@ def test_stacked_repeats_match_sklearn_for_a_numeric_target_and_split_large_stac
     calls = []
     real = model.predict
     monkeypatch.setattr(model, "predict", lambda A: calls.append(len(A)) or real(A))
+    monkeypatch.setattr(permute.ForestPaths, "of", classmethod(lambda cls, m, X: None))  # every stack predicted whole
     monkeypatch.setattr(permute, "MAX_STACKED_VALUES", 2 * X.size)  # two repeats per stacked call at most
     assert np.array_equal(permute.permutation_importances(model, X, y, r2_scorer, 5, 2), expected)
     assert calls[0] == len(X) and set(calls[1:]) == {2 * len(X), len(X)}  # the baseline, then stacks of 2, 2, 1

@@ -4,7 +4,8 @@ Shuffling a raw column and then imputing and scaling it gives the same numbers a
 scaling once and shuffling the scaled column, when every column is handled on its own (numbers
 only: median imputation, standardisation). Then the table is transformed once and only the
 model is scored per shuffle: the same importances at a fraction of the cost on large tables.
-On such an array the repeats of one column are predicted in one call (permutation_importances).
+On such an array the repeats of one column are predicted in one call (permutation_importances),
+and a random forest walks again only the rows whose paths read the shuffled column (forest_paths).
 """
 
 import numpy as np
@@ -12,6 +13,8 @@ from sklearn.compose import ColumnTransformer
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+
+from .forest_paths import ForestPaths
 
 _ELEMENTWISE = (SimpleImputer, StandardScaler)
 
@@ -45,8 +48,9 @@ class _Stacked:
     walks its trees once per call, not per repeat). A block it was not given goes to the model itself.
     """
 
-    def __init__(self, model, blocks):
+    def __init__(self, model, blocks, column=None, paths=None):
         self._model, self._blocks, self._answers = model, blocks, {}
+        self._column, self._paths = column, paths  # a random forest: only the rows reading `column` re-walked
 
     def __getattr__(self, name):
         if name in ("predict", "predict_proba", "decision_function"):
@@ -58,7 +62,9 @@ class _Stacked:
         where = next((i for i, block in enumerate(self._blocks) if block is X), None)
         if where is None:
             return getattr(self._model, method)(X)
-        if method not in self._answers:
+        if method not in self._answers and self._paths is not None:
+            self._answers[method] = self._paths.predict(method, self._column, self._blocks)
+        elif method not in self._answers:
             self._answers[method] = getattr(self._model, method)(np.concatenate(self._blocks))
         size = len(X)
         return self._answers[method][where * size:(where + 1) * size]
@@ -76,6 +82,7 @@ def permutation_importances(model, X, y, scorer, n_repeats, seed):
     column_seed = np.random.RandomState(seed).randint(np.iinfo(np.int32).max + 1)
     per_call = max(1, min(int(n_repeats), MAX_STACKED_VALUES // max(1, X.size)))
     drops = np.empty((X.shape[1], int(n_repeats)))
+    paths = ForestPaths.of(model, X)  # a random forest re-walks only the rows whose path reads the shuffled column
     for column in range(X.shape[1]):
         draw, order = np.random.RandomState(column_seed), np.arange(X.shape[0])
         values = X[:, column].copy()
@@ -87,7 +94,7 @@ def permutation_importances(model, X, y, scorer, n_repeats, seed):
                 block = X.copy()
                 block[:, column] = values
                 blocks.append(block)
-            stacked = _Stacked(model, blocks)
+            stacked = _Stacked(model, blocks, column, paths)
             for offset, block in enumerate(blocks):
                 drops[column, start + offset] = baseline - scorer(stacked, block, y)
     return drops
