@@ -220,7 +220,7 @@ def _resampled_differences(y_true, proba_a, proba_b, classes, resamples):
         return [primary_score(codes[i], proba_a[i], coded) - primary_score(codes[i], proba_b[i], coded)
                 for i in resamples]
     positive = codes == coded[1]
-    a, b = (BinaryPanel(positive, p[:, 1], positive) for p in (proba_a, proba_b))
+    a, b = (BinaryPanel(positive, p[:, 1]) for p in (proba_a, proba_b))
     return [_round(a.roc_auc(i)) - _round(b.roc_auc(i)) for i in resamples]
 
 

@@ -30,7 +30,7 @@ def quiet_optuna():
 
 
 def without_iri_grammars():
-    """Keep jsonschema from compiling rfc3987-syntax's IRI grammars on import (about 2.4 CPU-s per process).
+    """Keep jsonschema from compiling rfc3987-syntax's IRI grammars on import (about 0.7 CPU-s per process).
 
     nbformat (under papermill and nbconvert) imports jsonschema, which registers its `iri` format
     checks by importing rfc3987-syntax when that is installed (JupyterLab installs it), and that

@@ -62,10 +62,9 @@ class _Stacked:
         where = next((i for i, block in enumerate(self._blocks) if block is X), None)
         if where is None:
             return getattr(self._model, method)(X)
-        if method not in self._answers and self._paths is not None:
-            self._answers[method] = self._paths.predict(method, self._column, self._blocks)
-        elif method not in self._answers:
-            self._answers[method] = getattr(self._model, method)(np.concatenate(self._blocks))
+        if method not in self._answers:
+            self._answers[method] = (self._paths.predict(method, self._column, self._blocks) if self._paths
+                                     else getattr(self._model, method)(np.concatenate(self._blocks)))
         size = len(X)
         return self._answers[method][where * size:(where + 1) * size]
 

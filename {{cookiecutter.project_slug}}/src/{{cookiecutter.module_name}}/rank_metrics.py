@@ -71,15 +71,16 @@ class BinaryPanel:
     `positive` marks rows of the positive class, `score` the positive class's probability and
     `predicted_positive` the rows predicted positive (the arg-max class). Each `panel(rows)` gives
     what evaluate.metric_panel gives on those rows, for ROC-AUC, PR-AUC, MCC, balanced accuracy,
-    macro F1 and the Brier score, unrounded.
+    macro F1 and the Brier score, unrounded; `roc_auc(rows)` alone needs no predictions.
     """
 
-    def __init__(self, positive, score, predicted_positive):
+    def __init__(self, positive, score, predicted_positive=None):
         self.positive, self.score = np.asarray(positive, dtype=bool), np.asarray(score, dtype=np.float64)
         self.order = np.argsort(-self.score, kind="stable")
-        self.cell = 2 * self.positive.astype(np.int64) + np.asarray(predicted_positive, dtype=np.int64)
-        truth = np.stack((~self.positive, self.positive), axis=1).astype(np.float64)
-        self.squared = np.sum((truth - np.stack((1 - self.score, self.score), axis=1)) ** 2, axis=1)
+        if predicted_positive is not None:  # what the threshold metrics and the Brier score read
+            self.cell = 2 * self.positive.astype(np.int64) + np.asarray(predicted_positive, dtype=np.int64)
+            truth = np.stack((~self.positive, self.positive), axis=1).astype(np.float64)
+            self.squared = np.sum((truth - np.stack((1 - self.score, self.score), axis=1)) ** 2, axis=1)
 
     def roc_auc(self, rows):
         return roc_auc(*curve_counts(self.positive, self.score, self._weight(rows), self.order))
