@@ -125,9 +125,10 @@ def test_notebook_05_and_01_figures_draw_their_parts():
     roc_pr = plots.roc_pr_curves({"net": curve})
     assert any(line.get_ydata()[0] == 0.4 for line in roc_pr.axes[1].lines)
     assert len(plots.calibration({"net": {"predicted": [0.2, 0.8], "observed": [0.1, 0.9]}}).axes[0].lines) == 2
-    panel = {"roc_auc": {"value": 0.9, "low": 0.8, "high": 0.95}, "pr_auc": {"value": 0.7, "low": 0.6, "high": 0.8}}
+    panel = {m: {"value": 0.7, "low": 0.6, "high": 0.8} for m in ("roc_auc", "pr_auc", "f1_macro", "brier")}
     intervals = plots.metric_intervals({"net": panel, "lr": panel}, prevalence=0.3)
-    assert [t.get_text() for t in intervals.axes[0].get_yticklabels()] == ["ROC-AUC", "PR-AUC"]
+    assert [t.get_text() for t in intervals.axes[0].get_yticklabels()] == ["ROC-AUC", "PR-AUC", "macro F1",
+                                                                          "Brier score"]  # as the reports name them
     for figure in (pca, null, roc_pr, intervals):
         assert figure._repr_png_().startswith(b"\x89PNG")
 # interpretation and subgroup figures -----------------------------------------------------

@@ -10,6 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from .documents import METRIC_NAMES
 from .findings import family_name
 
 BLUE, ORANGE, GREY, RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
@@ -394,6 +395,8 @@ def _score_axis(ax, values, span=0.1):
 
 
 def _pretty(name):
+    if name in METRIC_NAMES:  # the names the reports use
+        return METRIC_NAMES[name]
     for key, pretty in {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "mcc": "MCC"}.items():
         if name.endswith(key):
             prefix = name[: -len(key)].strip("_").replace("_", " ")
