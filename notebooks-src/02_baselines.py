@@ -112,7 +112,7 @@ figure
 
 # %% tags=["regression"]
 from {{ cookiecutter.module_name }}.regression_models import LABELS, make_regression_baselines
-from {{ cookiecutter.module_name }}.tasks import primary_metric, task_for
+from {{ cookiecutter.module_name }}.tasks import metric_label, primary_metric, task_for
 
 task, metric = task_for(run.cfg), primary_metric(run.cfg)
 baselines = make_regression_baselines(X_train, seed=run.seed)
@@ -142,8 +142,8 @@ table.round(3)
 figure = plots.score_bars(
     pd.DataFrame.from_dict(rows, orient="index").sort_values("tune_score", ascending=False), f"tune_{metric}",
     reference=rows[PRIOR][f"tune_{metric}"],
-    title=f"Default baselines on the tune split ({metric.upper() if task.sign(metric) < 0 else metric}; "
-          "dashed: mean predictor)",
+    title=f"Default baselines on the tune split ({metric_label(metric).lstrip('−')}; dashed: mean predictor)",
+    words=LABELS,
 )
 run.save_figure(figure, "02_baselines")
 run.save_artifact(

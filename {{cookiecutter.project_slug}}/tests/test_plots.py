@@ -37,15 +37,20 @@ def test_score_bars_one_bar_per_model_with_error_bars():
     )
     fig = score_bars(table, "roc_auc", "sd", reference=0.5)
     assert [round(bar.get_height(), 2) for bar in _bars(fig)] == [0.5, 0.97, 0.95]
-    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["prior", "svm", "network"]
+    assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == ["prior (class frequencies)",
+                                                                    "support vector machine", "network"]
     assert fig.axes[0].get_ylabel() == "ROC-AUC"
 
 
 def test_score_bars_reads_model_names_from_the_index_and_takes_a_title():
     table = pd.DataFrame({"tune_roc_auc": [0.9, 0.8]}, index=["svm", "prior"], dtype=object)
     ax = score_bars(table, "tune_roc_auc", title="Baselines").axes[0]
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["svm", "prior"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["support vector machine", "prior (class frequencies)"]
     assert ax.get_title() == "Baselines" and ax.get_ylabel() == "ROC-AUC (tune)"
+    table["tune_r2"] = [0.4, -0.0001]
+    named = score_bars(table, "tune_r2", reference=-0.0001, words={"prior": "mean predictor"}).axes[0]
+    assert [t.get_text() for t in named.get_xticklabels()] == ["support vector machine", "mean predictor"]
+    assert named.get_ylabel() == "R² (tune)" and named.get_legend().get_texts()[0].get_text() == "reference 0.000"
 
 
 def test_split_composition_stacks_class_shares_per_part():

@@ -66,17 +66,19 @@ def split_composition(counts):
     return fig
 
 
-def score_bars(table, score_col, err_col=None, label_col="model", reference=None, title=None):
+def score_bars(table, score_col, err_col=None, label_col="model", reference=None, title=None, words=None):
     """One bar per model (rows of table, or its index), with optional error bars and reference line.
 
-    Compares models on one score; the reference (e.g. the prior model) marks chance level.
+    Compares models on one score; the reference (e.g. the prior model) marks chance level. Models
+    are named in words: `words` (family key -> name) where given, else as panel_name names them.
     """
     fig, ax = new_figure(width=max(5.0, 0.9 * len(table) + 2))
-    names = _labels(table, label_col)
+    names = [(words or {}).get(key) or panel_name(key) for key in _labels(table, label_col)]
     errors = table[err_col].to_numpy(dtype=float) if err_col else None
     ax.bar(names, table[score_col].to_numpy(dtype=float), yerr=errors, capsize=4, color=BLUE)
     if reference is not None:
-        ax.axhline(reference, color=GREY, linestyle="--", label=f"reference {reference:.3f}")
+        shown = round(reference, 3) + 0.0  # a mean predictor's R² of -0.0001 reads 0.000, not -0.000
+        ax.axhline(reference, color=GREY, linestyle="--", label=f"reference {shown:.3f}")
         ax.legend()
     ax.set(xlabel="model", ylabel=_pretty(score_col), title=title or f"{_pretty(score_col)} by model")
     ax.tick_params(axis="x", labelrotation=30)
@@ -395,12 +397,11 @@ def _score_axis(ax, values, span=0.1):
 
 
 def _pretty(name):
-    if name in METRIC_NAMES:  # the names the reports use
-        return METRIC_NAMES[name]
-    for key, pretty in {"roc_auc": "ROC-AUC", "pr_auc": "PR-AUC", "mcc": "MCC"}.items():
-        if name.endswith(key):
+    """A metric key in the reports' words, a split prefix in brackets: 'tune_r2' -> 'R² (tune)'."""
+    for key in sorted(METRIC_NAMES, key=len, reverse=True):
+        if name == key or name.endswith(f"_{key}"):
             prefix = name[: -len(key)].strip("_").replace("_", " ")
-            return f"{pretty} ({prefix})" if prefix else pretty
+            return f"{METRIC_NAMES[key]} ({prefix})" if prefix else METRIC_NAMES[key]
     return name.replace("_", " ")
 
 

@@ -5,7 +5,8 @@ Built like plots.py (no pyplot state); each returns a LabFigure.
 
 import numpy as np
 
-from .plots import LabFigure
+from .plots import LabFigure, panel_name
+from .regression_findings import REGRESSION_FAMILY_WORDS
 
 _BLUE, _ORANGE, _GREY, _RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
 _CYCLE = (_BLUE, _ORANGE, "#55A868", "#8172B3")
@@ -40,7 +41,7 @@ def predicted_vs_observed(observed, predictions, name="target"):
         predicted = np.asarray(values, dtype=float)
         low, high = min(low, float(predicted.min())), max(high, float(predicted.max()))
         ax.scatter(observed, predicted, s=12, alpha=0.7, color=colour)
-        ax.set(xlabel=f"observed {name}", ylabel=f"predicted {name}", title=f"{family.replace('_', ' ')} (test split)")
+        ax.set(xlabel=f"observed {name}", ylabel=f"predicted {name}", title=f"{_words(family)} (test split)")
     for ax in axes:
         ax.plot([low, high], [low, high], color=_GREY, linestyle="--", label="prediction = observation")
         ax.legend(loc="upper left")
@@ -57,7 +58,7 @@ def residual_plot(observed, predictions, name="target"):
         ax.scatter(predicted, observed - predicted, s=12, alpha=0.7, color=colour)
         ax.axhline(0, color=_GREY, linestyle="--")
         ax.set(xlabel=f"predicted {name}", ylabel="residual (observed − predicted)",
-               title=f"{family.replace('_', ' ')}: residuals (test split)")
+               title=f"{_words(family)}: residuals (test split)")
     return fig
 
 
@@ -71,7 +72,12 @@ def interval_metrics(panels):
             v = panel[metric]
             ax.errorbar([v["value"]], [row], xerr=[[v["value"] - v["low"]], [v["high"] - v["value"]]], fmt="o",
                         color=_CYCLE[row % len(_CYCLE)], capsize=4)
-        ax.set_yticks(range(len(panels)), [f.replace("_", " ") for f in panels])
+        ax.set_yticks(range(len(panels)), [_words(f) for f in panels])
         ax.set(title=metric.upper() if metric in ("rmse", "mae") else metric.capitalize().replace("R2", "R²"))
     fig.suptitle("Test-split metrics with 95% bootstrap intervals")
     return fig
+
+
+def _words(family):
+    """A family as a regression study names it: 'ridge' -> 'ridge regression', 'svm' -> 'support vector regression'."""
+    return REGRESSION_FAMILY_WORDS.get(str(family)) or panel_name(family)
