@@ -59,3 +59,22 @@ def test_surrogate_tree_stays_legible_at_the_report_width():
     shown_at = 7.0 / figure.get_size_inches()[0]  # the report shows figures about 7 inches wide
     assert min(t.get_fontsize() for t in texts) * shown_at >= 6.5
     assert sum("samples" in t.get_text() for t in texts) == 1  # the words once, at the root
+
+
+def test_search_agreement_and_shuffled_label_figures_name_models_in_words_without_overlap():
+    trials = {"k_nearest_neighbours": [{"number": 0, "score": 0.8}], "svm": [{"number": 0, "score": 0.7}]}
+    history = plots.optimisation_history(trials).axes[0]
+    assert [t.get_text() for t in history.get_legend().get_texts()] == ["k-nearest neighbours",
+                                                                        "support vector machine"]
+    matrix = pd.DataFrame(np.eye(2), index=["network · permutation", "k_nearest_neighbours · permutation"],
+                          columns=["network · permutation", "k_nearest_neighbours · permutation"])
+    stability = {"permutation": {"pairs": [{"spearman": 0.9}]}}
+    heat = interpret_plots.agreement_and_stability(matrix, stability, floor=0.5).axes[0]
+    assert [t.get_text() for t in heat.get_yticklabels()] == ["network\npermutation",
+                                                              "k-nearest neighbours\npermutation"]
+    control = {"null": [0.5, 0.52, 0.48], "observed": 0.9, "p_value": 0.25, "n_runs": 3}
+    figure = plots.null_distributions({"network": control, "k_nearest_neighbours": control})
+    figure.canvas.draw()
+    titles = [ax.title.get_window_extent() for ax in figure.axes]
+    assert figure.axes[1].get_title().startswith("k-nearest neighbours\np = 0.25")
+    assert titles[0].x1 <= titles[1].x0  # the two panel titles do not run into each other

@@ -64,7 +64,7 @@ def agreement_and_stability(matrix, stability, floor):
     heat, seeds = fig.subplots(1, 2, width_ratios=[3, 2])
     values = matrix.to_numpy(dtype=float)
     image = heat.imshow(values, vmin=-1, vmax=1, cmap="RdBu")
-    labels = [str(name).replace(" · ", "\n") for name in matrix.index]
+    labels = [panel_name(name).replace(" · ", "\n") for name in matrix.index]
     heat.set_xticks(range(len(labels)), labels, fontsize=8)
     heat.set_yticks(range(len(labels)), labels, fontsize=8)
     for (i, j), value in np.ndenumerate(values):

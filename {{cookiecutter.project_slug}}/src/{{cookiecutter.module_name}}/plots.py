@@ -153,10 +153,10 @@ def optimisation_history(trials_by_family):
         best = np.maximum.accumulate([t["score"] for t in ordered]) if ordered else np.array([])
         shown = np.isfinite(best)
         numbers = np.array([t["number"] + 1 for t in ordered])
-        (line,) = ax.plot(numbers[shown] if len(numbers) else [], best[shown], marker="o", label=family)
+        (line,) = ax.plot(numbers[shown] if len(numbers) else [], best[shown], marker="o", label=panel_name(family))
         if pruned:
             ax.scatter([t["number"] + 1 for t in pruned], [t["score"] for t in pruned], marker="x",
-                       color=line.get_color(), label=f"{family} (pruned trials)")
+                       color=line.get_color(), label=f"{panel_name(family)} (pruned trials)")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize="small")
     ax.set(
@@ -242,7 +242,7 @@ def null_distributions(controls):
         ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(0.0, -0.2))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set(xlabel="tune score (ROC-AUC)", ylabel="refits",
-               title=f"{panel_name(name)}: p = {control['p_value']:.3g} (smallest possible with "
+               title=f"{panel_name(name)}\np = {control['p_value']:.3g} (smallest possible with "
                      f"{control['n_runs']} refits: {1 / (control['n_runs'] + 1):.3g})")
     return fig
 
