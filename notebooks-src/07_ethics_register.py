@@ -37,8 +37,8 @@ from datetime import date
 import pandas as pd
 from IPython.display import display
 
-from {{ cookiecutter.module_name }}.auto_findings import run_findings
-from {{ cookiecutter.module_name }}.ethics import (
+from {{ cookiecutter.module_name }}_engine.auto_findings import run_findings
+from {{ cookiecutter.module_name }}_engine.ethics import (
     blocking_entries,
     check_status,
     earlier_findings,
@@ -50,13 +50,13 @@ from {{ cookiecutter.module_name }}.ethics import (
     sensitive_finding,
     small_test_finding,
 )
-from {{ cookiecutter.module_name }}.ethics_tasks import ethics_for
-from {{ cookiecutter.module_name }}.nets import seed_everything
-from {{ cookiecutter.module_name }}.release import tuned_models
-from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.search_spaces import NETWORK
-from {{ cookiecutter.module_name }}.subgroups import declared_columns
-from {{ cookiecutter.module_name }}.tuning_results import best_family
+from {{ cookiecutter.module_name }}_engine.ethics_tasks import ethics_for
+from {{ cookiecutter.module_name }}_engine.nets import seed_everything
+from {{ cookiecutter.module_name }}_engine.release import tuned_models
+from {{ cookiecutter.module_name }}_engine.runs import Run
+from {{ cookiecutter.module_name }}_engine.search_spaces import NETWORK
+from {{ cookiecutter.module_name }}_engine.subgroups import declared_columns
+from {{ cookiecutter.module_name }}_engine.tuning_results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)

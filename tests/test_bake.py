@@ -342,7 +342,8 @@ def test_each_modality_ships_its_own_example_data_listed_in_the_manifest(bake_on
 
 def test_sequence_lab_yaml_validates_and_describes_simulated_data(bake_once):
     project = assert_baked(bake_once(modality="sequence"))
-    code = "from my_lab_project.config import load_config; c = load_config('lab.yaml'); print(c.sequence.alphabet)"
+    code = ("from my_lab_project_engine.config import load_config; "
+            "c = load_config('lab.yaml'); print(c.sequence.alphabet)")
     result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True,
                             env={"PYTHONPATH": str(project / "src"), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0 and result.stdout.strip() == "dna", result.stderr

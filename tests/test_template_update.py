@@ -21,7 +21,7 @@ from conftest import DEFAULT_MODULE, DEFAULT_SLUG, TEMPLATE_DIR
 CRUFT = str(Path(sys.executable).with_name("cruft"))
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "demo", "build")
 TEMPLATE_PROJECT = "{{cookiecutter.project_slug}}"
-MODULE_FILE = f"src/{DEFAULT_MODULE}/files.py"
+MODULE_FILE = f"src/{DEFAULT_MODULE}_engine/files.py"
 FIX = "# fixed in the template after the bake: marker 7f3c\n"
 STUDY_FILES = ("lab.yaml", "data/external/extra_samples.csv", "ethics/register.yaml", "notebooks/02_baselines.ipynb")
 
@@ -70,7 +70,8 @@ def test_bake_keeps_the_template_notebooks_and_lists_what_updates_skip(bake_once
         assert taken[name] == hashlib.sha256(data).hexdigest()
     skip = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["cruft"]["skip"]
     listed = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())["_exclude_on_template_update"]
-    assert skip == listed and {"lab.yaml", "data", "ethics/register.yaml", "reports", "notebooks/*.ipynb"} <= set(skip)
+    assert skip == [*listed, "src/my_lab_project"]  # the study's own module is the study's, like its data
+    assert {"lab.yaml", "data", "ethics/register.yaml", "reports", "notebooks/*.ipynb"} <= set(skip)
 
 
 @pytest.fixture
@@ -117,7 +118,7 @@ def test_cruft_update_brings_template_change_and_keeps_study(tmp_path, env, temp
 
     # the template's side: a module fix, two notebooks reworded, and changes to study-owned files
     inner = template / TEMPLATE_PROJECT
-    with (inner / "src/{{cookiecutter.module_name}}/files.py").open("a", encoding="utf-8") as f:
+    with (inner / "src/{{cookiecutter.module_name}}_engine/files.py").open("a", encoding="utf-8") as f:
         f.write(FIX)
     for name in ("00_question.ipynb", "02_baselines.ipynb"):
         reword(inner / "notebooks" / name, "Lee et al. (2022)", "Lee et al. (2022, revised wording)")

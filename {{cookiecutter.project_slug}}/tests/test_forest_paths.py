@@ -4,9 +4,9 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier, RandomForestRegressor
 from sklearn.inspection import permutation_importance
 
-from {{ cookiecutter.module_name }} import forest_paths, permute
-from {{ cookiecutter.module_name }}.evaluate import score_model
-from {{ cookiecutter.module_name }}.forest_paths import ForestPaths
+from {{ cookiecutter.module_name }}_engine import forest_paths, permute
+from {{ cookiecutter.module_name }}_engine.evaluate import score_model
+from {{ cookiecutter.module_name }}_engine.forest_paths import ForestPaths
 
 
 def _shuffled_blocks(X, column, repeats, seed):

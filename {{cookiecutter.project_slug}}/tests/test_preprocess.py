@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}.errors import LabError
-from {{ cookiecutter.module_name }}.preprocess import (
+from {{ cookiecutter.module_name }}_engine.errors import LabError
+from {{ cookiecutter.module_name }}_engine.preprocess import (
     as_text,
     categorical_columns,
     make_preprocessor,

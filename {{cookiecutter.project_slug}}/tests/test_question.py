@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from {{ cookiecutter.module_name }}.errors import LabError
-from {{ cookiecutter.module_name }}.question import (
+from {{ cookiecutter.module_name }}_engine.errors import LabError
+from {{ cookiecutter.module_name }}_engine.question import (
     CLASSICAL_FIRST,
     COLLECT_MORE,
     DEEP_PLAUSIBLE,

@@ -6,11 +6,11 @@ import json
 import pytest
 from test_report import ARTIFACTS, make_run
 
-from {{ cookiecutter.module_name }}.documents import completeness
-from {{ cookiecutter.module_name }}.dome import dome_document
-from {{ cookiecutter.module_name }}.regression_findings import conformal_lines, regression_paired_text
-from {{ cookiecutter.module_name }}.report import build_report
-from {{ cookiecutter.module_name }}.runfacts import RunFacts
+from {{ cookiecutter.module_name }}_engine.documents import completeness
+from {{ cookiecutter.module_name }}_engine.dome import dome_document
+from {{ cookiecutter.module_name }}_engine.regression_findings import conformal_lines, regression_paired_text
+from {{ cookiecutter.module_name }}_engine.report import build_report
+from {{ cookiecutter.module_name }}_engine.runfacts import RunFacts
 
 
 def _metric(value, low, high):

@@ -3,10 +3,10 @@ import json
 import numpy as np
 import pytest
 
-from {{ cookiecutter.module_name }}.errors import LabError
-from {{ cookiecutter.module_name }}.files import write_json
-from {{ cookiecutter.module_name }}.runs import Run
-from {{ cookiecutter.module_name }}.splits import make_split
+from {{ cookiecutter.module_name }}_engine.errors import LabError
+from {{ cookiecutter.module_name }}_engine.files import write_json
+from {{ cookiecutter.module_name }}_engine.runs import Run
+from {{ cookiecutter.module_name }}_engine.splits import make_split
 
 
 def test_artifacts_are_stable_json(tmp_path):

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from {{ cookiecutter.module_name }}.conv_nets import SequenceCNN, TorchCNNClassifier
-from {{ cookiecutter.module_name }}.errors import LabError
-from {{ cookiecutter.module_name }}.sequence_features import OneHotSequences
+from {{ cookiecutter.module_name }}_engine.conv_nets import SequenceCNN, TorchCNNClassifier
+from {{ cookiecutter.module_name }}_engine.errors import LabError
+from {{ cookiecutter.module_name }}_engine.sequence_features import OneHotSequences
 
 
 def _one_hot(sequences):

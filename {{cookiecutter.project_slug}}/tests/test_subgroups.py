@@ -3,10 +3,10 @@ import pandas as pd
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}.cli import main
-from {{ cookiecutter.module_name }}.config import load_config
-from {{ cookiecutter.module_name }}.errors import LabError
-from {{ cookiecutter.module_name }}.subgroups import (
+from {{ cookiecutter.module_name }}_engine.cli import main
+from {{ cookiecutter.module_name }}_engine.config import load_config
+from {{ cookiecutter.module_name }}_engine.errors import LabError
+from {{ cookiecutter.module_name }}_engine.subgroups import (
     assign_groups,
     check_declared_columns,
     declared_columns,

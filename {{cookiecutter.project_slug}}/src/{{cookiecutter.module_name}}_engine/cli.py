@@ -12,9 +12,7 @@ import sys
 from pathlib import Path
 
 from .errors import LabError, NotebookFailed
-
-COMMAND = __package__
-
+from .names import COMMAND
 
 ADD_OPTIONS = {
     "source": "who made or published the data (lab, database, paper)",

@@ -17,6 +17,7 @@ from pathlib import Path
 import optuna
 
 from .errors import LabError
+from .names import COMMAND
 from .storage import is_journal, worker_tag
 
 SLOT_ATTR = "slot"
@@ -72,7 +73,7 @@ def script_path(root, study):
 def write_script(root, study, workers, worker_args, options=(), module=None, python=None):
     """Write the batch script of an N-task array whose tasks run `tune --slot <task> <worker_args>`."""
     root = Path(root).resolve()
-    module = module or __package__
+    module = module or COMMAND
     path = script_path(root, study)
     (root / SCRIPT_FOLDER / "logs").mkdir(parents=True, exist_ok=True)
     command = [python or sys.executable, "-m", module, *worker_args, "--slot", "$SLURM_ARRAY_TASK_ID"]

@@ -20,6 +20,7 @@ from .config import Config, load_config, project_root
 from .data import Dataset, load_dataset
 from .errors import LabError
 from .files import out_of_space, read_json, sha256_bytes, space_message, write_atomic, write_json
+from .names import COMMAND
 from .provenance import verify_inputs
 from .splits import Split, changed_inputs, split_file
 
@@ -54,7 +55,7 @@ class Run:
         directory = Path(run_dir)
         for sub in (ARTIFACTS, FIGURES):
             (directory / sub).mkdir(parents=True, exist_ok=True)
-        return cls(directory.resolve(), cfg, project_root(config), command=__package__)
+        return cls(directory.resolve(), cfg, project_root(config), command=COMMAND)
 
     @property
     def budget(self):

@@ -16,6 +16,7 @@ import yaml
 
 from .errors import LabError
 from .files import read_json
+from .names import COMMAND
 
 MANIFEST = "run.json"
 ARTIFACTS = "artifacts"
@@ -68,12 +69,12 @@ class RunFacts:
     notebooks: list[str]
     project: dict = field(default_factory=dict)
     models: dict = field(default_factory=dict)
-    command: str = field(default_factory=lambda: __package__)
+    command: str = field(default_factory=lambda: COMMAND)
 
     @classmethod
     def load(cls, run_dir: str | Path, root: Path | None = None) -> RunFacts:
         run_dir = Path(run_dir).resolve()
-        command = __package__
+        command = COMMAND
         if not (run_dir / MANIFEST).is_file():
             raise LabError(
                 f"{run_dir} is not a run folder (it has no {MANIFEST}); pass a folder under reports/runs/ "

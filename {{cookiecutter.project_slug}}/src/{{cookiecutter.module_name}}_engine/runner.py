@@ -26,6 +26,7 @@ from .errors import LabError, NotebookFailed
 from .files import read_json, write_json
 from .kernels import KERNEL, KERNEL_ENV, KernelPool, register_engine
 from .lazy_imports import without_iri_grammars
+from .names import COMMAND
 from .progress import follow_progress, progress_file
 from .provenance import sha256_file, verify_inputs
 from .splits import check_split_record, read_split_record
@@ -51,7 +52,7 @@ class Plan:
     notebooks: list[Path]
     resumed: bool = False
     kernel: str = KERNEL
-    command: str = field(default_factory=lambda: __package__)
+    command: str = field(default_factory=lambda: COMMAND)
     notices: list[str] = field(default_factory=list)  # warnings shown before the first notebook
 
 
@@ -118,10 +119,10 @@ def plan_run(
     discovered = discover_notebooks(root)
     notebooks = select_notebooks(discovered, only, start)
     directory = Path(run_dir).resolve() if run_dir is not None else None
-    notices = [notice for notice in [dead_run_notice(latest_run_dir(root), root, __package__)] if notice]
+    notices = [notice for notice in [dead_run_notice(latest_run_dir(root), root, COMMAND)] if notice]
     if directory is None and (only or start):
         directory = latest_run_dir(root)
-        preflight.check_resumable(notebooks, discovered, directory, __package__)
+        preflight.check_resumable(notebooks, discovered, directory, COMMAND)
     resumed = directory is not None and (directory / MANIFEST_NAME).is_file()
     plan = Plan(root, config_path, cfg, overrides, directory, notebooks, resumed, notices=notices)
     hashes = verify_inputs(root, cfg.input_paths, plan.command)

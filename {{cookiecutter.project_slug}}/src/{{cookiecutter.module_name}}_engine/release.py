@@ -17,6 +17,7 @@ from pathlib import Path
 from .dome_registry import REGISTRY_JSON
 from .errors import LabError
 from .files import read_json, write_json
+from .names import COMMAND
 from .provenance import sha256_file
 from .standards import REFORMS_FILES
 
@@ -43,7 +44,7 @@ def completed(run_dir):
     )
 
 
-def newest_completed_run(root, command=__package__):
+def newest_completed_run(root, command=COMMAND):
     """The newest run folder under reports/runs/ whose notebooks all finished; refuses if there is none."""
     runs = sorted((Path(root) / RUNS).glob("*"), reverse=True) if (Path(root) / RUNS).is_dir() else []
     for run_dir in runs:
@@ -55,7 +56,7 @@ def newest_completed_run(root, command=__package__):
     )
 
 
-def check_run(run_dir, command=__package__):
+def check_run(run_dir, command=COMMAND):
     """Refuse a run folder that does not exist or did not finish every notebook."""
     run_dir = Path(run_dir)
     if not (run_dir / "run.json").is_file():
@@ -146,7 +147,7 @@ def gate(entries, sensitive, register_path=REGISTER):
     return reasons, permit
 
 
-def release(config, run_dir=None, out=None, command=__package__):
+def release(config, run_dir=None, out=None, command=COMMAND):
     """Export a completed run's saved models, the register snapshot and release.json into `out`.
 
     Everything is checked before anything is written; the folder appears whole or not at all.

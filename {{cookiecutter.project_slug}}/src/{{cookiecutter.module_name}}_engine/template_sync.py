@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import LabError
 from .files import sha256_bytes, write_atomic
+from .names import COMMAND
 
 CRUFT_FILE = ".cruft.json"
 TEMPLATE_NOTEBOOKS = Path(".template") / "notebooks"
@@ -65,7 +66,7 @@ def template_status(root: Path) -> str | None:
         return f"template: up to date with {template} at {head[:10]}"
     behind = _git(repo, "rev-list", "--count", f"{commit}..{head}").stdout.strip() or "some"
     return (f"template: behind {template} by {behind} commit(s) ({commit[:10]} → {head[:10]}); take them with "
-            f"`cruft update -y`, then `{__package__} sync-notebooks`")
+            f"`cruft update -y`, then `{COMMAND} sync-notebooks`")
 
 
 # --- notebooks ------------------------------------------------------------------------------
@@ -204,7 +205,7 @@ def print_template_status(root: Path) -> None:
     pending = pending_notebooks(root)
     if pending:
         print(f"notebooks: the template changed {', '.join(pending)} since they were taken; "
-              f"`{__package__} sync-notebooks` refreshes the ones you did not edit")
+              f"`{COMMAND} sync-notebooks` refreshes the ones you did not edit")
 
 
 def report_sync(done: dict[str, list[str]]) -> str:
