@@ -49,7 +49,7 @@ def module(project: Path):
 def trainer_images_per_s(name, X, y, epochs, device, seed=0):
     import importlib
 
-    architectures = importlib.import_module(f"{name}_engine.architectures")
+    architectures = importlib.import_module(f"{name}_engine.models.networks")
     model = architectures.make_network(X, {"epochs": epochs, "augment": False, "channels": 16, "hidden": [32],
                                   "lr": 3e-3, "batch_size": 32, "device": device}, seed=seed)
     start = time.perf_counter()
@@ -65,7 +65,7 @@ def dataloader_images_per_s(name, folder, files, y, mean, scale, shape, epochs, 
     import torch
     from torch.utils.data import DataLoader, Dataset
 
-    image_nets = importlib.import_module(f"{name}_engine.image_nets")
+    image_nets = importlib.import_module(f"{name}_engine.modalities.image.layers")
     codes = (np.asarray(y) == sorted(set(y))[-1]).astype(np.float32)
 
     class Files(Dataset):
@@ -111,9 +111,9 @@ def main(argv=None) -> int:
         name = module(project)
         import importlib
 
-        config = importlib.import_module(f"{name}_engine.config")
-        provenance = importlib.import_module(f"{name}_engine.provenance")
-        store = importlib.import_module(f"{name}_engine.image_store")
+        config = importlib.import_module(f"{name}_engine.settings.config")
+        provenance = importlib.import_module(f"{name}_engine.data.provenance")
+        store = importlib.import_module(f"{name}_engine.modalities.image.store")
         cfg = config.load_config(project / "lab.yaml")
         provenance.verify_inputs(project, cfg.input_paths, name)  # draws the simulated folder
         start = time.perf_counter()

@@ -55,9 +55,9 @@ PLAIN_SCRIPT = """
 import resource, sys, time
 import numpy as np, pandas as pd
 from sklearn.model_selection import train_test_split
-from {module}_engine.baselines import FAMILIES, make_model
-from {module}_engine.architectures import make_network
-from {module}_engine.evaluate import score_model
+from {module}_engine.models.baselines import FAMILIES, make_model
+from {module}_engine.models.networks import make_network
+from {module}_engine.tasks.classification.evaluation import score_model
 table = pd.read_csv(sys.argv[1])
 X, y = table.drop(columns=["sample_id", "label"]), table["label"].to_numpy()
 X_train, X_rest, y_train, y_rest = train_test_split(X, y, train_size=0.6, stratify=y, random_state=42)

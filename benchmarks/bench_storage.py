@@ -108,7 +108,7 @@ def study_span(project: Path, module: str, storage: str) -> dict:
     import optuna
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    opened = importlib.import_module(f"{module}_engine.tuning").open_storage(storage)
+    opened = importlib.import_module(f"{module}_engine.tuning.search").open_storage(storage)
     trials = optuna.load_study(study_name="bench", storage=opened).trials
     span = max(t.datetime_complete for t in trials) - min(t.datetime_start for t in trials)
     numbers = sorted(t.number for t in trials)

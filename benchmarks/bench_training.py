@@ -72,7 +72,7 @@ def mlp(n_inputs: int):
 def run_module(module: str, X, y) -> None:
     import importlib
 
-    nets = importlib.import_module(f"{module}_engine.nets")
+    nets = importlib.import_module(f"{module}_engine.models.nets")
     nets.TorchMLPClassifier(hidden=HIDDEN, epochs=EPOCHS, batch_size=BATCH, lr=LR, seed=0).fit(X, y)
 
 
@@ -173,7 +173,7 @@ def load_regression_data():
 def run_module_regressor(module: str, X, y) -> None:
     import importlib
 
-    heads = importlib.import_module(f"{module}_engine.regression_nets")
+    heads = importlib.import_module(f"{module}_engine.tasks.regression.networks")
     heads.TorchMLPRegressor(hidden=HIDDEN, epochs=EPOCHS, batch_size=BATCH, lr=LR, seed=0).fit(X, y)
 
 
@@ -261,8 +261,8 @@ def device_data(kind: str):
 def epochs_per_second(module: str, kind: str, device: str, batch: int, epochs: int, data) -> float:
     import importlib
 
-    nets = importlib.import_module(f"{module}_engine.nets")
-    conv_nets = importlib.import_module(f"{module}_engine.conv_nets")
+    nets = importlib.import_module(f"{module}_engine.models.nets")
+    conv_nets = importlib.import_module(f"{module}_engine.models.conv_nets")
     nets.seed_everything(0)
     common = {"epochs": epochs, "batch_size": batch, "seed": 0, "device": device}
     model = (nets.TorchMLPClassifier(hidden=(64, 64), **common) if kind == "MLP"
@@ -350,12 +350,12 @@ def time_family_pool(project: Path, module: str, workers: int, n_trials: int) ->
 import sys, time
 from pathlib import Path
 sys.path.insert(0, {str(project / 'src')!r})
-from {module}_engine.config import load_config
-from {module}_engine.data import load_dataset
-from {module}_engine.nets import seed_everything
-from {module}_engine.splits import make_split
-from {module}_engine.search_spaces import TUNABLE
-from {module}_engine.tuning import tune_families
+from {module}_engine.settings.config import load_config
+from {module}_engine.data.dataset import load_dataset
+from {module}_engine.models.nets import seed_everything
+from {module}_engine.splits.split import make_split
+from {module}_engine.tuning.spaces import TUNABLE
+from {module}_engine.tuning.search import tune_families
 if __name__ == "__main__":  # the pool's worker processes import this script's module again
     seed_everything(42)
     cfg = load_config({str(project / 'lab.yaml')!r})

@@ -24,7 +24,7 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import pandas as pd
 
-from {{ cookiecutter.module_name }}_engine.runs import Run
+from {{ cookiecutter.module_name }}_engine.runner.runs import Run
 
 run = Run.open(run_dir, config, profile, overrides)
 data = run.data
@@ -35,7 +35,7 @@ print(f"Hypothesis: {run.cfg.study.hypothesis or '(not stated — add study.hypo
 # ## What the data allow
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.question import assess_suitability
+from {{ cookiecutter.module_name }}_engine.tasks.classification.question import assess_suitability
 
 n_groups = None if data.groups is None else len(set(data.groups))
 assessment = assess_suitability(
@@ -50,7 +50,7 @@ pd.DataFrame(
 ).rename_axis("class")
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine import plots
+from {{ cookiecutter.module_name }}_engine.figures import plots
 
 figure = plots.class_balance_bar(assessment["samples_per_class"], floor=run.cfg.thresholds.samples_per_class)
 run.save_figure(figure, "00_class_balance")
@@ -63,9 +63,9 @@ figure
 # zero asks two questions. The network's size is compared with the samples it learns from.
 
 # %% tags=["regression"]
-from {{ cookiecutter.module_name }}_engine.network_plan import starting_parameter_count, starting_params
-from {{ cookiecutter.module_name }}_engine.regression_plots import target_histogram
-from {{ cookiecutter.module_name }}_engine.target_profile import assess_regression_suitability
+from {{ cookiecutter.module_name }}_engine.models.network_plan import starting_parameter_count, starting_params
+from {{ cookiecutter.module_name }}_engine.tasks.regression.plots import target_histogram
+from {{ cookiecutter.module_name }}_engine.tasks.regression.profile import assess_regression_suitability
 
 n_groups = None if data.groups is None else len(set(data.groups))
 n_parameters = starting_parameter_count(data.X, starting_params(run.cfg, run.root))  # one output: the number
@@ -108,7 +108,7 @@ for reason in assessment["reasons"]:
 # images are simulated (generator and settings in `data/manifest.yaml`), not microscopy.
 
 # %% tags=["image"]
-from {{ cookiecutter.module_name }}_engine.image_features import image_overview
+from {{ cookiecutter.module_name }}_engine.modalities.image.features import image_overview
 
 images = image_overview(data.image_info, data.y, run.cfg.thresholds.samples_per_class)
 few = bool(images["below_floor"])

@@ -28,26 +28,27 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 import pandas as pd
 from IPython.display import display
 
-from {{ cookiecutter.module_name }}_engine import explore, plots
-from {{ cookiecutter.module_name }}_engine.preprocess import is_images, is_sequences
-from {{ cookiecutter.module_name }}_engine.provenance import datasheet_draft, find_source, load_manifest, simulation_of
-from {{ cookiecutter.module_name }}_engine.regression_confounding import confounding_line
-from {{ cookiecutter.module_name }}_engine.relatedness import (
+from {{ cookiecutter.module_name }}_engine.data import explore
+from {{ cookiecutter.module_name }}_engine.figures import plots
+from {{ cookiecutter.module_name }}_engine.models.preprocess import is_images, is_sequences
+from {{ cookiecutter.module_name }}_engine.data.provenance import datasheet_draft, find_source, load_manifest, simulation_of
+from {{ cookiecutter.module_name }}_engine.tasks.regression.confounding import confounding_line
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.relatedness import (
     closest_pair_words,
     homology_leakage,
     homology_report,
     homology_warnings,
 )
-from {{ cookiecutter.module_name }}_engine.runs import Run
-from {{ cookiecutter.module_name }}_engine.scale import neighbour_method
-from {{ cookiecutter.module_name }}_engine.splits import (
+from {{ cookiecutter.module_name }}_engine.runner.runs import Run
+from {{ cookiecutter.module_name }}_engine.evaluation.scale import neighbour_method
+from {{ cookiecutter.module_name }}_engine.splits.split import (
     check_leakage,
     leakage_report,
     load_or_make_split,
     save_split_record,
 )
-from {{ cookiecutter.module_name }}_engine.subgroups import declared_columns
-from {{ cookiecutter.module_name }}_engine.tasks import task_for
+from {{ cookiecutter.module_name }}_engine.ethics.subgroups import declared_columns
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_for
 
 run = Run.open(run_dir, config, profile, overrides)
 hashes = run.input_hashes()  # stops here, naming the file and both hashes, if an input changed
@@ -100,7 +101,7 @@ else:
     display(missing) if len(missing) else print("No missing values in any column.")
 
 # %% tags=["image"]
-from {{ cookiecutter.module_name }}_engine.image_features import intensity_table
+from {{ cookiecutter.module_name }}_engine.modalities.image.features import intensity_table
 
 pixels = data.X.pixels()
 by = "target bin" if task.is_regression else "label"  # a numeric target: its quantile bins
@@ -178,7 +179,7 @@ if sequences:
     figure = plots.homology_similarity(closest, homology["min_identity"], measure="identity")
     run.save_figure(figure, "01_homology")
 elif is_images(data.X):  # images: perceptual hashes, PCA of the hand-crafted features
-    from {{ cookiecutter.module_name }}_engine.image_features import duplicate_images
+    from {{ cookiecutter.module_name }}_engine.modalities.image.features import duplicate_images
 
     homology, tolerance = None, None
     duplicates, near = duplicate_images(data.X.pixels())

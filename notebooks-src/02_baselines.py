@@ -50,12 +50,12 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import pandas as pd
 
-from {{ cookiecutter.module_name }}_engine import plots
-from {{ cookiecutter.module_name }}_engine.baselines import PRIOR, preprocessing_description, shared_preprocessing
-from {{ cookiecutter.module_name }}_engine.netinputs import network_preprocessing
-from {{ cookiecutter.module_name }}_engine.preprocess import is_sequences
-from {{ cookiecutter.module_name }}_engine.runs import Run
-from {{ cookiecutter.module_name }}_engine.scale import SCORING_ROWS, Progress, describe, take
+from {{ cookiecutter.module_name }}_engine.figures import plots
+from {{ cookiecutter.module_name }}_engine.models.baselines import PRIOR, preprocessing_description, shared_preprocessing
+from {{ cookiecutter.module_name }}_engine.models.netinputs import network_preprocessing
+from {{ cookiecutter.module_name }}_engine.models.preprocess import is_sequences
+from {{ cookiecutter.module_name }}_engine.runner.runs import Run
+from {{ cookiecutter.module_name }}_engine.evaluation.scale import SCORING_ROWS, Progress, describe, take
 
 run = Run.open(run_dir, config, profile, overrides)
 X_train, y_train = run.part("train")
@@ -63,8 +63,8 @@ X_tune, y_tune = run.part("tune")
 print(f"train: {len(y_train)} samples, tune: {len(y_tune)} samples")
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.baselines import make_baselines
-from {{ cookiecutter.module_name }}_engine.evaluate import metric_panel, score_model
+from {{ cookiecutter.module_name }}_engine.models.baselines import make_baselines
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import metric_panel, score_model
 
 baselines = make_baselines(X_train, seed=run.seed)
 sharing = baselines if is_sequences(X_train) else {**baselines, "network": network_preprocessing(X_train)}
@@ -111,8 +111,8 @@ run.save_artifact(
 figure
 
 # %% tags=["regression"]
-from {{ cookiecutter.module_name }}_engine.regression_models import LABELS, make_regression_baselines
-from {{ cookiecutter.module_name }}_engine.tasks import metric_label, primary_metric, task_for
+from {{ cookiecutter.module_name }}_engine.tasks.regression.models import LABELS, make_regression_baselines
+from {{ cookiecutter.module_name }}_engine.tasks.registry import metric_label, primary_metric, task_for
 
 task, metric = task_for(run.cfg), primary_metric(run.cfg)
 baselines = make_regression_baselines(X_train, seed=run.seed)

@@ -38,14 +38,14 @@ import pandas as pd
 import torch
 from IPython.display import display
 
-from {{ cookiecutter.module_name }}_engine import plots
-from {{ cookiecutter.module_name }}_engine.architectures import architecture_for, fit_network
-from {{ cookiecutter.module_name }}_engine.conv_nets import save_weights
-from {{ cookiecutter.module_name }}_engine.nets import pick_device, seed_everything
-from {{ cookiecutter.module_name }}_engine.network_plan import starting_params
-from {{ cookiecutter.module_name }}_engine.runs import Run
-from {{ cookiecutter.module_name }}_engine.scale import REFIT_ROWS, describe, take
-from {{ cookiecutter.module_name }}_engine.tasks import primary_metric, task_for
+from {{ cookiecutter.module_name }}_engine.figures import plots
+from {{ cookiecutter.module_name }}_engine.models.networks import architecture_for, fit_network
+from {{ cookiecutter.module_name }}_engine.models.conv_nets import save_weights
+from {{ cookiecutter.module_name }}_engine.models.nets import pick_device, seed_everything
+from {{ cookiecutter.module_name }}_engine.models.network_plan import starting_params
+from {{ cookiecutter.module_name }}_engine.runner.runs import Run
+from {{ cookiecutter.module_name }}_engine.evaluation.scale import REFIT_ROWS, describe, take
+from {{ cookiecutter.module_name }}_engine.tasks.registry import primary_metric, task_for
 
 run = Run.open(run_dir, config, profile, overrides)
 task, metric = task_for(run.cfg), primary_metric(run.cfg)
@@ -63,9 +63,9 @@ print(f"device {device}, seed {run.seed}, deterministic algorithms {torch.are_de
 # loss on the tune split after every epoch and keeps the weights of the best epoch.
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.architectures import make_network
-from {{ cookiecutter.module_name }}_engine.evaluate import score_model
-from {{ cookiecutter.module_name }}_engine.net_checks import expected_initial_loss
+from {{ cookiecutter.module_name }}_engine.models.networks import make_network
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
+from {{ cookiecutter.module_name }}_engine.models.net_checks import expected_initial_loss
 
 params = {**starting_params(run.cfg, run.root), "epochs": run.budget.epochs, "device": device, "early_stopping": True}
 network = fit_network(make_network(X_train, params, seed=run.seed), X_train, y_train, (X_tune, y_tune))
@@ -94,12 +94,12 @@ checks = {
 # zero on that scale, so its MSE starts near 1 — the training target's variance there.
 
 # %% tags=["regression"]
-from {{ cookiecutter.module_name }}_engine.regression_checks import (
+from {{ cookiecutter.module_name }}_engine.tasks.regression.checks import (
     compare_optimizers_regression,
     expected_initial_loss_regression,
     memorise_tiny_sample,
 )
-from {{ cookiecutter.module_name }}_engine.regression_nets import loss_setting
+from {{ cookiecutter.module_name }}_engine.tasks.regression.networks import loss_setting
 
 params = {**starting_params(run.cfg, run.root), **loss_setting(run.cfg), "epochs": run.budget.epochs,
           "device": device, "early_stopping": True}
@@ -153,7 +153,7 @@ figure
 # bug before tuning anything.
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.net_checks import overfit_tiny_sample
+from {{ cookiecutter.module_name }}_engine.models.net_checks import overfit_tiny_sample
 
 tiny = overfit_tiny_sample(X_train, y_train, params, seed=run.seed, n_samples=32)
 checks["overfit_tiny_sample_ok"] = tiny["passed"]
@@ -180,7 +180,7 @@ reused = {} if compared_rows["subsampled"] else {params["optimizer"]: network}
 print(describe(compared_rows))
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.net_checks import compare_optimizers
+from {{ cookiecutter.module_name }}_engine.models.net_checks import compare_optimizers
 
 optimizers = compare_optimizers(X_compared, y_compared, X_tune, y_tune, params, seed=run.seed, fitted=reused)
 for name, result in optimizers.items():
@@ -212,8 +212,8 @@ figure
 # Both fits share the seed, epochs, early stopping and tune split; only augmentation differs.
 
 # %% tags=["image"]
-from {{ cookiecutter.module_name }}_engine.architectures import fit_network as fit_again
-from {{ cookiecutter.module_name }}_engine.tasks import metric_label
+from {{ cookiecutter.module_name }}_engine.models.networks import fit_network as fit_again
+from {{ cookiecutter.module_name }}_engine.tasks.registry import metric_label
 
 augmentation = {"score": metric}
 for augment in (False, True):

@@ -36,15 +36,15 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import pandas as pd
 
-from {{ cookiecutter.module_name }}_engine import plots
-from {{ cookiecutter.module_name }}_engine.files import write_json
-from {{ cookiecutter.module_name }}_engine.nets import seed_everything
-from {{ cookiecutter.module_name }}_engine.runs import Run
-from {{ cookiecutter.module_name }}_engine.scale import TUNING_ROWS, describe, take
-from {{ cookiecutter.module_name }}_engine.search_spaces import space_hash
-from {{ cookiecutter.module_name }}_engine.studies import STORAGE_FILE, mask_url, run_storage_url, study_name_for
-from {{ cookiecutter.module_name }}_engine.tasks import metric_label, primary_metric, task_for
-from {{ cookiecutter.module_name }}_engine.tuning import (
+from {{ cookiecutter.module_name }}_engine.figures import plots
+from {{ cookiecutter.module_name }}_engine.common.files import write_json
+from {{ cookiecutter.module_name }}_engine.models.nets import seed_everything
+from {{ cookiecutter.module_name }}_engine.runner.runs import Run
+from {{ cookiecutter.module_name }}_engine.evaluation.scale import TUNING_ROWS, describe, take
+from {{ cookiecutter.module_name }}_engine.tuning.spaces import space_hash
+from {{ cookiecutter.module_name }}_engine.tuning.studies import STORAGE_FILE, mask_url, run_storage_url, study_name_for
+from {{ cookiecutter.module_name }}_engine.tasks.registry import metric_label, primary_metric, task_for
+from {{ cookiecutter.module_name }}_engine.tuning.search import (
     EARLY_STOPPING,
     EQUAL_BUDGETS_REASON,
     default_workers,
@@ -52,7 +52,7 @@ from {{ cookiecutter.module_name }}_engine.tuning import (
     strategy,
     tune_families,
 )
-from {{ cookiecutter.module_name }}_engine.tuning_results import timings_record
+from {{ cookiecutter.module_name }}_engine.tuning.results import timings_record
 
 run = Run.open(run_dir, config, profile, overrides)
 task, metric = task_for(run.cfg), primary_metric(run.cfg)  # the tune-split score every search maximises

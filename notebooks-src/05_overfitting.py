@@ -31,20 +31,20 @@ import math
 import pandas as pd
 from IPython.display import display
 
-from {{ cookiecutter.module_name }}_engine import plots
-from {{ cookiecutter.module_name }}_engine.findings import shuffled_sentence
-from {{ cookiecutter.module_name }}_engine.gap_fits import gap_fit, gap_fits_sentence
-from {{ cookiecutter.module_name }}_engine.nets import seed_everything
-from {{ cookiecutter.module_name }}_engine.runs import Run
-from {{ cookiecutter.module_name }}_engine.scale import (
+from {{ cookiecutter.module_name }}_engine.figures import plots
+from {{ cookiecutter.module_name }}_engine.reports.findings import shuffled_sentence
+from {{ cookiecutter.module_name }}_engine.evaluation.gap_fits import gap_fit, gap_fits_sentence
+from {{ cookiecutter.module_name }}_engine.models.nets import seed_everything
+from {{ cookiecutter.module_name }}_engine.runner.runs import Run
+from {{ cookiecutter.module_name }}_engine.evaluation.scale import (
     REFIT_ROWS,
     Progress,
     describe,
     take,
 )
-from {{ cookiecutter.module_name }}_engine.search_spaces import NETWORK
-from {{ cookiecutter.module_name }}_engine.tasks import task_for
-from {{ cookiecutter.module_name }}_engine.tuning_results import best_family
+from {{ cookiecutter.module_name }}_engine.tuning.spaces import NETWORK
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_for
+from {{ cookiecutter.module_name }}_engine.tuning.results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 task = task_for(run.cfg)
@@ -73,8 +73,8 @@ def builder(family):
 # at most `scale.SCORING_ROWS` of the rows each model was fitted on.
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine import evaluate
-from {{ cookiecutter.module_name }}_engine.scale import PredictOnce
+from {{ cookiecutter.module_name }}_engine.tasks.classification import evaluation as evaluate
+from {{ cookiecutter.module_name }}_engine.evaluation.scale import PredictOnce
 
 threshold = run.cfg.thresholds.overfit_gap
 models, gaps, tune_panel, gap_rows = {}, {}, {}, {}
@@ -96,7 +96,7 @@ print(f"gap threshold {threshold}: flagged {', '.join(flagged) if flagged else '
 figure
 
 # %% tags=["regression"]
-from {{ cookiecutter.module_name }}_engine.regression_evaluation import regression_gap
+from {{ cookiecutter.module_name }}_engine.tasks.regression.evaluation import regression_gap
 
 threshold = run.cfg.thresholds.overfit_gap  # in R², which has no units, whatever the target's
 models, gaps, tune_panel, gap_rows = {}, {}, {}, {}
@@ -130,7 +130,7 @@ pd.DataFrame(tune_panel).T.drop(columns=["n_samples"]).round(3)  # every tuned m
 # same seed, so the same model): three refits per finalist are made.
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.scale import capped_learning_curve, learning_curve_refits
+from {{ cookiecutter.module_name }}_engine.evaluation.scale import capped_learning_curve, learning_curve_refits
 
 curves, curve_rows = {}, None
 whole = not scored["subsampled"]  # the finalists' training scores read every training row: their fit is the last point
@@ -149,7 +149,7 @@ run.save_figure(figure, "05_learning_curves")
 figure
 
 # %% tags=["regression"]
-from {{ cookiecutter.module_name }}_engine.regression_evaluation import capped_regression_curve
+from {{ cookiecutter.module_name }}_engine.tasks.regression.evaluation import capped_regression_curve
 
 curves, curve_rows = {}, None
 refits = Progress(4 * len(finalists), "05 learning-curve refits")
@@ -171,7 +171,7 @@ figure
 # %%
 history = models[NETWORK].named_steps["model"].history_ if NETWORK in models else []
 if task.is_regression:  # an untrained network on the standardised target: the loss of predicting its mean
-    from {{ cookiecutter.module_name }}_engine.regression_checks import expected_initial_loss_regression
+    from {{ cookiecutter.module_name }}_engine.tasks.regression.checks import expected_initial_loss_regression
 
     untrained = expected_initial_loss_regression(y_train, models[NETWORK][-1].loss) if history else None
 else:
@@ -214,7 +214,7 @@ for family, control in controls.items():
 figure
 
 # %% tags=["regression"]
-from {{ cookiecutter.module_name }}_engine.regression_evaluation import shuffled_target_control
+from {{ cookiecutter.module_name }}_engine.tasks.regression.evaluation import shuffled_target_control
 
 X_refit, y_refit, refit_rows = take(X_train, y_train, REFIT_ROWS, run.seed, "shuffled-target refits")
 print(describe(refit_rows))
@@ -275,7 +275,7 @@ run.save_figure(figure, "05_roc_pr")
 figure
 
 # %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.findings import paired_text
+from {{ cookiecutter.module_name }}_engine.reports.findings import paired_text
 
 figure = plots.calibration({family: evaluate.calibration_points(y_test, proba[family], classes)
                             for family in finalists})
@@ -333,9 +333,9 @@ artifact = run.save_artifact(
 # reached on the test split is reported.
 
 # %% tags=["regression"]
-from {{ cookiecutter.module_name }}_engine.conformal import NOMINAL, split_conformal
-from {{ cookiecutter.module_name }}_engine.regression_metrics import bootstrap_regression_panel, paired_regression_bootstrap
-from {{ cookiecutter.module_name }}_engine.regression_plots import interval_metrics, predicted_vs_observed, residual_plot
+from {{ cookiecutter.module_name }}_engine.tasks.regression.conformal import NOMINAL, split_conformal
+from {{ cookiecutter.module_name }}_engine.tasks.regression.metrics import bootstrap_regression_panel, paired_regression_bootstrap
+from {{ cookiecutter.module_name }}_engine.tasks.regression.plots import interval_metrics, predicted_vs_observed, residual_plot
 
 X_test, y_test = run.open_test(
     model=" and ".join(finalists),

@@ -46,8 +46,8 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import itertools
 
-from {{ cookiecutter.module_name }}_engine import interpret_plots
-from {{ cookiecutter.module_name }}_engine.interpret import (
+from {{ cookiecutter.module_name }}_engine.interpretation import plots as interpret_plots
+from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (
     agreement_matrix,
     integrated_gradients_table,
     permutation_importance_table,
@@ -55,22 +55,22 @@ from {{ cookiecutter.module_name }}_engine.interpret import (
     shortcut_check,
     unsupported_claims,
 )
-from {{ cookiecutter.module_name }}_engine.interpret_tasks import interpretation_for
-from {{ cookiecutter.module_name }}_engine.motifs import (
+from {{ cookiecutter.module_name }}_engine.tasks.interpretation_views import interpretation_for
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.motifs import (
     kmer_attribution_table,
     motif_correlation,
     recovered_motif,
 )
-from {{ cookiecutter.module_name }}_engine.nets import seed_everything
-from {{ cookiecutter.module_name }}_engine.preprocess import is_images, is_sequences
-from {{ cookiecutter.module_name }}_engine.regression_figures import surrogate_figure
-from {{ cookiecutter.module_name }}_engine.release import tuned_models
-from {{ cookiecutter.module_name }}_engine.runs import Run
-from {{ cookiecutter.module_name }}_engine.scale import REFIT_ROWS, SCORING_ROWS, Progress, describe, take
-from {{ cookiecutter.module_name }}_engine.search_spaces import NETWORK
-from {{ cookiecutter.module_name }}_engine.sequences import coding_letters
-from {{ cookiecutter.module_name }}_engine.subgroups import declared_columns
-from {{ cookiecutter.module_name }}_engine.tuning_results import best_family
+from {{ cookiecutter.module_name }}_engine.models.nets import seed_everything
+from {{ cookiecutter.module_name }}_engine.models.preprocess import is_images, is_sequences
+from {{ cookiecutter.module_name }}_engine.tasks.regression.figures import surrogate_figure
+from {{ cookiecutter.module_name }}_engine.ethics.release import tuned_models
+from {{ cookiecutter.module_name }}_engine.runner.runs import Run
+from {{ cookiecutter.module_name }}_engine.evaluation.scale import REFIT_ROWS, SCORING_ROWS, Progress, describe, take
+from {{ cookiecutter.module_name }}_engine.tuning.spaces import NETWORK
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.fasta import coding_letters
+from {{ cookiecutter.module_name }}_engine.ethics.subgroups import declared_columns
+from {{ cookiecutter.module_name }}_engine.tuning.results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
@@ -124,7 +124,7 @@ if sequences:  # attributions explain the positive class, or the highest targets
     attributions, onehot, convergence = view.attributions(models[NETWORK], X_tune[explained], positive)
     gradients = kmer_attribution_table(attributions, onehot, letters, X_tune.kmer)
 elif images:
-    from {{ cookiecutter.module_name }}_engine.saliency import image_attributions, region_table
+    from {{ cookiecutter.module_name }}_engine.modalities.image.saliency import image_attributions, region_table
 
     steps.begin(f"{baseline} · permutation")
     tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
@@ -166,9 +166,9 @@ figure
 # %% tags=["sequence"]
 from IPython.display import display
 
-from {{ cookiecutter.module_name }}_engine.motif_align import closest_known, read_known_motifs
-from {{ cookiecutter.module_name }}_engine.motifs import position_profile
-from {{ cookiecutter.module_name }}_engine.provenance import simulation_of
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.motif_align import closest_known, read_known_motifs
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.motifs import position_profile
+from {{ cookiecutter.module_name }}_engine.data.provenance import simulation_of
 
 if sequences:
     recovered = recovered_motif(attributions, onehot, run.cfg.sequence.motif_width, letters=letters)
@@ -223,8 +223,8 @@ if sequences:
 # asks whether the site predicts the network's predictions.
 
 # %% tags=["image"]
-from {{ cookiecutter.module_name }}_engine.image_shortcut import check_background, swap_sentence
-from {{ cookiecutter.module_name }}_engine.saliency import examples_for, saliency_figure, shortcut_shares
+from {{ cookiecutter.module_name }}_engine.modalities.image.shortcut import check_background, swap_sentence
+from {{ cookiecutter.module_name }}_engine.modalities.image.saliency import examples_for, saliency_figure, shortcut_shares
 
 examples = examples_for(models[NETWORK], X_tune, y_tune)
 tune_pixels = X_tune.pixels()

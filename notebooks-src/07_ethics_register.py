@@ -37,8 +37,8 @@ from datetime import date
 import pandas as pd
 from IPython.display import display
 
-from {{ cookiecutter.module_name }}_engine.auto_findings import run_findings
-from {{ cookiecutter.module_name }}_engine.ethics import (
+from {{ cookiecutter.module_name }}_engine.ethics.auto_findings import run_findings
+from {{ cookiecutter.module_name }}_engine.ethics.register import (
     blocking_entries,
     check_status,
     earlier_findings,
@@ -50,13 +50,13 @@ from {{ cookiecutter.module_name }}_engine.ethics import (
     sensitive_finding,
     small_test_finding,
 )
-from {{ cookiecutter.module_name }}_engine.ethics_tasks import ethics_for
-from {{ cookiecutter.module_name }}_engine.nets import seed_everything
-from {{ cookiecutter.module_name }}_engine.release import tuned_models
-from {{ cookiecutter.module_name }}_engine.runs import Run
-from {{ cookiecutter.module_name }}_engine.search_spaces import NETWORK
-from {{ cookiecutter.module_name }}_engine.subgroups import declared_columns
-from {{ cookiecutter.module_name }}_engine.tuning_results import best_family
+from {{ cookiecutter.module_name }}_engine.tasks.ethics_views import ethics_for
+from {{ cookiecutter.module_name }}_engine.models.nets import seed_everything
+from {{ cookiecutter.module_name }}_engine.ethics.release import tuned_models
+from {{ cookiecutter.module_name }}_engine.runner.runs import Run
+from {{ cookiecutter.module_name }}_engine.tuning.spaces import NETWORK
+from {{ cookiecutter.module_name }}_engine.ethics.subgroups import declared_columns
+from {{ cookiecutter.module_name }}_engine.tuning.results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)

@@ -65,7 +65,7 @@ def use_table(frame: pd.DataFrame, name: str = "bad.csv", **data_fields):
     """A setup that writes `frame` as data/external/<name>, records it in the manifest and points lab.yaml at it."""
 
     def setup(project: Path) -> None:
-        from my_lab_project_engine.provenance import add_source
+        from my_lab_project_engine.data.provenance import add_source
 
         frame.to_csv(project / "data/external" / name, index=False)
         add_source(project, f"data/external/{name}", {"source": "test"})
@@ -190,7 +190,7 @@ def fake_run(status: str, pid: int | None = None, running: str | None = None):
             for stem in stems[stems.index(next(s for s in stems if s.startswith(running))):]:
                 notebooks[stem] = {"status": "pending"}
             notebooks[next(s for s in stems if s.startswith(running))] = {"status": "running"}
-        from my_lab_project_engine.config import load_config
+        from my_lab_project_engine.settings.config import load_config
 
         params = load_config(project / "lab.yaml").model_dump(mode="json")
         manifest = {"run": run.name, "status": status, "notebooks": notebooks, "parameters": params,
@@ -268,7 +268,7 @@ def protein(project: Path) -> None:
     """A small protein FASTA (labels in the headers) with the default homology settings."""
     import random
 
-    from my_lab_project_engine.provenance import add_source
+    from my_lab_project_engine.data.provenance import add_source
 
     rng = random.Random(0)
     lines = []
@@ -305,7 +305,7 @@ def image_folder(change=None, size_policy="reject", size=None, record=True):
     def setup(project: Path) -> None:
         import numpy as np
         import tifffile
-        from my_lab_project_engine.provenance import add_source
+        from my_lab_project_engine.data.provenance import add_source
 
         folder = project / "data/raw/imgs"
         folder.mkdir(parents=True)
@@ -607,7 +607,7 @@ def _run(case: Case, project: Path, tmp: Path) -> tuple[int, str]:
     elif case.kind == "subprocess":
         command = [sys.executable, "-m", MODULE, *argv]
     else:
-        from my_lab_project_engine.cli import main
+        from my_lab_project_engine.cli.commands import main
 
         out, err = io.StringIO(), io.StringIO()
         mask = os.umask(0o022)  # the commands run under the common umask; restored below

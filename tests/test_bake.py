@@ -70,11 +70,14 @@ def test_default_bake_holds_contract_path(bake_once, relative):
     assert (project / relative).exists(), f"{relative} missing from the baked project"
 
 
-def test_module_is_plain_python_package(bake_once):
+@pytest.mark.parametrize("package", [DEFAULT_MODULE, f"{DEFAULT_MODULE}_engine"])
+def test_module_is_plain_python_package(bake_once, package):
     project = assert_baked(bake_once())
-    package = project / "src" / DEFAULT_MODULE
+    package = project / "src" / package
     assert (package / "__init__.py").is_file()
-    for source in package.rglob("*.py"):
+    sources = list(package.rglob("*.py"))
+    assert sources
+    for source in sources:
         text = source.read_text(encoding="utf-8")
         assert "{{" not in text and "{%" not in text, f"Jinja left in {source.name}"
 
@@ -342,7 +345,7 @@ def test_each_modality_ships_its_own_example_data_listed_in_the_manifest(bake_on
 
 def test_sequence_lab_yaml_validates_and_describes_simulated_data(bake_once):
     project = assert_baked(bake_once(modality="sequence"))
-    code = ("from my_lab_project_engine.config import load_config; "
+    code = ("from my_lab_project_engine.settings.config import load_config; "
             "c = load_config('lab.yaml'); print(c.sequence.alphabet)")
     result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True,
                             env={"PYTHONPATH": str(project / "src"), "PATH": "/usr/bin:/bin"})

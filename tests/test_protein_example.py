@@ -18,7 +18,7 @@ def test_protein_bake_ships_the_protein_example_listed_as_simulated(bake_once):
     assert entry["path"] == PROTEIN and entry["description"].startswith("SIMULATED")
     assert entry["generator"]["name"] == "simulate_protein.simulate_protein_families"
     assert entry["sha256"] == hashlib.sha256((project / PROTEIN).read_bytes()).hexdigest()
-    code = ("from my_lab_project_engine.config import load_config; c = load_config('lab.yaml'); "
+    code = ("from my_lab_project_engine.settings.config import load_config; c = load_config('lab.yaml'); "
             "print(c.sequence.alphabet, c.data.path, c.data.positive_class)")
     result = subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True,
                             env={"PYTHONPATH": str(project / "src"), "PATH": "/usr/bin:/bin"})

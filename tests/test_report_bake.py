@@ -2,13 +2,13 @@
 
 from conftest import DEFAULT_MODULE, TEMPLATE_PROJECT_DIR
 
-TEMPLATES = TEMPLATE_PROJECT_DIR / "src" / "{{cookiecutter.module_name}}" / "templates"
+TEMPLATES = TEMPLATE_PROJECT_DIR / "src" / "{{cookiecutter.module_name}}_engine" / "reports" / "templates"
 
 
 def test_report_templates_are_copied_byte_for_byte(bake_once):
     result = bake_once()
     assert result.exit_code == 0, result.exception
-    baked = result.project_path / "src" / DEFAULT_MODULE / "templates"
+    baked = result.project_path / "src" / f"{DEFAULT_MODULE}_engine" / "reports" / "templates"
     sources = sorted(p.name for p in TEMPLATES.iterdir())
     assert {"index.html.j2", "document.html.j2", "blocks.html.j2", "report.css"} <= set(sources)
     assert sorted(p.name for p in baked.iterdir()) == sources

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 CHECK_SAVED_MODEL = """
 import json, sys, joblib
-from {module}_engine.nets import count_parameters
+from {module}_engine.models.nets import count_parameters
 net = joblib.load(sys.argv[1])[-1]
 print(json.dumps({{"p": count_parameters(net.module_), "epochs": len(net.history_), "kind": type(net).__name__}}))
 """

@@ -73,7 +73,7 @@ def test_above_their_sizes_the_switches_engage_in_the_notebooks_and_are_recorded
     from cookiecutter.main import cookiecutter
 
     project = Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, output_dir=str(tmp_path)))
-    scale = project / "src" / DEFAULT_MODULE / "scale.py"
+    scale = project / "src" / f"{DEFAULT_MODULE}_engine" / "evaluation" / "scale.py"
     lowered = {"EXACT_NEIGHBOURS_UP_TO": 200, "SCORING_ROWS": 100, "REFIT_ROWS": 150, "TUNING_ROWS": 250,
                "KERNEL_SVM_UP_TO": 150}
     text = scale.read_text()

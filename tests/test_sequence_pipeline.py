@@ -113,7 +113,7 @@ def test_second_sequence_run_gives_identical_artifacts(sequence_run):
 
 def simulated_records(project: Path, **params) -> list[list[str]]:
     """Records from the baked module's simulator, in a subprocess (the module is not importable here)."""
-    code = ("import json, sys; from my_lab_project_engine.sequences import simulate_binding_sites; "
+    code = ("import json, sys; from my_lab_project_engine.modalities.sequence.fasta import simulate_binding_sites; "
             f"print(json.dumps(simulate_binding_sites(**{params!r})[0]))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**os.environ, "PYTHONPATH": str(project / "src")})

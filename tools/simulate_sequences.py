@@ -18,13 +18,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = ROOT / "{{cookiecutter.project_slug}}"
-MODULE = PROJECT / "src" / "{{cookiecutter.module_name}}"
+MODULE = PROJECT / "src" / "{{cookiecutter.module_name}}_engine"
 RELPATH = "data/external/tf_binding_simulated.fa"
 PROTEIN_RELPATH = "data/external/protein_families_simulated.fa"
 AFFINITY_RELPATH = "data/external/binding_affinity_simulated.fa"
 
 
-def load_sequences_module(name: str = "sequences"):
+def load_sequences_module(name: str = "modalities.sequence.fasta"):
     """Import the template's module (its folder name is a Jinja placeholder) and return one of its files."""
     if "labmodule" in sys.modules:
         return importlib.import_module(f"labmodule.{name}")
@@ -40,8 +40,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only compare the shipped file with a fresh one")
     args = parser.parse_args(argv)
-    sequences, protein = load_sequences_module(), load_sequences_module("simulate_protein")
-    affinity = load_sequences_module("simulate_affinity")
+    sequences, protein = load_sequences_module(), load_sequences_module("modalities.sequence.simulate_protein")
+    affinity = load_sequences_module("modalities.sequence.simulate_affinity")
     made = [(RELPATH, *sequences.simulate_binding_sites(), sequences.simulated_manifest_entry),
             (PROTEIN_RELPATH, *protein.simulate_protein_families(), protein.protein_manifest_entry),
             (AFFINITY_RELPATH, *affinity.simulate_binding_affinity(), affinity.affinity_manifest_entry)]

@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 
-from {{ cookiecutter.module_name }}_engine.architectures import make_network
-from {{ cookiecutter.module_name }}_engine.baselines import (
+from {{ cookiecutter.module_name }}_engine.models.networks import make_network
+from {{ cookiecutter.module_name }}_engine.models.baselines import (
     CLASSICAL,
     PRIOR,
     make_baselines,
@@ -13,7 +13,7 @@ from {{ cookiecutter.module_name }}_engine.baselines import (
     parameter_names,
     shared_preprocessing,
 )
-from {{ cookiecutter.module_name }}_engine.errors import LabError
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 
 
 def _three_class(n=150, seed=0):

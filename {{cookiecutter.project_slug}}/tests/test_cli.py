@@ -4,7 +4,7 @@ import sys
 
 import optuna
 
-from {{ cookiecutter.module_name }}_engine.cli import main
+from {{ cookiecutter.module_name }}_engine.cli.commands import main
 
 
 def test_check_passes_on_the_shipped_project(project, capsys):

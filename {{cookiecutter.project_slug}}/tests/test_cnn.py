@@ -9,10 +9,10 @@ from sklearn.model_selection import learning_curve
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from {{ cookiecutter.module_name }}_engine.architectures import ARCHITECTURES, architecture_for
-from {{ cookiecutter.module_name }}_engine.conv_nets import SequenceCNN, TorchCNNClassifier, save_weights
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.nets import TorchMLPClassifier, count_parameters
+from {{ cookiecutter.module_name }}_engine.models.networks import ARCHITECTURES, architecture_for
+from {{ cookiecutter.module_name }}_engine.models.conv_nets import SequenceCNN, TorchCNNClassifier, save_weights
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.models.nets import TorchMLPClassifier, count_parameters
 
 CONSENSUS = "TGACTCAT"
 

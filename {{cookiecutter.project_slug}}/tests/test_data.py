@@ -3,9 +3,9 @@ import pandas as pd
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.config import load_config
-from {{ cookiecutter.module_name }}_engine.data import class_order, load_dataset, read_table
-from {{ cookiecutter.module_name }}_engine.errors import LabError
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
+from {{ cookiecutter.module_name }}_engine.data.dataset import class_order, load_dataset, read_table
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 
 
 def _use_table(project, frame, name="mine.csv", sep=",", **changes):

@@ -27,8 +27,8 @@ def _state(switch):
 
 
 @pytest.mark.parametrize("switch", [
-    "from {{ cookiecutter.module_name }}_engine.nets import seed_everything; seed_everything(3)",
-    "from {{ cookiecutter.module_name }}_engine.tuning import _init_worker; _init_worker()",
+    "from {{ cookiecutter.module_name }}_engine.models.nets import seed_everything; seed_everything(3)",
+    "from {{ cookiecutter.module_name }}_engine.tuning.search import _init_worker; _init_worker()",
 ])
 def test_kernels_and_workers_switch_both_deterministic_flags_as_torch_does_without_loading_the_compiler(switch):
     public = _state("torch.use_deterministic_algorithms(True)")

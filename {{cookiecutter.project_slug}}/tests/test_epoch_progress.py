@@ -6,10 +6,10 @@ import sys
 import numpy as np
 from sklearn.datasets import make_classification
 
-from {{ cookiecutter.module_name }}_engine import epoch_progress
-from {{ cookiecutter.module_name }}_engine.epoch_progress import EpochProgress, epoch_line
-from {{ cookiecutter.module_name }}_engine.nets import TorchMLPClassifier
-from {{ cookiecutter.module_name }}_engine.progress import PROGRESS_FILE, follow_progress
+from {{ cookiecutter.module_name }}_engine.models import epoch_progress
+from {{ cookiecutter.module_name }}_engine.models.epoch_progress import EpochProgress, epoch_line
+from {{ cookiecutter.module_name }}_engine.models.nets import TorchMLPClassifier
+from {{ cookiecutter.module_name }}_engine.common.progress import PROGRESS_FILE, follow_progress
 
 
 def _data():
@@ -61,7 +61,7 @@ def test_lines_come_at_most_once_per_interval_and_a_notebook_also_gets_a_bar(mon
 
 
 def test_the_tune_score_of_every_epoch_on_coded_classes_is_the_score_of_the_labels_themselves():
-    from {{ cookiecutter.module_name }}_engine.evaluate import primary_score
+    from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import primary_score
 
     for n_classes in (2, 3):
         X, y = make_classification(n_samples=150, n_features=6, n_informative=4, n_classes=n_classes, random_state=1)

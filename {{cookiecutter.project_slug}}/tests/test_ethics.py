@@ -4,8 +4,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.ethics import (
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.ethics.register import (
     blocking_entries,
     load_register,
     open_entries,
@@ -146,7 +146,7 @@ def test_permits_accepts_only_model_sharing(tmp_path):
 
 
 # automatic entries ------------------------------------------------------------------------
-from {{ cookiecutter.module_name }}_engine.ethics import (  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.ethics.register import (  # noqa: E402
     Finding,
     check_status,
     earlier_findings,
@@ -292,7 +292,7 @@ def _run_with_artifacts(tmp_path):
 
 
 def test_confounding_shortcut_and_memorisation_checks_become_register_entries_once(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.auto_findings import run_findings
+    from {{ cookiecutter.module_name }}_engine.ethics.auto_findings import run_findings
 
     run_dir = _run_with_artifacts(tmp_path)
     findings = run_findings(run_dir, ["site", "batch"])

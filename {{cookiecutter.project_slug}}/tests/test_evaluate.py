@@ -6,9 +6,9 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
-from {{ cookiecutter.module_name }}_engine.baselines import make_model
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.evaluate import (
+from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import (
     aligned_proba,
     bootstrap_panel,
     calibration_points,
@@ -184,7 +184,7 @@ def test_curves_calibration_and_class_order():
 
 @pytest.mark.parametrize("classes", [["control", "case"], ["a", "b", "c"]])
 def test_bootstrap_intervals_on_coded_labels_are_the_numbers_of_the_labels_themselves(classes, monkeypatch):
-    from {{ cookiecutter.module_name }}_engine import evaluate
+    from {{ cookiecutter.module_name }}_engine.tasks.classification import evaluation as evaluate
 
     rng = np.random.default_rng(1)
     y = np.array(classes, dtype=object)[rng.integers(0, len(classes), 300)]

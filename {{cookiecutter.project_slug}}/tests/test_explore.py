@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.explore import (
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.data.explore import (
     class_balance,
     duplicate_rows,
     group_predicts_label,
@@ -146,7 +146,7 @@ def test_structure_warnings_carry_contract_check_ids():
 
 
 def test_every_metadata_column_is_asked_whether_it_alone_predicts_the_label():
-    from {{ cookiecutter.module_name }}_engine.confounding import columns_predict_label, confounding_warnings
+    from {{ cookiecutter.module_name }}_engine.tasks.classification.confounding import columns_predict_label, confounding_warnings
 
     rng = np.random.default_rng(0)
     y = rng.choice(["sick", "healthy"], size=200)

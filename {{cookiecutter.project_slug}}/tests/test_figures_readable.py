@@ -3,8 +3,9 @@
 import numpy as np
 import pandas as pd
 
-from {{ cookiecutter.module_name }}_engine import interpret_plots, plots
-from {{ cookiecutter.module_name }}_engine.evaluate import calibration_points
+from {{ cookiecutter.module_name }}_engine.figures import plots
+from {{ cookiecutter.module_name }}_engine.interpretation import plots as interpret_plots
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import calibration_points
 
 
 def test_calibration_uses_equal_count_bins_and_reports_their_sizes():
@@ -47,7 +48,7 @@ def test_importance_panels_state_their_units_and_name_models_in_words():
 def test_surrogate_tree_stays_legible_at_the_report_width():
     from sklearn.tree import DecisionTreeClassifier
 
-    from {{ cookiecutter.module_name }}_engine.interpret import surrogate_tree
+    from {{ cookiecutter.module_name }}_engine.interpretation.interpret import surrogate_tree
 
     rng = np.random.default_rng(0)
     frame = pd.DataFrame(rng.normal(size=(200, 4)), columns=["worst_concave_points", "mean_texture", "b", "c"])

@@ -3,8 +3,8 @@
 import pytest
 from test_report import make_run
 
-from {{ cookiecutter.module_name }}_engine.cli import main
-from {{ cookiecutter.module_name }}_engine.report import build_report
+from {{ cookiecutter.module_name }}_engine.cli.commands import main
+from {{ cookiecutter.module_name }}_engine.reports.report import build_report
 
 
 def test_data_add_help_explains_every_option(capsys):

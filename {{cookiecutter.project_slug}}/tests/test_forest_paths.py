@@ -4,9 +4,9 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier, RandomForestRegressor
 from sklearn.inspection import permutation_importance
 
-from {{ cookiecutter.module_name }}_engine import forest_paths, permute
-from {{ cookiecutter.module_name }}_engine.evaluate import score_model
-from {{ cookiecutter.module_name }}_engine.forest_paths import ForestPaths
+from {{ cookiecutter.module_name }}_engine.interpretation import forest_paths, permute
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
+from {{ cookiecutter.module_name }}_engine.interpretation.forest_paths import ForestPaths
 
 
 def _shuffled_blocks(X, column, repeats, seed):

@@ -6,11 +6,11 @@ import optuna
 import pandas as pd
 from sklearn.datasets import make_classification
 
-from {{ cookiecutter.module_name }}_engine.baselines import make_model
-from {{ cookiecutter.module_name }}_engine.evaluate import learning_curve, train_tune_gap
-from {{ cookiecutter.module_name }}_engine.gap_fits import gap_fit, gap_fit_rows, gap_fits_sentence
-from {{ cookiecutter.module_name }}_engine.scale import capped_learning_curve, learning_curve_refits, take
-from {{ cookiecutter.module_name }}_engine.tuning import make_objective
+from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import learning_curve, train_tune_gap
+from {{ cookiecutter.module_name }}_engine.evaluation.gap_fits import gap_fit, gap_fit_rows, gap_fits_sentence
+from {{ cookiecutter.module_name }}_engine.evaluation.scale import capped_learning_curve, learning_curve_refits, take
+from {{ cookiecutter.module_name }}_engine.tuning.search import make_objective
 
 
 def _table(n=600, seed=0):

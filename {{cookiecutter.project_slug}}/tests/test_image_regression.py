@@ -9,14 +9,14 @@ import pytest
 import yaml
 from sklearn.pipeline import Pipeline
 
-from {{ cookiecutter.module_name }}_engine.data import load_images
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.image_features import ImagePixels, image_overview
-from {{ cookiecutter.module_name }}_engine.image_shortcut import background_masks, background_swap, swap_sentence
-from {{ cookiecutter.module_name }}_engine.imageframe import ImageFrame
-from {{ cookiecutter.module_name }}_engine.imagespec import ImageSpec
-from {{ cookiecutter.module_name }}_engine.saliency import residual_examples
-from {{ cookiecutter.module_name }}_engine.simulate_images import (
+from {{ cookiecutter.module_name }}_engine.data.dataset import load_images
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.modalities.image.features import ImagePixels, image_overview
+from {{ cookiecutter.module_name }}_engine.modalities.image.shortcut import background_masks, background_swap, swap_sentence
+from {{ cookiecutter.module_name }}_engine.modalities.image.frame import ImageFrame
+from {{ cookiecutter.module_name }}_engine.modalities.image.spec import ImageSpec
+from {{ cookiecutter.module_name }}_engine.modalities.image.saliency import residual_examples
+from {{ cookiecutter.module_name }}_engine.modalities.image.simulate import (
     TARGET,
     TRANSLOCATION,
     simulate_cells,
@@ -54,7 +54,7 @@ def test_translocation_refuses_unknown_settings():
 
 
 def test_restore_builtin_draws_the_translocation_folder_again(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.provenance import add_source, verify_inputs
+    from {{ cookiecutter.module_name }}_engine.data.provenance import add_source, verify_inputs
 
     (tmp_path / "data").mkdir()
     params = write_cells(tmp_path / "cells", tmp_path / "cells.csv", TRANSLOCATION, **SMALL, seed=4)
@@ -90,7 +90,7 @@ def test_a_non_numeric_image_target_names_its_line(tmp_path):
 
 
 def test_config_accepts_task_regression_for_images(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.config import load_config
+    from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 
     raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "lab.yaml").read_text())
     raw.update(modality="image", task="regression")
@@ -106,7 +106,7 @@ def test_config_accepts_task_regression_for_images(tmp_path):
 
 # the image network with a regression head ---------------------------------------------------------
 def test_image_regression_network_predicts_the_target_in_its_units_and_is_deterministic(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.regression_nets import TorchImageCNNRegressor, make_regression_network
+    from {{ cookiecutter.module_name }}_engine.tasks.regression.networks import TorchImageCNNRegressor, make_regression_network
 
     write_cells(tmp_path / "cells", tmp_path / "cells.csv", TRANSLOCATION, n_plates=1, sites_per_plate=2,
                 images_per_site=40, size=24, artefact_sites=[], seed=5)
@@ -201,7 +201,7 @@ def test_background_swap_needs_two_sites_and_masks_keep_the_cells(tmp_path):
 
 
 def test_background_swap_finding_is_raised_when_flagged():
-    from {{ cookiecutter.module_name }}_engine.auto_findings import shortcut_findings
+    from {{ cookiecutter.module_name }}_engine.ethics.auto_findings import shortcut_findings
 
     swap = {"flagged": True, "grouped_by": "site", "shift_other_group": 0.2, "shift_same_group": 0.02,
             "unit": "total-variation distance between class probabilities"}

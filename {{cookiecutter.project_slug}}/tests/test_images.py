@@ -11,9 +11,9 @@ import torch
 import yaml
 from PIL import Image
 
-from {{ cookiecutter.module_name }}_engine.data import load_images
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.image_features import (
+from {{ cookiecutter.module_name }}_engine.data.dataset import load_images
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.modalities.image.features import (
     ImagePixels,
     duplicate_images,
     feature_names,
@@ -21,9 +21,9 @@ from {{ cookiecutter.module_name }}_engine.image_features import (
     image_overview,
     intensity_table,
 )
-from {{ cookiecutter.module_name }}_engine.image_nets import ImageCNN, augment
-from {{ cookiecutter.module_name }}_engine.imageframe import ImageFrame
-from {{ cookiecutter.module_name }}_engine.images import (
+from {{ cookiecutter.module_name }}_engine.modalities.image.layers import ImageCNN, augment
+from {{ cookiecutter.module_name }}_engine.modalities.image.frame import ImageFrame
+from {{ cookiecutter.module_name }}_engine.modalities.image.reading import (
     apply_size_policy,
     changed_files,
     check_channels,
@@ -33,8 +33,8 @@ from {{ cookiecutter.module_name }}_engine.images import (
     read_image,
     saturation_warnings,
 )
-from {{ cookiecutter.module_name }}_engine.imagespec import ImageSpec
-from {{ cookiecutter.module_name }}_engine.simulate_images import simulate_cells, write_cells
+from {{ cookiecutter.module_name }}_engine.modalities.image.spec import ImageSpec
+from {{ cookiecutter.module_name }}_engine.modalities.image.simulate import simulate_cells, write_cells
 
 
 def small_set(root: Path, n=16, size=32, seed=0):
@@ -207,8 +207,8 @@ def test_cnn_augments_only_while_training():
 
 
 def test_image_network_learns_the_phenotype_and_is_deterministic(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.architectures import make_network
-    from {{ cookiecutter.module_name }}_engine.evaluate import score_model
+    from {{ cookiecutter.module_name }}_engine.models.networks import make_network
+    from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
 
     write_cells(tmp_path / "cells", tmp_path / "cells.csv", n_plates=1, sites_per_plate=2, images_per_site=40,
                 size=24, artefact_sites=[], other_share=0.5, seed=5)
@@ -223,8 +223,8 @@ def test_image_network_learns_the_phenotype_and_is_deterministic(tmp_path):
 
 
 def test_transfer_from_a_local_resnet_checkpoint(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.architectures import make_network
-    from {{ cookiecutter.module_name }}_engine.image_nets import ResNet18 as resnet18
+    from {{ cookiecutter.module_name }}_engine.models.networks import make_network
+    from {{ cookiecutter.module_name }}_engine.modalities.image.layers import ResNet18 as resnet18
 
     weights = tmp_path / "resnet18.pth"
     torch.manual_seed(0)
@@ -251,7 +251,7 @@ def test_transfer_from_a_local_resnet_checkpoint(tmp_path):
 
 # saliency ----------------------------------------------------------------------------------------
 def test_border_shares_flag_attribution_on_the_border():
-    from {{ cookiecutter.module_name }}_engine.saliency import region_table, shortcut_shares
+    from {{ cookiecutter.module_name }}_engine.modalities.image.saliency import region_table, shortcut_shares
 
     pixels = np.zeros((2, 1, 20, 20))
     pixels[:, :, 8:12, 8:12] = 1.0  # one bright cell in the middle
@@ -267,14 +267,14 @@ def test_border_shares_flag_attribution_on_the_border():
 
 
 def test_saliency_examples_pick_right_and_wrong_per_class():
-    from {{ cookiecutter.module_name }}_engine.saliency import saliency_examples
+    from {{ cookiecutter.module_name }}_engine.modalities.image.saliency import saliency_examples
 
     picked = saliency_examples(["a", "a", "b", "b"], ["a", "b", "b", "b"], ["a", "b"], per_group=1)
     assert [(p["row"], p["correct"]) for p in picked] == [(0, True), (1, False), (2, True)]
 
 
 def test_saliency_finding_raised_for_flagged_regions():
-    from {{ cookiecutter.module_name }}_engine.auto_findings import shortcut_findings
+    from {{ cookiecutter.module_name }}_engine.ethics.auto_findings import shortcut_findings
 
     shares = {"border": {"flagged": True, "attribution_share": 0.6, "pixel_share": 0.3},
               "background": {"flagged": False}}
@@ -285,7 +285,7 @@ def test_saliency_finding_raised_for_flagged_regions():
 
 # provenance and config ---------------------------------------------------------------------------
 def test_data_add_records_a_folder_with_per_file_hashes(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.provenance import add_source, verify_inputs
+    from {{ cookiecutter.module_name }}_engine.data.provenance import add_source, verify_inputs
 
     (tmp_path / "data").mkdir()
     small_set(tmp_path, n=4)
@@ -297,8 +297,8 @@ def test_data_add_records_a_folder_with_per_file_hashes(tmp_path):
 
 
 def test_a_missing_simulated_folder_is_drawn_again(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.provenance import add_source, verify_inputs
-    from {{ cookiecutter.module_name }}_engine.simulate_images import GENERATOR
+    from {{ cookiecutter.module_name }}_engine.data.provenance import add_source, verify_inputs
+    from {{ cookiecutter.module_name }}_engine.modalities.image.simulate import GENERATOR
 
     (tmp_path / "data").mkdir()
     params = write_cells(tmp_path / "cells", tmp_path / "cells.csv", n_plates=1, sites_per_plate=1,
@@ -314,7 +314,7 @@ def test_a_missing_simulated_folder_is_drawn_again(tmp_path):
 
 
 def test_lab_yaml_accepts_an_image_study_and_needs_its_label_table(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.config import load_config
+    from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 
     raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "lab.yaml").read_text())
     raw["modality"], raw["task"] = "image", "classification"  # a classification study (any bake's lab.yaml)
@@ -335,7 +335,7 @@ def test_lab_yaml_accepts_an_image_study_and_needs_its_label_table(tmp_path):
 
 
 def test_tuning_holds_augmentation_and_pretrained_weights_fixed(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.tuning import fixed_params
+    from {{ cookiecutter.module_name }}_engine.tuning.search import fixed_params
 
     cfg = SimpleNamespace(modality="image", task="classification", tuning=SimpleNamespace(fixed={}),
                           budget=SimpleNamespace(epochs=7),
@@ -348,9 +348,9 @@ def test_tuning_holds_augmentation_and_pretrained_weights_fixed(tmp_path):
 
 
 def test_image_studies_are_described_as_images(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.baselines import preprocessing_description
-    from {{ cookiecutter.module_name }}_engine.provenance import preprocessing_description as datasheet_description
-    from {{ cookiecutter.module_name }}_engine.question import assess_suitability
+    from {{ cookiecutter.module_name }}_engine.models.baselines import preprocessing_description
+    from {{ cookiecutter.module_name }}_engine.data.provenance import preprocessing_description as datasheet_description
+    from {{ cookiecutter.module_name }}_engine.tasks.classification.question import assess_suitability
 
     small_set(tmp_path, n=4)
     X = load_images(config(tmp_path), tmp_path).X
@@ -362,8 +362,8 @@ def test_image_studies_are_described_as_images(tmp_path):
 
 
 def test_only_an_image_frame_counts_as_images(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.architectures import make_network
-    from {{ cookiecutter.module_name }}_engine.preprocess import is_images
+    from {{ cookiecutter.module_name }}_engine.models.networks import make_network
+    from {{ cookiecutter.module_name }}_engine.models.preprocess import is_images
 
     table = pd.DataFrame({"image_shape": [1.0, 2.0], "modality": [0.0, 1.0]})  # columns named like attributes
     assert not is_images(table) and type(make_network(table)[-1]).__name__ == "TorchMLPClassifier"

@@ -2,10 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.architectures import make_network
-from {{ cookiecutter.module_name }}_engine.baselines import make_model
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.interpret import (
+from {{ cookiecutter.module_name }}_engine.models.networks import make_network
+from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (
     COLUMNS,
     importance_agreement,
     permutation_importance_table,
@@ -71,7 +71,7 @@ def test_bad_arguments_are_lab_errors():
 
 
 # integrated gradients, agreement, stability, surrogate, shortcuts ---------------------------
-from {{ cookiecutter.module_name }}_engine.interpret import (  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (  # noqa: E402
     agreement_matrix,
     integrated_gradients_table,
     interpretation_cautions,
@@ -220,7 +220,7 @@ def _penguins(n=300, seed=0):
 def test_surrogate_rules_drop_splits_that_change_nothing_and_never_show_an_infinite_threshold():
     from sklearn.tree import DecisionTreeClassifier, export_text
 
-    from {{ cookiecutter.module_name }}_engine.surrogate_rules import prune_same_class_splits, readable_rules
+    from {{ cookiecutter.module_name }}_engine.interpretation.surrogate_rules import prune_same_class_splits, readable_rules
 
     frame, y = _penguins()
     grown = DecisionTreeClassifier(max_depth=3, random_state=0).fit(frame.to_numpy(), y)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 SCRIPT = """
 import json, sys
-from {{ cookiecutter.module_name }}_engine.lazy_imports import without_iri_grammars
+from {{ cookiecutter.module_name }}_engine.common.lazy_imports import without_iri_grammars
 without_iri_grammars()
 import nbformat, papermill  # what the runner imports; nbconvert in the report
-from {{ cookiecutter.module_name }}_engine.dome_registry import validation_errors
+from {{ cookiecutter.module_name }}_engine.reports.dome_registry import validation_errors
 notebook = nbformat.read(sys.argv[1], as_version=4)
 nbformat.validate(notebook)
 broken = nbformat.from_dict({**notebook, "cells": [{"cell_type": "code", "source": 1}]})

@@ -8,18 +8,18 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from test_cnn import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
 
-from {{ cookiecutter.module_name }}_engine.conv_nets import TorchCNNClassifier
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.interpret import COLUMNS, importance_agreement
-from {{ cookiecutter.module_name }}_engine.interpret_plots import motif_comparison, position_attribution
-from {{ cookiecutter.module_name }}_engine.motifs import (
+from {{ cookiecutter.module_name }}_engine.models.conv_nets import TorchCNNClassifier
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.interpretation.interpret import COLUMNS, importance_agreement
+from {{ cookiecutter.module_name }}_engine.interpretation.plots import motif_comparison, position_attribution
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.motifs import (
     kmer_attribution_table,
     motif_correlation,
     position_profile,
     recovered_motif,
     sequence_attributions,
 )
-from {{ cookiecutter.module_name }}_engine.nets import TorchMLPClassifier
+from {{ cookiecutter.module_name }}_engine.models.nets import TorchMLPClassifier
 
 WIDTH = 8
 
@@ -213,7 +213,7 @@ def test_aligned_windows_recover_a_planted_14_letter_core(reverse_share):
 
 
 def test_a_local_motif_file_names_the_family_the_recovered_motif_resembles(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.motif_align import closest_known, read_known_motifs
+    from {{ cookiecutter.module_name }}_engine.modalities.sequence.motif_align import closest_known, read_known_motifs
 
     attributions, onehot, pwm = _core_set()
     recovered = recovered_motif(attributions, onehot, 10, letters="ACGT")

@@ -9,21 +9,21 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.network_plan import (
+from {{ cookiecutter.module_name }}_engine.models.network_plan import (
     IMAGE_CHANNELS,
     SEQUENCE_CHANNELS,
     SEQUENCE_KERNEL,
     starting_parameter_count,
 )
-from {{ cookiecutter.module_name }}_engine.preprocess import SequenceFrame
+from {{ cookiecutter.module_name }}_engine.models.preprocess import SequenceFrame
 
 torch = pytest.importorskip("torch")
 
-from {{ cookiecutter.module_name }}_engine.architectures import make_network  # noqa: E402
-from {{ cookiecutter.module_name }}_engine.conv_nets import TorchCNNClassifier, TorchImageCNNClassifier  # noqa: E402
-from {{ cookiecutter.module_name }}_engine.imageframe import ImageFrame  # noqa: E402
-from {{ cookiecutter.module_name }}_engine.nets import count_parameters  # noqa: E402
-from {{ cookiecutter.module_name }}_engine.regression_nets import make_regression_network  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.models.networks import make_network  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.models.conv_nets import TorchCNNClassifier, TorchImageCNNClassifier  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.modalities.image.frame import ImageFrame  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.models.nets import count_parameters  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.tasks.regression.networks import make_regression_network  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -85,8 +85,8 @@ def test_image_count_equals_the_built_cnn(tmp_path, channels_in, params):
 
 def test_counting_a_table_or_sequences_imports_no_pytorch():
     code = ("import sys, numpy as np, pandas as pd\n"
-            "from {{ cookiecutter.module_name }}_engine.network_plan import starting_parameter_count\n"
-            "from {{ cookiecutter.module_name }}_engine.preprocess import SequenceFrame\n"
+            "from {{ cookiecutter.module_name }}_engine.models.network_plan import starting_parameter_count\n"
+            "from {{ cookiecutter.module_name }}_engine.models.preprocess import SequenceFrame\n"
             "X = pd.DataFrame(np.ones((4, 3)), columns=list('abc'))\n"
             "n = starting_parameter_count(X, {'hidden': [4]})\n"
             "S = SequenceFrame.of(['ACGTACGT'] * 4, 'dna', 8, 3)\n"

@@ -3,11 +3,11 @@ import pandas as pd
 from sklearn.datasets import make_classification
 from sklearn.inspection import permutation_importance
 
-from {{ cookiecutter.module_name }}_engine import interpret
-from {{ cookiecutter.module_name }}_engine.baselines import make_model
-from {{ cookiecutter.module_name }}_engine.evaluate import score_model
-from {{ cookiecutter.module_name }}_engine.interpret import permutation_importance_table
-from {{ cookiecutter.module_name }}_engine.permute import shuffles_commute
+from {{ cookiecutter.module_name }}_engine.interpretation import interpret
+from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
+from {{ cookiecutter.module_name }}_engine.interpretation.interpret import permutation_importance_table
+from {{ cookiecutter.module_name }}_engine.interpretation.permute import shuffles_commute
 
 
 def _table(n=300, categories=False):
@@ -48,7 +48,7 @@ def _sklearn_drops(model, X, y, scorer, repeats, seed):
 
 
 def test_stacked_repeats_give_exactly_sklearns_importances_for_every_family():
-    from {{ cookiecutter.module_name }}_engine.permute import permutation_importances
+    from {{ cookiecutter.module_name }}_engine.interpretation.permute import permutation_importances
 
     X, y = _table()
     X = X.fillna(0.0)
@@ -58,7 +58,7 @@ def test_stacked_repeats_give_exactly_sklearns_importances_for_every_family():
         features, network = model[:-1].transform(X), model[-1]
         ours = permutation_importances(network, features, y, scorer, 4, seed=11)
         assert np.array_equal(ours, _sklearn_drops(network, features, y, scorer, 4, 11)), family
-    from {{ cookiecutter.module_name }}_engine.architectures import make_network
+    from {{ cookiecutter.module_name }}_engine.models.networks import make_network
 
     model = make_network(X, {"epochs": 5, "hidden": [8]}, seed=0).fit(X, y)
     features, network = model[:-1].transform(X), model[-1]
@@ -69,8 +69,8 @@ def test_stacked_repeats_give_exactly_sklearns_importances_for_every_family():
 def test_stacked_repeats_match_sklearn_for_a_numeric_target_and_split_large_stacks(monkeypatch):
     from sklearn.ensemble import RandomForestRegressor
 
-    from {{ cookiecutter.module_name }}_engine import permute
-    from {{ cookiecutter.module_name }}_engine.regression_interpret import r2_scorer
+    from {{ cookiecutter.module_name }}_engine.interpretation import permute
+    from {{ cookiecutter.module_name }}_engine.tasks.regression.interpret import r2_scorer
 
     rng = np.random.default_rng(3)
     X = rng.normal(size=(200, 5))

@@ -1,8 +1,8 @@
 import pandas as pd
 from matplotlib.figure import Figure
 
-from {{ cookiecutter.module_name }}_engine.interpret_plots import importance_bar
-from {{ cookiecutter.module_name }}_engine.plots import (
+from {{ cookiecutter.module_name }}_engine.interpretation.plots import importance_bar
+from {{ cookiecutter.module_name }}_engine.figures.plots import (
     class_balance_bar,
     loss_curve,
     optimisation_history,
@@ -114,7 +114,7 @@ def test_optimisation_history_shows_best_so_far_per_family():
 def test_notebook_05_and_01_figures_draw_their_parts():
     import numpy as np
 
-    from {{ cookiecutter.module_name }}_engine import plots
+    from {{ cookiecutter.module_name }}_engine.figures import plots
 
     coords = np.random.default_rng(0).normal(size=(30, 2))
     labels = np.array(["a", "b", "c"] * 10)
@@ -139,12 +139,12 @@ def test_notebook_05_and_01_figures_draw_their_parts():
 # interpretation and subgroup figures -----------------------------------------------------
 import numpy as np  # noqa: E402
 
-from {{ cookiecutter.module_name }}_engine.interpret_plots import (  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.interpretation.plots import (  # noqa: E402
     agreement_and_stability,
     importance_comparison,
     surrogate_tree_figure,
 )
-from {{ cookiecutter.module_name }}_engine.plots import subgroup_bars  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.figures.plots import subgroup_bars  # noqa: E402
 
 
 def _importance(values):
@@ -175,7 +175,7 @@ def test_agreement_and_stability_shows_matrix_values_and_one_point_per_seed_pair
 def test_surrogate_tree_figure_draws_every_node(tmp_path):
     from sklearn.tree import DecisionTreeClassifier
 
-    from {{ cookiecutter.module_name }}_engine.interpret import surrogate_tree
+    from {{ cookiecutter.module_name }}_engine.interpretation.interpret import surrogate_tree
 
     frame = pd.DataFrame({"size": np.arange(40.0), "noise": np.tile([0.0, 1.0], 20)})
     labels = np.where(frame["size"] > 20, "malignant", "benign")

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_classification
 
-from {{ cookiecutter.module_name }}_engine import architectures
-from {{ cookiecutter.module_name }}_engine.netinputs import network_preprocessing
-from {{ cookiecutter.module_name }}_engine.preprocess import SequenceFrame
-from {{ cookiecutter.module_name }}_engine.progress import PROGRESS_FILE, emit, follow_progress, progress_file, progress_line
-from {{ cookiecutter.module_name }}_engine.studies import local_storage_url
-from {{ cookiecutter.module_name }}_engine.tuning import tune_family, tune_shared
+from {{ cookiecutter.module_name }}_engine.models import networks as architectures
+from {{ cookiecutter.module_name }}_engine.models.netinputs import network_preprocessing
+from {{ cookiecutter.module_name }}_engine.models.preprocess import SequenceFrame
+from {{ cookiecutter.module_name }}_engine.common.progress import PROGRESS_FILE, emit, follow_progress, progress_file, progress_line
+from {{ cookiecutter.module_name }}_engine.tuning.studies import local_storage_url
+from {{ cookiecutter.module_name }}_engine.tuning.search import tune_family, tune_shared
 
 PROJECT = Path(__file__).resolve().parents[1]
 ENGINE = "{{ cookiecutter.module_name }}_engine"
@@ -93,10 +93,10 @@ def _notebook_imports(name):
 def test_notebooks_that_train_no_network_never_import_pytorch():
     """00-02 import no torch, and 02's work (baselines fitted, the shared preprocessing checked) loads none."""
     work = f"""
-from {ENGINE}.baselines import make_baselines, shared_preprocessing
-from {ENGINE}.evaluate import score_model
-from {ENGINE}.netinputs import network_preprocessing
-from {ENGINE}.scale import Progress, take
+from {ENGINE}.models.baselines import make_baselines, shared_preprocessing
+from {ENGINE}.tasks.classification.evaluation import score_model
+from {ENGINE}.models.netinputs import network_preprocessing
+from {ENGINE}.evaluation.scale import Progress, take
 from sklearn.datasets import make_classification
 X, y = make_classification(n_samples=80, n_features=4, random_state=0)
 X = pd.DataFrame(X, columns=list("abcd"))

@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 import yaml
 
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.provenance import (
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.data.provenance import (
     PERSON_MUST_ANSWER,
     accept_source,
     add_source,
@@ -66,8 +66,8 @@ def test_manifest_entry_missing_a_field(project):
 
 
 def test_datasheet_draft_fills_what_the_run_knows_and_marks_the_rest(project):
-    from {{ cookiecutter.module_name }}_engine.config import load_config
-    from {{ cookiecutter.module_name }}_engine.provenance import datasheet_draft, find_source
+    from {{ cookiecutter.module_name }}_engine.settings.config import load_config
+    from {{ cookiecutter.module_name }}_engine.data.provenance import datasheet_draft, find_source
 
     cfg = load_config(project / "lab.yaml")
     summary = {"n_rows": 569, "n_columns": 30, "class_balance": {"benign": 357, "malignant": 212},

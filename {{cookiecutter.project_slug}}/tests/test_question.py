@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.question import (
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.tasks.classification.question import (
     CLASSICAL_FIRST,
     COLLECT_MORE,
     DEEP_PLAUSIBLE,

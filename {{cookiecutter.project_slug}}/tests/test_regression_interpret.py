@@ -6,10 +6,10 @@ from sklearn.linear_model import LinearRegression
 from sklearn.metrics import r2_score
 from sklearn.pipeline import make_pipeline
 
-from {{ cookiecutter.module_name }}_engine.auto_findings import memorisation_findings, shortcut_findings
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.interpret import permutation_importance_table
-from {{ cookiecutter.module_name }}_engine.regression_interpret import (
+from {{ cookiecutter.module_name }}_engine.ethics.auto_findings import memorisation_findings, shortcut_findings
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.interpretation.interpret import permutation_importance_table
+from {{ cookiecutter.module_name }}_engine.tasks.regression.interpret import (
     fidelity,
     high_target_rows,
     metadata_r2,
@@ -116,7 +116,7 @@ def test_register_findings_read_r2_results_of_notebooks_05_and_06():
 
 
 def test_confounding_of_a_numeric_target_reads_in_r2():
-    from {{ cookiecutter.module_name }}_engine.auto_findings import confounding_findings
+    from {{ cookiecutter.module_name }}_engine.ethics.auto_findings import confounding_findings
 
     provenance = {"confounding_by_column": {"site": {"cv_r2": 0.42, "threshold": 0.1, "flagged": True},
                                            "batch": {"cv_r2": 0.01, "threshold": 0.1, "flagged": False}}}
@@ -126,7 +126,7 @@ def test_confounding_of_a_numeric_target_reads_in_r2():
 
 
 def test_the_registry_explains_the_positive_class_or_the_highest_targets():
-    from {{ cookiecutter.module_name }}_engine.interpret_tasks import interpretation_for
+    from {{ cookiecutter.module_name }}_engine.tasks.interpretation_views import interpretation_for
 
     mask, words = interpretation_for("regression").explained(np.arange(8, dtype=float), None, None)
     assert mask.tolist() == [False] * 6 + [True] * 2 and "top quarter" in words
@@ -136,7 +136,7 @@ def test_the_registry_explains_the_positive_class_or_the_highest_targets():
 
 
 def test_surrogate_figure_titles_a_regression_tree_by_its_r2():
-    from {{ cookiecutter.module_name }}_engine.regression_figures import surrogate_figure
+    from {{ cookiecutter.module_name }}_engine.tasks.regression.figures import surrogate_figure
 
     frame, y = _numeric_study()
     model = LinearRegression().fit(frame, y)
@@ -146,7 +146,7 @@ def test_surrogate_figure_titles_a_regression_tree_by_its_r2():
 
 
 def test_fidelity_reads_as_a_share_of_samples_or_an_r2():
-    from {{ cookiecutter.module_name }}_engine.interpret_tasks import interpretation_for
+    from {{ cookiecutter.module_name }}_engine.tasks.interpretation_views import interpretation_for
 
     assert interpretation_for("classification").show_fidelity(0.93) == "93.0%"
     assert interpretation_for("regression").show_fidelity(0.8123) == "R² 0.812"
@@ -154,8 +154,8 @@ def test_fidelity_reads_as_a_share_of_samples_or_an_r2():
 
 
 def test_shortcut_check_of_a_numeric_target_refits_with_metadata_and_reads_r2():
-    from {{ cookiecutter.module_name }}_engine.interpret import shortcut_check
-    from {{ cookiecutter.module_name }}_engine.task_models import build_for_target
+    from {{ cookiecutter.module_name }}_engine.interpretation.interpret import shortcut_check
+    from {{ cookiecutter.module_name }}_engine.models.task_models import build_for_target
 
     rng = np.random.default_rng(3)
     frame, y = _numeric_study(n=240)

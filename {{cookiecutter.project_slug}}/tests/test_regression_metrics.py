@@ -3,8 +3,8 @@ import pytest
 from scipy import stats
 from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.regression_metrics import (
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.tasks.regression.metrics import (
     bootstrap_regression_panel,
     metric_value,
     paired_regression_bootstrap,

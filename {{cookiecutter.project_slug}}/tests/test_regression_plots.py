@@ -1,6 +1,6 @@
 import numpy as np
 
-from {{ cookiecutter.module_name }}_engine.regression_plots import interval_metrics, predicted_vs_observed, residual_plot
+from {{ cookiecutter.module_name }}_engine.tasks.regression.plots import interval_metrics, predicted_vs_observed, residual_plot
 
 
 def test_regression_figures_name_models_as_a_regression_study_does():

@@ -6,11 +6,11 @@ import json
 import pytest
 from test_report import ARTIFACTS, make_run
 
-from {{ cookiecutter.module_name }}_engine.documents import completeness
-from {{ cookiecutter.module_name }}_engine.dome import dome_document
-from {{ cookiecutter.module_name }}_engine.regression_findings import conformal_lines, regression_paired_text
-from {{ cookiecutter.module_name }}_engine.report import build_report
-from {{ cookiecutter.module_name }}_engine.runfacts import RunFacts
+from {{ cookiecutter.module_name }}_engine.reports.documents import completeness
+from {{ cookiecutter.module_name }}_engine.reports.dome import dome_document
+from {{ cookiecutter.module_name }}_engine.tasks.regression.findings import conformal_lines, regression_paired_text
+from {{ cookiecutter.module_name }}_engine.reports.report import build_report
+from {{ cookiecutter.module_name }}_engine.reports.runfacts import RunFacts
 
 
 def _metric(value, low, high):

@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.baselines import make_model
-from {{ cookiecutter.module_name }}_engine.cli import main
-from {{ cookiecutter.module_name }}_engine.config import load_config
-from {{ cookiecutter.module_name }}_engine.data import load_dataset
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.ethics import blocking_entries, load_register
-from {{ cookiecutter.module_name }}_engine.files import write_json
-from {{ cookiecutter.module_name }}_engine.provenance import sha256_file
-from {{ cookiecutter.module_name }}_engine.release import newest_completed_run, release, saved_models, tuned_models
+from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+from {{ cookiecutter.module_name }}_engine.cli.commands import main
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
+from {{ cookiecutter.module_name }}_engine.data.dataset import load_dataset
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.ethics.register import blocking_entries, load_register
+from {{ cookiecutter.module_name }}_engine.common.files import write_json
+from {{ cookiecutter.module_name }}_engine.data.provenance import sha256_file
+from {{ cookiecutter.module_name }}_engine.ethics.release import newest_completed_run, release, saved_models, tuned_models
 
 NOTEBOOKS = ("00_question", "07_ethics_register")
 

@@ -9,11 +9,11 @@ import nbformat
 import pytest
 from matplotlib.figure import Figure
 
-from {{ cookiecutter.module_name }}_engine.cli import _report_after_run, main
-from {{ cookiecutter.module_name }}_engine.documents import PERSON, answer
-from {{ cookiecutter.module_name }}_engine.dome import FIELDS
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.report import build_report
+from {{ cookiecutter.module_name }}_engine.cli.commands import _report_after_run, main
+from {{ cookiecutter.module_name }}_engine.reports.documents import PERSON, answer
+from {{ cookiecutter.module_name }}_engine.reports.dome import FIELDS
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.reports.report import build_report
 
 STANDARDS_DOME_IDS = [
     "dataset/provenance", "dataset/splits", "dataset/redundancy", "dataset/availability",

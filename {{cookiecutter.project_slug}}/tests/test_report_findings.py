@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from test_report import ARTIFACTS, make_run
 
-from {{ cookiecutter.module_name }}_engine.documents import PERSON
-from {{ cookiecutter.module_name }}_engine.nets import TorchMLPClassifier, count_parameters
-from {{ cookiecutter.module_name }}_engine.report import build_report
-from {{ cookiecutter.module_name }}_engine.runs import Run
+from {{ cookiecutter.module_name }}_engine.reports.documents import PERSON
+from {{ cookiecutter.module_name }}_engine.models.nets import TorchMLPClassifier, count_parameters
+from {{ cookiecutter.module_name }}_engine.reports.report import build_report
+from {{ cookiecutter.module_name }}_engine.runner.runs import Run
 
 
 def _artifacts(**changes):
@@ -210,7 +210,7 @@ def test_documents_describe_only_the_inputs_the_study_reads(tmp_path):
 def test_sequence_documents_describe_the_sequence_preprocessing_actually_fitted(tmp_path):
     from types import SimpleNamespace
 
-    from {{ cookiecutter.module_name }}_engine.provenance import preprocessing_description
+    from {{ cookiecutter.module_name }}_engine.data.provenance import preprocessing_description
 
     spec = SimpleNamespace(alphabet="dna", length=None, length_policy="pad", kmer=4)
     described = preprocessing_description(SimpleNamespace(modality="sequence", sequence=spec))
@@ -230,7 +230,7 @@ def test_sequence_documents_describe_the_sequence_preprocessing_actually_fitted(
 
 
 def test_report_command_ends_with_the_verdict(project, capsys):
-    from {{ cookiecutter.module_name }}_engine.cli import main
+    from {{ cookiecutter.module_name }}_engine.cli.commands import main
 
     make_run(project / "reports" / "runs" / "20260102-090000-quick")
     assert main(["--config", str(project / "lab.yaml"), "report"]) == 0

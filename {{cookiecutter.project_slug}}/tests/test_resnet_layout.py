@@ -7,7 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from {{ cookiecutter.module_name }}_engine.image_nets import ResNet18, load_resnet_weights  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.modalities.image.layers import ResNet18, load_resnet_weights  # noqa: E402
 
 LAYOUT = json.loads((Path(__file__).parent / "data" / "torchvision_resnet18_layout.json").read_text())
 

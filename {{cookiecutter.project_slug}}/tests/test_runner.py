@@ -5,8 +5,8 @@ import json
 import nbformat
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.errors import LabError, NotebookFailed
-from {{ cookiecutter.module_name }}_engine.runner import execute, latest_run_dir, plan_run, select_notebooks
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError, NotebookFailed
+from {{ cookiecutter.module_name }}_engine.runner.execution import execute, latest_run_dir, plan_run, select_notebooks
 
 
 def _notebook(path, body):
@@ -88,7 +88,7 @@ def test_bad_config_stops_before_any_run_folder(tiny):
 def test_git_state_records_commit_and_uncommitted_changes(tmp_path):
     import subprocess
 
-    from {{ cookiecutter.module_name }}_engine.runner import git_state
+    from {{ cookiecutter.module_name }}_engine.runner.execution import git_state
 
     assert git_state(tmp_path) is None
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
@@ -117,10 +117,10 @@ def test_bad_config_with_run_dir_creates_nothing(tiny):
 
 
 def test_run_refuses_split_settings_other_than_the_recorded_ones(tiny):
-    from {{ cookiecutter.module_name }}_engine.config import load_config
-    from {{ cookiecutter.module_name }}_engine.data import load_dataset
-    from {{ cookiecutter.module_name }}_engine.provenance import sha256_file
-    from {{ cookiecutter.module_name }}_engine.splits import new_split
+    from {{ cookiecutter.module_name }}_engine.settings.config import load_config
+    from {{ cookiecutter.module_name }}_engine.data.dataset import load_dataset
+    from {{ cookiecutter.module_name }}_engine.data.provenance import sha256_file
+    from {{ cookiecutter.module_name }}_engine.splits.split import new_split
 
     cfg = load_config(tiny / "lab.yaml")
     new_split(cfg, tiny, load_dataset(cfg, tiny), sha256_file(tiny / cfg.data.path))

@@ -3,10 +3,10 @@ import json
 import numpy as np
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.files import write_json
-from {{ cookiecutter.module_name }}_engine.runs import Run
-from {{ cookiecutter.module_name }}_engine.splits import make_split
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.common.files import write_json
+from {{ cookiecutter.module_name }}_engine.runner.runs import Run
+from {{ cookiecutter.module_name }}_engine.splits.split import make_split
 
 
 def test_artifacts_are_stable_json(tmp_path):

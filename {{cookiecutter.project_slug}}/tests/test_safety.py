@@ -9,13 +9,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}_engine import files, liveness, preflight
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.manifest_text import appended, normalise_path
-from {{ cookiecutter.module_name }}_engine.runs import append_jsonl_together, read_jsonl
-from {{ cookiecutter.module_name }}_engine.storagecheck import check_storage_folder
-from {{ cookiecutter.module_name }}_engine.tablechecks import check_feature_columns
-from {{ cookiecutter.module_name }}_engine.yamlread import parse_mapping
+from {{ cookiecutter.module_name }}_engine.common import files
+from {{ cookiecutter.module_name }}_engine.runner import liveness, preflight
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.data.manifest_text import appended, normalise_path
+from {{ cookiecutter.module_name }}_engine.runner.runs import append_jsonl_together, read_jsonl
+from {{ cookiecutter.module_name }}_engine.tuning.storagecheck import check_storage_folder
+from {{ cookiecutter.module_name }}_engine.modalities.tabular.checks import check_feature_columns
+from {{ cookiecutter.module_name }}_engine.common.yamlread import parse_mapping
 
 
 # files -------------------------------------------------------------------------------------------
@@ -58,7 +59,7 @@ def test_a_truncated_notebook_is_never_put_in_place(tmp_path):
 
 
 def test_both_audit_logs_or_neither(tmp_path, monkeypatch):
-    from {{ cookiecutter.module_name }}_engine import runs
+    from {{ cookiecutter.module_name }}_engine.runner import runs
 
     ledger, audit = tmp_path / "ledger.jsonl", tmp_path / "run" / "audit.jsonl"
     ledger.write_text('{"first": 1}\n')
@@ -134,7 +135,7 @@ def test_infinite_and_empty_columns_are_refused():
 
 # pre-flight ------------------------------------------------------------------------------------------
 def test_unwritable_folder_is_found_before_the_run(project, monkeypatch):
-    from {{ cookiecutter.module_name }}_engine.config import load_config
+    from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 
     cfg = load_config(project / "lab.yaml")
     preflight.check_writable(project, cfg, None)
@@ -200,7 +201,7 @@ def test_very_long_labels_do_not_make_a_huge_figure(tmp_path):
     import matplotlib.pyplot as plt
     from PIL import Image
 
-    from {{ cookiecutter.module_name }}_engine.figtext import shorten_figure_texts
+    from {{ cookiecutter.module_name }}_engine.figures.figtext import shorten_figure_texts
 
     figure, axes = plt.subplots()
     axes.bar(["x" * 5000, "short"], [1, 2])
@@ -214,7 +215,7 @@ def test_very_long_labels_do_not_make_a_huge_figure(tmp_path):
 
 
 def test_data_add_and_accept_keep_every_comment(project):
-    from {{ cookiecutter.module_name }}_engine.provenance import accept_source, add_source, load_manifest
+    from {{ cookiecutter.module_name }}_engine.data.provenance import accept_source, add_source, load_manifest
 
     manifest = project / "data/manifest.yaml"
     text = manifest.read_text().replace("files:", "files:  # one entry per input", 1)

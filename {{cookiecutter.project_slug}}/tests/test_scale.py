@@ -5,11 +5,12 @@ from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import roc_auc_score
 
-from {{ cookiecutter.module_name }}_engine import architectures, net_checks
-from {{ cookiecutter.module_name }}_engine.baselines import make_estimator, parameter_names
-from {{ cookiecutter.module_name }}_engine.evaluate import learning_curve
-from {{ cookiecutter.module_name }}_engine.explore import near_duplicate_pairs
-from {{ cookiecutter.module_name }}_engine.scale import (
+from {{ cookiecutter.module_name }}_engine.models import net_checks
+from {{ cookiecutter.module_name }}_engine.models import networks as architectures
+from {{ cookiecutter.module_name }}_engine.models.baselines import make_estimator, parameter_names
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import learning_curve
+from {{ cookiecutter.module_name }}_engine.data.explore import near_duplicate_pairs
+from {{ cookiecutter.module_name }}_engine.evaluation.scale import (
     EXACT_NEIGHBOURS_UP_TO,
     KERNEL_SVM_UP_TO,
     Progress,
@@ -133,8 +134,8 @@ def test_reading_tuning_results_does_not_import_optuna():
     import subprocess
     import sys
 
-    code = ("import sys; from {{ cookiecutter.module_name }}_engine.search_spaces import NETWORK; "
-            "from {{ cookiecutter.module_name }}_engine.tuning_results import best_family; "
+    code = ("import sys; from {{ cookiecutter.module_name }}_engine.tuning.spaces import NETWORK; "
+            "from {{ cookiecutter.module_name }}_engine.tuning.results import best_family; "
             "print('optuna' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
@@ -157,7 +158,7 @@ def test_progress_counts_refits_and_writes_an_eta_line_per_step():
 def test_the_report_states_the_rows_every_tuning_trial_read():
     from types import SimpleNamespace
 
-    from {{ cookiecutter.module_name }}_engine.summaries import budget_sentence
+    from {{ cookiecutter.module_name }}_engine.reports.summaries import budget_sentence
 
     results = {family: {"best_score": 0.9, "n_trials": 6} for family in ("svm", "network")}
     _, rows = subsample(_labels(30000), 10000, seed=42, purpose="every tuning trial's training rows")
@@ -170,9 +171,9 @@ def test_the_report_states_the_rows_every_tuning_trial_read():
 
 
 def test_predict_once_reuses_the_prediction_of_the_same_table_and_keeps_its_numbers():
-    from {{ cookiecutter.module_name }}_engine.baselines import make_model
-    from {{ cookiecutter.module_name }}_engine.evaluate import aligned_proba, train_tune_gap
-    from {{ cookiecutter.module_name }}_engine.scale import PredictOnce
+    from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+    from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import aligned_proba, train_tune_gap
+    from {{ cookiecutter.module_name }}_engine.evaluation.scale import PredictOnce
 
     X, y = make_classification(200, 5, random_state=0)
     X = pd.DataFrame(X, columns=list("abcde"))

@@ -10,19 +10,19 @@ import pandas as pd
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.config import load_config
-from {{ cookiecutter.module_name }}_engine.data import load_dataset, sample_table
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.preprocess import is_sequences
-from {{ cookiecutter.module_name }}_engine.relatedness import homology_leakage, homology_report, homology_warnings
-from {{ cookiecutter.module_name }}_engine.search_spaces import build_model
-from {{ cookiecutter.module_name }}_engine.splits import (
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
+from {{ cookiecutter.module_name }}_engine.data.dataset import load_dataset, sample_table
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.models.preprocess import is_sequences
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.relatedness import homology_leakage, homology_report, homology_warnings
+from {{ cookiecutter.module_name }}_engine.tuning.spaces import build_model
+from {{ cookiecutter.module_name }}_engine.splits.split import (
     load_or_make_split,
     make_split,
     split_groups,
     split_settings,
 )
-from {{ cookiecutter.module_name }}_engine.tuning import fixed_params
+from {{ cookiecutter.module_name }}_engine.tuning.search import fixed_params
 
 FASTA = "data/external/tf_binding_simulated.fa"
 
@@ -153,8 +153,8 @@ def test_models_read_kmers_and_the_network_reads_one_hot_letters(sequence_projec
 
 
 def test_data_simulate_writes_and_records_a_noisier_set(sequence_project, capsys):
-    from {{ cookiecutter.module_name }}_engine.cli import main
-    from {{ cookiecutter.module_name }}_engine.provenance import simulation_of
+    from {{ cookiecutter.module_name }}_engine.cli.commands import main
+    from {{ cookiecutter.module_name }}_engine.data.provenance import simulation_of
 
     config = str(sequence_project / "lab.yaml")
     args = ["--config", config, "data", "simulate", "data/raw/noisy.fa", "--noise", "0.2", "--n-sequences", "300"]
@@ -171,7 +171,7 @@ def test_data_simulate_writes_and_records_a_noisier_set(sequence_project, capsys
 
 def _fasta_with_labels_table(project):
     """The example FASTA with bare ids, its labels in data/labels.csv, both recorded in the manifest."""
-    from {{ cookiecutter.module_name }}_engine.cli import main
+    from {{ cookiecutter.module_name }}_engine.cli.commands import main
 
     text = (project / FASTA).read_text()
     headers = [line[1:].split()[0].split("|") for line in text.splitlines() if line.startswith(">")]
@@ -187,7 +187,7 @@ def _fasta_with_labels_table(project):
 
 
 def test_check_names_every_input_it_verified(sequence_project, capsys):
-    from {{ cookiecutter.module_name }}_engine.cli import main
+    from {{ cookiecutter.module_name }}_engine.cli.commands import main
 
     config = _fasta_with_labels_table(sequence_project)
     capsys.readouterr()
@@ -196,8 +196,8 @@ def test_check_names_every_input_it_verified(sequence_project, capsys):
 
 
 def test_a_changed_label_in_the_side_table_refuses_the_recorded_split(sequence_project, capsys):
-    from {{ cookiecutter.module_name }}_engine.cli import main
-    from {{ cookiecutter.module_name }}_engine.runner import plan_run
+    from {{ cookiecutter.module_name }}_engine.cli.commands import main
+    from {{ cookiecutter.module_name }}_engine.runner.execution import plan_run
 
     config = _fasta_with_labels_table(sequence_project)
     assert main(["--config", config, "split", "--new"]) == 0

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.sequence_features import KmerCounts, OneHotSequences, kmer_profiles
-from {{ cookiecutter.module_name }}_engine.sequence_labels import resolve_labels
-from {{ cookiecutter.module_name }}_engine.sequences import (
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.features import KmerCounts, OneHotSequences, kmer_profiles
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.labels import resolve_labels
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.fasta import (
     ALPHABETS,
     PLANTED_MOTIF,
     FastaRecord,

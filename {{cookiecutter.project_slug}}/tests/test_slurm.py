@@ -5,9 +5,9 @@ import subprocess
 import optuna
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.cli import main
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.slurm import (
+from {{ cookiecutter.module_name }}_engine.cli.commands import main
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.tuning.slurm import (
     check_cluster_storage,
     claim_slot,
     slot_trials,
@@ -15,7 +15,7 @@ from {{ cookiecutter.module_name }}_engine.slurm import (
     tagged,
     write_script,
 )
-from {{ cookiecutter.module_name }}_engine.studies import open_storage
+from {{ cookiecutter.module_name }}_engine.tuning.studies import open_storage
 
 
 def _fake_sbatch(folder, body):

@@ -2,11 +2,11 @@ import numpy as np
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.config import load_config
-from {{ cookiecutter.module_name }}_engine.data import load_dataset
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.provenance import sha256_file
-from {{ cookiecutter.module_name }}_engine.splits import (
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
+from {{ cookiecutter.module_name }}_engine.data.dataset import load_dataset
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.data.provenance import sha256_file
+from {{ cookiecutter.module_name }}_engine.splits.split import (
     Split,
     check_leakage,
     groups_crossing,
@@ -150,8 +150,8 @@ def _sites(n_sites, seed):
 
 
 def test_grouped_split_tries_other_arrangements_until_every_part_holds_every_class():
-    from {{ cookiecutter.module_name }}_engine.split_guards import class_counts, missing_classes
-    from {{ cookiecutter.module_name }}_engine.splits import _grouped_part
+    from {{ cookiecutter.module_name }}_engine.splits.guards import class_counts, missing_classes
+    from {{ cookiecutter.module_name }}_engine.splits.split import _grouped_part
 
     y, groups = _sites(5, 0)
     rest, test, _ = _grouped_part(y, groups, np.arange(len(y)), 0.2, 0)

@@ -5,13 +5,13 @@ import json
 
 from test_report import ARTIFACTS, make_run
 
-from {{ cookiecutter.module_name }}_engine.cli import main
-from {{ cookiecutter.module_name }}_engine.documents import PERSON
-from {{ cookiecutter.module_name }}_engine.dome import dome_document
-from {{ cookiecutter.module_name }}_engine.dome_registry import SCHEMA_FILE, answered, registry_entry, validation_errors
-from {{ cookiecutter.module_name }}_engine.reforms import ITEMS, SECTIONS, reforms_document
-from {{ cookiecutter.module_name }}_engine.report import build_report
-from {{ cookiecutter.module_name }}_engine.runfacts import RunFacts
+from {{ cookiecutter.module_name }}_engine.cli.commands import main
+from {{ cookiecutter.module_name }}_engine.reports.documents import PERSON
+from {{ cookiecutter.module_name }}_engine.reports.dome import dome_document
+from {{ cookiecutter.module_name }}_engine.reports.dome_registry import SCHEMA_FILE, answered, registry_entry, validation_errors
+from {{ cookiecutter.module_name }}_engine.reports.reforms import ITEMS, SECTIONS, reforms_document
+from {{ cookiecutter.module_name }}_engine.reports.report import build_report
+from {{ cookiecutter.module_name }}_engine.reports.runfacts import RunFacts
 
 
 def test_reforms_has_32_items_in_8_sections_each_with_an_owner():

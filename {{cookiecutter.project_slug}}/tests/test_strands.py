@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from {{ cookiecutter.module_name }}_engine.conv_nets import SequenceCNN, TorchCNNClassifier
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.sequence_features import OneHotSequences
+from {{ cookiecutter.module_name }}_engine.models.conv_nets import SequenceCNN, TorchCNNClassifier
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.features import OneHotSequences
 
 
 def _one_hot(sequences):

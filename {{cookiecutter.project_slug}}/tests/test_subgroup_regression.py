@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import mean_absolute_error, r2_score
 
-from {{ cookiecutter.module_name }}_engine.subgroup_regression import (
+from {{ cookiecutter.module_name }}_engine.tasks.regression.subgroups import (
     gap_threshold,
     regression_gaps,
     regression_group_metrics,
@@ -13,7 +13,7 @@ from {{ cookiecutter.module_name }}_engine.subgroup_regression import (
     regression_subgroup_report,
     regression_subgroup_table,
 )
-from {{ cookiecutter.module_name }}_engine.subgroups import subgroup_definitions
+from {{ cookiecutter.module_name }}_engine.ethics.subgroups import subgroup_definitions
 
 
 def test_group_metrics_match_scikit_learn():
@@ -87,14 +87,14 @@ def test_report_and_findings_name_the_worst_group():
 
 
 def test_threshold_comes_from_lab_yaml():
-    from {{ cookiecutter.module_name }}_engine.config import Ethics
+    from {{ cookiecutter.module_name }}_engine.settings.config import Ethics
 
     assert gap_threshold(SimpleNamespace(subgroup_mae_gap=0.4)) == 0.4
     assert gap_threshold(Ethics()) == 0.25
 
 
 def test_ethics_registry_flags_mae_gaps_and_skips_class_imbalance_for_a_number():
-    from {{ cookiecutter.module_name }}_engine.ethics_tasks import ethics_for
+    from {{ cookiecutter.module_name }}_engine.tasks.ethics_views import ethics_for
 
     numbers, classes = ethics_for("regression"), ethics_for("classification")
     assert numbers.gap_metric == "mae" and classes.gap_metric == "balanced_accuracy"
@@ -105,7 +105,7 @@ def test_ethics_registry_flags_mae_gaps_and_skips_class_imbalance_for_a_number()
 
 
 def test_error_figure_is_in_target_units_and_shows_negative_free_bars():
-    from {{ cookiecutter.module_name }}_engine.regression_figures import subgroup_error_bars
+    from {{ cookiecutter.module_name }}_engine.tasks.regression.figures import subgroup_error_bars
 
     frame, y, pred = _study()
     table = regression_subgroup_table(frame, y, pred, subgroup_definitions(frame, bins=3), min_count=20)

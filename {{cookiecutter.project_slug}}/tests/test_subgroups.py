@@ -3,10 +3,10 @@ import pandas as pd
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.cli import main
-from {{ cookiecutter.module_name }}_engine.config import load_config
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.subgroups import (
+from {{ cookiecutter.module_name }}_engine.cli.commands import main
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.ethics.subgroups import (
     assign_groups,
     check_declared_columns,
     declared_columns,

@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.question import CLASSICAL_FIRST, COLLECT_MORE
-from {{ cookiecutter.module_name }}_engine.regression_target import numeric_target, table_places
-from {{ cookiecutter.module_name }}_engine.target_bins import bin_labels, quantile_bins, stratification_record
-from {{ cookiecutter.module_name }}_engine.target_profile import assess_regression_suitability, profile_target, robust_outliers
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.tasks.classification.question import CLASSICAL_FIRST, COLLECT_MORE
+from {{ cookiecutter.module_name }}_engine.tasks.regression.target import numeric_target, table_places
+from {{ cookiecutter.module_name }}_engine.tasks.regression.bins import bin_labels, quantile_bins, stratification_record
+from {{ cookiecutter.module_name }}_engine.tasks.regression.profile import assess_regression_suitability, profile_target, robust_outliers
 
 
 def test_right_skewed_positive_target_gets_a_log_suggestion():
@@ -66,8 +66,8 @@ def test_tied_targets_give_fewer_bins_or_none_and_say_why():
 
 
 def test_stratified_split_keeps_the_target_distribution():
-    from {{ cookiecutter.module_name }}_engine.splits import make_split
-    from {{ cookiecutter.module_name }}_engine.tasks import TASKS
+    from {{ cookiecutter.module_name }}_engine.splits.split import make_split
+    from {{ cookiecutter.module_name }}_engine.tasks.registry import TASKS
 
     y = np.random.default_rng(6).lognormal(0, 1, 600)
     split = make_split(TASKS["regression"].stratify_labels(y, 5), None, 0.6, 0.2, seed=0)

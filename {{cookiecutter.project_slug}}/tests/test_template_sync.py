@@ -6,10 +6,10 @@ import subprocess
 
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.cli import main
-from {{ cookiecutter.module_name }}_engine.errors import LabError
-from {{ cookiecutter.module_name }}_engine.files import sha256_bytes
-from {{ cookiecutter.module_name }}_engine.template_sync import (
+from {{ cookiecutter.module_name }}_engine.cli.commands import main
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.common.files import sha256_bytes
+from {{ cookiecutter.module_name }}_engine.cli.template_sync import (
     SYNC_STATE,
     TEMPLATE_NOTEBOOKS,
     notebook_states,

@@ -1,6 +1,6 @@
 """Shared code behind the study's eight notebooks: data, models, checks and the runner."""
 
-from .errors import LabError
+from .common.errors import LabError
 
 __version__ = "0.1.0"
 

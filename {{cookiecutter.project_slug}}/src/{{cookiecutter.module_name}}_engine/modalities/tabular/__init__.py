@@ -1,0 +1,1 @@
+"""Tables of measurements, one row per sample."""

@@ -1,0 +1,1 @@
+"""Models and training (Tips 2, 3, 5): the classical baselines, the seeded network trainer, their preprocessing."""

@@ -1,0 +1,1 @@
+"""The study's description, lab.yaml: read, overridden with -p, validated field by field."""

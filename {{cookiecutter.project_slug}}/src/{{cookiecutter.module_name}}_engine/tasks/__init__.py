@@ -1,0 +1,1 @@
+"""What a study predicts, one folder each, behind one registry (tasks.registry)."""
