@@ -351,9 +351,9 @@ import sys, time
 from pathlib import Path
 sys.path.insert(0, {str(project / 'src')!r})
 from {module}_engine.settings.config import load_config
-from {module}_engine.data.dataset import load_dataset
+from {module}_engine.data.loading import load_dataset
 from {module}_engine.models.nets import seed_everything
-from {module}_engine.splits.split import make_split
+from {module}_engine.splits.making import make_split
 from {module}_engine.tuning.spaces import TUNABLE
 from {module}_engine.tuning.search import tune_families
 if __name__ == "__main__":  # the pool's worker processes import this script's module again

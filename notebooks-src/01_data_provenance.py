@@ -26,29 +26,22 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
 import pandas as pd
-from IPython.display import display
 
-from {{ cookiecutter.module_name }}_engine.data import explore
-from {{ cookiecutter.module_name }}_engine.figures import plots
-from {{ cookiecutter.module_name }}_engine.models.preprocess import is_images, is_sequences
-from {{ cookiecutter.module_name }}_engine.data.provenance import datasheet_draft, find_source, load_manifest, simulation_of
-from {{ cookiecutter.module_name }}_engine.tasks.regression.confounding import confounding_line
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.relatedness import (
-    closest_pair_words,
-    homology_leakage,
-    homology_report,
-    homology_warnings,
-)
-from {{ cookiecutter.module_name }}_engine.runner.runs import Run
-from {{ cookiecutter.module_name }}_engine.evaluation.scale import neighbour_method
-from {{ cookiecutter.module_name }}_engine.splits.split import (
+from {{ cookiecutter.module_name }}_engine import (
+    Run,
     check_leakage,
+    confounding_line,
+    datasheet_draft,
+    declared_columns,
+    explore,
+    find_source,
     leakage_report,
+    load_manifest,
     load_or_make_split,
+    plots,
     save_split_record,
+    simulation_of,
 )
-from {{ cookiecutter.module_name }}_engine.ethics.subgroups import declared_columns
-from {{ cookiecutter.module_name }}_engine.tasks.registry import task_for
 
 run = Run.open(run_dir, config, profile, overrides)
 hashes = run.input_hashes()  # stops here, naming the file and both hashes, if an input changed
@@ -77,42 +70,11 @@ manifest.set_index("path")[["source", "accession", "version", "retrieved", "lice
 
 # %%
 data = run.data
-task = task_for(run.cfg)
+task = run.task
 labels = task.display_labels(data.y, run.cfg.split.target_bins)  # the classes, or quantile bins of a numeric target
 summary = explore.summarize(data.X, labels)
 duplicates = explore.duplicate_rows(data.X)
-if is_sequences(data.X):
-    profile_of_sequences = explore.sequence_profile(data.X, labels)
-    lengths = profile_of_sequences["length"]
-    span = f"all {lengths['min']}" if lengths["min"] == lengths["max"] else f"{lengths['min']} to {lengths['max']}"
-    print(f"{summary['n_rows']} {'DNA' if data.X.alphabet == 'dna' else 'protein'} sequences, {span} letters long "
-          f"(read as {profile_of_sequences['fixed_length']}, {data.sequence_info['policy']} policy); "
-          f"{summary['n_duplicate_groups']} group(s) of identical sequences; letter shares by class:")
-    display(pd.DataFrame(profile_of_sequences["composition_by_class"]).T.round(3))
-elif is_images(data.X):
-    profile_of_sequences = None  # images: sizes, channels and intensities in the next cell
-else:
-    profile_of_sequences = None
-    print(f"{summary['n_rows']} samples × {summary['n_columns']} features; "
-          f"{len(summary['columns_with_missing'])} column(s) with missing values; "
-          f"{summary['n_duplicate_groups']} group(s) of identical rows")
-    missing = explore.missingness(data.X)
-    missing = missing[missing["n_missing"] > 0]
-    display(missing) if len(missing) else print("No missing values in any column.")
-
-# %% tags=["image"]
-from {{ cookiecutter.module_name }}_engine.modalities.image.features import intensity_table
-
-pixels = data.X.pixels()
-by = "target bin" if task.is_regression else "label"  # a numeric target: its quantile bins
-print(f"{len(data.y)} images, {pixels.shape[1]} channel(s) of {pixels.shape[2]}x{pixels.shape[3]} pixels; "
-      f"mean intensity per channel (share of the bit depth's range) by {by}:")
-display(intensity_table(pixels, labels, by))
-if data.groups is not None:
-    by_group = intensity_table(pixels, data.groups, run.cfg.data.group_column)
-    by_group["images"] = pd.Series(data.groups).value_counts().reindex(by_group.index).to_numpy()
-    print(f"… and by {run.cfg.data.group_column}:")
-    display(by_group)
+described = run.show(run.modality.describe(run.cfg, data, labels, summary, task))  # lengths, letters, intensities…
 
 # %% [markdown]
 # ## The split (made once, kept in `data/splits/` with the data's hash)
@@ -158,50 +120,18 @@ figure
 # plain random split of the same data, and no test sequence may reach the threshold.
 
 # %%
-sequences = is_sequences(data.X)
 subjects = explore.repeated_subjects(data.groups)
 metadata = run.cfg.data.metadata_columns
 confounding, confounding_by_column = task.confounding(
     data.groups, data.y, declared_columns(run.cfg, run.root, "metadata_columns") if metadata else None,
     run.cfg.thresholds.confounding, run.seed, skip=[run.cfg.data.group_column],
 )  # does the group column, or any metadata column, alone predict the label?
-if sequences:
-    tolerance, near, explained = None, [], None
-    homology, closest = homology_report(run.cfg, data, split)
-    related = homology["this_split"]["test_to_train"]
-    plain = homology["random_split"]["test_to_train"]
-    print(f"{homology['similarity']}; {homology['n_clusters']} clusters of related sequences "
-          f"(largest {homology['largest_cluster']}); {closest_pair_words(homology, related)}; "
-          f"test sequences at or above {homology['min_identity']:.0%}: {related['n_related']} "
-          f"(a random split: {plain['n_related']}, closest pair {plain['max']:.1%})")
-    if homology["fallback"]:
-        print(homology["fallback"] + ".")
-    figure = plots.homology_similarity(closest, homology["min_identity"], measure="identity")
-    run.save_figure(figure, "01_homology")
-elif is_images(data.X):  # images: perceptual hashes, PCA of the hand-crafted features
-    from {{ cookiecutter.module_name }}_engine.modalities.image.features import duplicate_images
-
-    homology, tolerance = None, None
-    duplicates, near = duplicate_images(data.X.pixels())
-    summary["n_duplicate_groups"] = len(duplicates)
-    features = pd.DataFrame(data.X.features())
-    coords, explained = explore.pca_projection(explore.standardised(features, split.train), run.seed)
-    print(f"exact duplicate images: {len(duplicates)} group(s); near duplicates (perceptual hash): {len(near)} pair(s)")
-    figure = plots.pca_scatter(coords, labels, data.groups, explained)
-    run.save_figure(figure, "01_pca")
-else:
-    homology = None
-    tolerance = run.cfg.thresholds.near_duplicate_sd
-    Z = explore.standardised(data.X, split.train)
-    near = explore.near_duplicate_pairs(Z, tolerance, duplicates)
-    coords, explained = explore.pca_projection(Z, run.seed)
-    print(f"near-duplicate pairs: {len(near)} (compared by {neighbour_method(len(Z))})")
-    figure = plots.pca_scatter(coords, labels, data.groups, explained)
-    run.save_figure(figure, "01_pca")
+structure = run.show(run.modality.structure(run.cfg, data, split, labels, duplicates, summary, task, run.seed))
+found = structure.values  # near duplicates (or related sequences), what they add to the leakage check
+duplicates, near = found["duplicates"], found["near"]
 print(f"repeated subjects: {subjects or 'no group column set'}; "
       f"group → label: {confounding or 'no group column set'}")
-print(confounding_line(confounding_by_column, task.is_regression))
-figure
+print(confounding_line(confounding_by_column, task.confounding_measure))
 
 # %% [markdown] tags=["tabular"]
 # ## Leakage report — nothing may cross the split
@@ -215,13 +145,12 @@ figure
 
 # %%
 leakage = leakage_report(split, data.ids, data.groups, duplicates, near)
-if sequences:
-    leakage["related_sequences"] = homology_leakage(homology)
+leakage.update(found["leakage"])  # e.g. related sequences that cross the split
 check_leakage(leakage, run.cfg.data.path, run.command)
 if is_new:
     save_split_record(run.root, record)
-warnings = summary["warnings"] + explore.structure_warnings(near, subjects, None, tolerance)
-warnings += homology_warnings(homology) if sequences else []
+warnings = summary["warnings"] + explore.structure_warnings(near, subjects, None, found["tolerance"])
+warnings += found["warnings"]
 warnings += task.confounding_warnings(confounding, confounding_by_column)
 for item in warnings:
     print(f"warning ({item['check']}): {item['message']}")
@@ -254,20 +183,18 @@ artifact = run.save_artifact(
         "summary": summary,
         "warnings": warnings,
         "near_duplicates": {
-            "rule": f"every standardised feature within {tolerance:g} SD, categories equal" if tolerance is not None
-            else "related sequences (see homology)" if sequences
-            else "perceptual (difference) hashes within 24 of 256 bits",
-            "method": neighbour_method(len(data.y)) if tolerance is not None else None,
+            "rule": found["near_rule"],
+            "method": found["near_method"],
             "pairs": [[str(data.ids[i]), str(data.ids[j])] for i, j in near],
         },
         "simulated": simulated,
-        "sequences": profile_of_sequences,
+        "sequences": described.values["sequences"],
         "sequence_length_policy": data.sequence_info,
-        "homology": homology,
+        "homology": found["homology"],
         "repeated_subjects": subjects,
         "confounding": confounding,
         "confounding_by_column": confounding_by_column,
-        "pca_explained_variance": explained,
+        "pca_explained_variance": found["explained"],
         "split_file": record["file"],
         "split_sizes": split.sizes(),
         "split_classes": {part: by_part[part].to_dict() for part in by_part.columns},

@@ -40,7 +40,7 @@ from IPython.display import display
 
 from {{ cookiecutter.module_name }}_engine.figures import plots
 from {{ cookiecutter.module_name }}_engine.models.networks import architecture_for, fit_network
-from {{ cookiecutter.module_name }}_engine.models.conv_nets import save_weights
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import save_weights
 from {{ cookiecutter.module_name }}_engine.models.nets import pick_device, seed_everything
 from {{ cookiecutter.module_name }}_engine.models.network_plan import starting_params
 from {{ cookiecutter.module_name }}_engine.runner.runs import Run

@@ -69,7 +69,7 @@ from {{ cookiecutter.module_name }}_engine.runner.runs import Run
 from {{ cookiecutter.module_name }}_engine.evaluation.scale import REFIT_ROWS, SCORING_ROWS, Progress, describe, take
 from {{ cookiecutter.module_name }}_engine.tuning.spaces import NETWORK
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.fasta import coding_letters
-from {{ cookiecutter.module_name }}_engine.ethics.subgroups import declared_columns
+from {{ cookiecutter.module_name }}_engine.data.declared import declared_columns
 from {{ cookiecutter.module_name }}_engine.tuning.results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)

@@ -55,7 +55,7 @@ from {{ cookiecutter.module_name }}_engine.models.nets import seed_everything
 from {{ cookiecutter.module_name }}_engine.ethics.release import tuned_models
 from {{ cookiecutter.module_name }}_engine.runner.runs import Run
 from {{ cookiecutter.module_name }}_engine.tuning.spaces import NETWORK
-from {{ cookiecutter.module_name }}_engine.ethics.subgroups import declared_columns
+from {{ cookiecutter.module_name }}_engine.data.declared import declared_columns
 from {{ cookiecutter.module_name }}_engine.tuning.results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)

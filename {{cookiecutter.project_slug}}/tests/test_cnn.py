@@ -10,7 +10,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from {{ cookiecutter.module_name }}_engine.models.networks import ARCHITECTURES, architecture_for
-from {{ cookiecutter.module_name }}_engine.models.conv_nets import SequenceCNN, TorchCNNClassifier, save_weights
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import (
+    save_weights,
+    SequenceCNN,
+    TorchCNNClassifier,
+)
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.models.nets import TorchMLPClassifier, count_parameters
 

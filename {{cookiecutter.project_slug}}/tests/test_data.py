@@ -4,7 +4,9 @@ import pytest
 from conftest import edit_yaml
 
 from {{ cookiecutter.module_name }}_engine.settings.config import load_config
-from {{ cookiecutter.module_name }}_engine.data.dataset import class_order, load_dataset, read_table
+from {{ cookiecutter.module_name }}_engine.tasks.classification.labels import class_order
+from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
+from {{ cookiecutter.module_name }}_engine.data.tables import read_table
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 
 

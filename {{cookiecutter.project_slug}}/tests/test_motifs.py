@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from test_cnn import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
 
-from {{ cookiecutter.module_name }}_engine.models.conv_nets import TorchCNNClassifier
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import TorchCNNClassifier
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.interpretation.interpret import COLUMNS, importance_agreement
 from {{ cookiecutter.module_name }}_engine.interpretation.plots import motif_comparison, position_attribution

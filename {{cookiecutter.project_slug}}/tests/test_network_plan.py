@@ -9,18 +9,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.models.network_plan import (
-    IMAGE_CHANNELS,
-    SEQUENCE_CHANNELS,
-    SEQUENCE_KERNEL,
-    starting_parameter_count,
-)
-from {{ cookiecutter.module_name }}_engine.models.preprocess import SequenceFrame
+from {{ cookiecutter.module_name }}_engine.modalities.image.modality import IMAGE_CHANNELS
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.modality import SEQUENCE_CHANNELS, SEQUENCE_KERNEL
+from {{ cookiecutter.module_name }}_engine.models.network_plan import starting_parameter_count
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.frame import SequenceFrame
 
 torch = pytest.importorskip("torch")
 
 from {{ cookiecutter.module_name }}_engine.models.networks import make_network  # noqa: E402
-from {{ cookiecutter.module_name }}_engine.models.conv_nets import TorchCNNClassifier, TorchImageCNNClassifier  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import TorchCNNClassifier  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.modalities.image.network import TorchImageCNNClassifier
 from {{ cookiecutter.module_name }}_engine.modalities.image.frame import ImageFrame  # noqa: E402
 from {{ cookiecutter.module_name }}_engine.models.nets import count_parameters  # noqa: E402
 from {{ cookiecutter.module_name }}_engine.tasks.regression.networks import make_regression_network  # noqa: E402

@@ -7,7 +7,7 @@ import yaml
 from conftest import PROJECT
 
 from {{ cookiecutter.module_name }}_engine.settings.config import Config
-from {{ cookiecutter.module_name }}_engine.data.dataset import load_dataset
+from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 
 

@@ -10,7 +10,7 @@ from conftest import edit_yaml
 from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
 from {{ cookiecutter.module_name }}_engine.cli.commands import main
 from {{ cookiecutter.module_name }}_engine.settings.config import load_config
-from {{ cookiecutter.module_name }}_engine.data.dataset import load_dataset
+from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.ethics.register import blocking_entries, load_register
 from {{ cookiecutter.module_name }}_engine.common.files import write_json

@@ -6,7 +6,7 @@ import pytest
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.common.files import write_json
 from {{ cookiecutter.module_name }}_engine.runner.runs import Run
-from {{ cookiecutter.module_name }}_engine.splits.split import make_split
+from {{ cookiecutter.module_name }}_engine.splits.making import make_split
 
 
 def test_artifacts_are_stable_json(tmp_path):

@@ -3,16 +3,18 @@ import pytest
 from conftest import edit_yaml
 
 from {{ cookiecutter.module_name }}_engine.settings.config import load_config
-from {{ cookiecutter.module_name }}_engine.data.dataset import load_dataset
+from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.data.provenance import sha256_file
-from {{ cookiecutter.module_name }}_engine.splits.split import (
-    Split,
+from {{ cookiecutter.module_name }}_engine.splits.making import (
     check_leakage,
     groups_crossing,
     leakage_report,
-    load_or_make_split,
     make_split,
+    Split,
+)
+from {{ cookiecutter.module_name }}_engine.splits.split import (
+    load_or_make_split,
     new_split,
     read_split_record,
     save_split_record,
@@ -151,7 +153,7 @@ def _sites(n_sites, seed):
 
 def test_grouped_split_tries_other_arrangements_until_every_part_holds_every_class():
     from {{ cookiecutter.module_name }}_engine.splits.guards import class_counts, missing_classes
-    from {{ cookiecutter.module_name }}_engine.splits.split import _grouped_part
+    from {{ cookiecutter.module_name }}_engine.splits.making import _grouped_part
 
     y, groups = _sites(5, 0)
     rest, test, _ = _grouped_part(y, groups, np.arange(len(y)), 0.2, 0)

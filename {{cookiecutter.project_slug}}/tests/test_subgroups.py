@@ -8,14 +8,13 @@ from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.ethics.subgroups import (
     assign_groups,
-    check_declared_columns,
-    declared_columns,
     group_metrics,
     quantile_edges,
     subgroup_definitions,
     subgroup_gaps,
     subgroup_table,
 )
+from {{ cookiecutter.module_name }}_engine.data.declared import check_declared_columns, declared_columns
 
 CLASSES = np.array(["benign", "malignant"])
 

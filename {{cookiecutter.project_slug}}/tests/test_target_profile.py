@@ -3,7 +3,8 @@ import pytest
 
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.tasks.classification.question import CLASSICAL_FIRST, COLLECT_MORE
-from {{ cookiecutter.module_name }}_engine.tasks.regression.target import numeric_target, table_places
+from {{ cookiecutter.module_name }}_engine.tasks.regression.target import numeric_target
+from {{ cookiecutter.module_name }}_engine.modalities.tabular.loading import table_places
 from {{ cookiecutter.module_name }}_engine.tasks.regression.bins import bin_labels, quantile_bins, stratification_record
 from {{ cookiecutter.module_name }}_engine.tasks.regression.profile import assess_regression_suitability, profile_target, robust_outliers
 
@@ -66,7 +67,7 @@ def test_tied_targets_give_fewer_bins_or_none_and_say_why():
 
 
 def test_stratified_split_keeps_the_target_distribution():
-    from {{ cookiecutter.module_name }}_engine.splits.split import make_split
+    from {{ cookiecutter.module_name }}_engine.splits.making import make_split
     from {{ cookiecutter.module_name }}_engine.tasks.registry import TASKS
 
     y = np.random.default_rng(6).lognormal(0, 1, 600)

@@ -1,7 +1,23 @@
-"""Shared code behind the study's eight notebooks: data, models, checks and the runner."""
+"""The protocol engine behind the study's eight notebooks: data, models, checks, reports and the runner.
 
-from .common.errors import LabError
+The template owns this package and updates it (`cruft update`); the study's own code lives in the
+module beside it. The notebooks import the names of api.NAMES from here, each loaded on first use.
+"""
+
+from .api import NAMES, resolve
 
 __version__ = "0.1.0"
 
-__all__ = ["LabError", "__version__"]
+__all__ = sorted(NAMES)
+
+
+def __getattr__(name: str):
+    if name in NAMES:
+        value = resolve(__name__, name)
+        globals()[name] = value  # later lookups find it without importing again
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), *NAMES})

@@ -236,7 +236,7 @@ def _cmd_sync_notebooks(args) -> int:
 
 def _preflight(cfg, root: Path) -> list[str]:
     """What `run` checks before its first notebook, for `check`: data, notebooks, folders; plus notices."""
-    from ..data.dataset import load_dataset
+    from ..data.loading import load_dataset
     from ..runner import preflight
     from ..runner.execution import latest_run_dir
     from ..runner.liveness import dead_run_notice
@@ -280,7 +280,7 @@ def _cmd_data(args) -> int:
 
 
 def _cmd_split(args) -> int:
-    from ..data.dataset import load_dataset
+    from ..data.loading import load_dataset
     from ..data.provenance import verify_inputs
     from ..settings.config import load_config, project_root
     from ..splits.split import check_split_record, new_split, read_split_record, split_file
@@ -311,7 +311,7 @@ def _tuning_rows(args, overrides: dict):
     if args.run_dir is not None:
         run = Run.open(args.run_dir, args.config, args.profile, overrides)
         return run.cfg, (*run.part("train"), *run.part("tune"))
-    from ..data.dataset import load_dataset
+    from ..data.loading import load_dataset
     from ..data.provenance import verify_inputs
     from ..settings.config import load_config, project_root
     from ..splits.split import load_or_make_split

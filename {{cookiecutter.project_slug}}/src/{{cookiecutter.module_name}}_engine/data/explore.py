@@ -15,7 +15,9 @@ from sklearn.preprocessing import OneHotEncoder
 
 from ..common.errors import LabError
 from ..evaluation.scale import EXACT_NEIGHBOURS_UP_TO, neighbours_within
-from ..models.preprocess import categorical_columns, is_sequences, make_preprocessor, numeric_columns
+from ..modalities.registry import modality_of
+from ..models.preprocess import make_preprocessor
+from .columns import categorical_columns, numeric_columns
 
 MOSTLY_MISSING = 0.5
 IMBALANCE_WARNING = 3.0
@@ -121,7 +123,7 @@ def _warnings(X, y, balance, duplicates, missing):
         rows = sum(len(g) for g in duplicates)
         found.append(warning(
             "duplicates",
-            f"{len(duplicates)} group(s) of identical {'sequences' if is_sequences(X) else 'feature rows'} "
+            f"{len(duplicates)} group(s) of identical {modality_of(X).identical_words} "
             f"({rows} rows); keep each group on one side of the split.",
         ))
         conflicting = _conflicting_groups(duplicates, y)
@@ -130,56 +132,7 @@ def _warnings(X, y, balance, duplicates, missing):
                 "duplicates",
                 f"{conflicting} duplicate group(s) carry different labels; check those samples for labelling errors.",
             ))
-    if is_sequences(X):
-        return found
-    found += _column_warnings(X)
-    if X.shape[1] > len(X):
-        found.append(warning(
-            "dimensions",
-            f"There are more columns ({X.shape[1]}) than samples ({len(X)}); expect overfitting without "
-            "strong regularisation.",
-        ))
-    return found
-
-
-def sequence_profile(X, y):
-    """Lengths and letter composition of sequences, overall and per class (Tip 4).
-
-    A class that differs in length or composition alone (GC content, say) can be told apart
-    without any motif: worth knowing before a network is credited with finding biology.
-    """
-    sequences = pd.Series(list(X["sequence"]), dtype=object)
-    lengths = sequences.str.len().to_numpy()
-    labels = np.asarray(y).astype(str)
-
-    def composition(rows):
-        letters = pd.Series(list("".join(sequences[rows]))).value_counts(normalize=True)
-        return {str(letter): round(float(letters[letter]), 6) for letter in sorted(letters.index)}
-
-    everything = np.ones(len(sequences), dtype=bool)
-    return {
-        "alphabet": X.alphabet,
-        "fixed_length": int(X.length),
-        "length": {"min": int(lengths.min()), "median": float(np.median(lengths)), "max": int(lengths.max())},
-        "length_by_class": {label: round(float(lengths[labels == label].mean()), 3) for label in sorted(set(labels))},
-        "composition": composition(everything),
-        "composition_by_class": {label: composition(labels == label) for label in sorted(set(labels))},
-    }
-
-
-def _column_warnings(X):
-    found, categorical = [], set(categorical_columns(X))
-    for column in X.columns:
-        if X[column].nunique(dropna=True) <= 1:
-            found.append(warning(
-                "columns", f"Column '{column}' has a single value and carries no information; drop it."
-            ))
-        elif column in categorical and len(X) > 1 and X[column].nunique(dropna=False) == len(X):
-            found.append(warning(
-                "columns",
-                f"Column '{column}' is unique for every row and looks like an identifier; drop it or set id_column.",
-            ))
-    return found
+    return found + modality_of(X).data_warnings(X)
 
 
 def _conflicting_groups(duplicates, y):
@@ -294,3 +247,11 @@ def structure_warnings(near_pairs, subjects, confounding, tolerance):
             "if groups are batches or sites, a model can learn the batch instead of the biology.",
         ))
     return found
+
+
+def confounding_line(by_column, measure):
+    """Notebook 01's line on each metadata column alone against the target (`measure`: key, words); flagged marked."""
+    key, name = measure
+    listed = ", ".join(f"{column} {result[key]:.2f}{' FLAGGED' if result['flagged'] else ''}"
+                       for column, result in by_column.items())
+    return f"metadata column → target ({name}): " + (listed or "no metadata columns declared (data.metadata_columns)")

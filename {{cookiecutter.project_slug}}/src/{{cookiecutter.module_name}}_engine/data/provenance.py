@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..common.errors import LabError, explain_field_error
 from ..common.files import write_atomic
+from ..modalities.registry import modality_for
 
 MANIFEST = Path("data") / "manifest.yaml"
 PERSON_MUST_ANSWER = "AUTHOR MUST ANSWER"
@@ -269,20 +270,7 @@ def _recorded(source: Source | None, field: str) -> dict:
 
 def preprocessing_description(cfg) -> str:
     """The preprocessing the models of this modality actually fit, in one sentence."""
-    if cfg.modality == "sequence":
-        spec = cfg.sequence
-        length = f"{spec.length} letters" if spec.length else (
-            "the longest sequence's length" if spec.length_policy == "pad" else "the shortest sequence's length")
-        return (f"{spec.alphabet.upper() if spec.alphabet == 'dna' else spec.alphabet} sequences are brought to "
-                f"{length} (length policy '{spec.length_policy}'); the classical models read standardised "
-                f"frequencies of the {spec.kmer}-letter words (k-mers), the network reads one-hot letters in order; "
-                "the scaling is fitted on the training split only")
-    if cfg.modality == "image":
-        return (f"images brought to one size (size policy '{cfg.image.size_policy}') and scaled by their bit depth; "
-                "the classical models read standardised intensity, texture and shape features, the network reads "
-                "the pixels standardised per channel; means and spreads are fitted on the training split only")
-    return ("median imputation and standardisation of numbers, most-frequent imputation and one-hot coding "
-            "of categories, fitted on the training split only")
+    return modality_for(cfg).describe_inputs(cfg)
 
 
 def datasheet_draft(cfg, source: Source | None, summary: dict, split_record: dict, subjects: dict | None,
@@ -300,10 +288,7 @@ def datasheet_draft(cfg, source: Source | None, summary: dict, split_record: dic
             "funding": _by_person(),
         },
         "Composition": {
-            "instances": _by_run(
-                f"sequences of {cfg.data.path} ({cfg.sequence.alphabet}), one sample each" if cfg.modality == "sequence"
-                else f"rows of {cfg.data.path}, one sample each, with {summary['n_columns']} features"
-            ),
+            "instances": _by_run(modality_for(cfg).describe_instances(cfg, summary)),
             "count": _by_run(summary["n_rows"]),
             "sample_or_complete": _by_person(),
             "labels": _by_run({"column": cfg.data.target, "classes": summary["class_balance"]}),

@@ -104,8 +104,6 @@ def tuned_models(run, families):
     """
     import joblib
 
-    from ..models.task_models import build_for_target
-
     saved = saved_models(run.dir)
     results = run.load_artifact("04_tuning")["results"]
     X_train, y_train = run.part("train")
@@ -114,8 +112,8 @@ def tuned_models(run, families):
         if family in saved:
             fitted[family] = joblib.load(run.dir / saved[family]["file"])
         else:
-            model = build_for_target(family, X_train, results[family]["best_params"], y_train, seed=run.seed,
-                                     device=run.cfg.device)
+            model = run.task.build_model(family, X_train, results[family]["best_params"], seed=run.seed,
+                                         device=run.cfg.device)
             fitted[family] = model.fit(X_train, y_train)
     return fitted
 

@@ -14,23 +14,24 @@ FINALIST = "finalist's fit (learning curves, shuffled labels, test set follow)"
 TRIAL_ROWS = "fit on its tuning trials' rows (notebook 04), as its best trial was"
 
 
-def gap_fit_rows(X_train, y_train, finalist, seed, limit=TUNING_ROWS):
+def gap_fit_rows(X_train, y_train, finalist, seed, limit=TUNING_ROWS, strata=None):
     """X, y a tuned model is fitted on for its gap, and the record of those rows ('fitted_on' says why)."""
     if finalist:
         n = len(y_train)
         return X_train, y_train, {"purpose": FINALIST, "rows": int(n), "of": int(n), "subsampled": False}
-    return take(X_train, y_train, limit, seed, TRIAL_ROWS)
+    return take(X_train, y_train, limit, seed, TRIAL_ROWS, strata)
 
 
-def gap_fit(build, X_train, y_train, finalist, seed, limit=TUNING_ROWS, scoring_rows=SCORING_ROWS):
+def gap_fit(build, X_train, y_train, finalist, seed, limit=TUNING_ROWS, scoring_rows=SCORING_ROWS, strata=None):
     """Fit one tuned model on its `gap_fit_rows` and pick the rows its training score is read on.
 
     Returns the fitted model, the scored rows (X, y: a stratified, seeded subsample of at most
-    `scoring_rows` of the rows it was fitted on) and {"fitted_on", "training_scores"} records.
+    `scoring_rows` of the rows it was fitted on) and {"fitted_on", "training_scores"} records; `strata`
+    is the task's `stratify_labels` (None: the labels themselves).
     """
-    X_fit, y_fit, fitted_on = gap_fit_rows(X_train, y_train, finalist, seed, limit)
+    X_fit, y_fit, fitted_on = gap_fit_rows(X_train, y_train, finalist, seed, limit, strata)
     model = build().fit(X_fit, y_fit)
-    X_scored, y_scored, scored = take(X_fit, y_fit, scoring_rows, seed, "training scores")
+    X_scored, y_scored, scored = take(X_fit, y_fit, scoring_rows, seed, "training scores", strata)
     return model, X_scored, y_scored, {"fitted_on": fitted_on, "training_scores": scored}
 
 

@@ -22,7 +22,6 @@ from tqdm import tqdm
 
 from ..common.progress import emit, progress_line
 from ..tasks.classification.evaluation import LEARNING_FRACTIONS, learning_curve
-from ..tasks.regression.bins import quantile_bins
 
 # Rows above which near duplicates are found with a KD-tree (same rule, same pairs) instead of all pairs.
 EXACT_NEIGHBOURS_UP_TO = 5000
@@ -37,19 +36,20 @@ KERNEL_SVM_UP_TO = 5000
 NYSTROEM_COMPONENTS = 300
 
 
-def subsample(y, limit, seed, purpose):
-    """Sorted positions of at most `limit` rows, stratified by class (or a number's quantile bins), seeded.
+def subsample(y, limit, seed, purpose, strata=None):
+    """Sorted positions of at most `limit` rows, stratified and seeded.
 
-    Below the limit every row is kept and the record says so; above it the record names the
-    size, the total and the seed, so the subsample can be drawn again.
+    `strata(y)` gives what is kept even (the task's `stratify_labels`: classes, or a number's quantile
+    bins); None stratifies on y itself. Below the limit every row is kept and the record says so; above
+    it the record names the size, the total and the seed, so the subsample can be drawn again.
     """
     y = np.asarray(y)
     n = len(y)
     if n <= limit:
         return np.arange(n), {"purpose": purpose, "rows": int(n), "of": int(n), "subsampled": False}
-    strata = quantile_bins(y)["codes"] if y.dtype.kind == "f" else y  # a number: its quantile bins
     try:
-        rows, _ = train_test_split(np.arange(n), train_size=int(limit), stratify=strata, random_state=seed)
+        rows, _ = train_test_split(np.arange(n), train_size=int(limit), stratify=y if strata is None else strata(y),
+                                   random_state=seed)
         stratified = True
     except ValueError:  # a class with a single row cannot be stratified
         rows, stratified = np.random.default_rng(seed).choice(n, int(limit), replace=False), False
@@ -57,9 +57,9 @@ def subsample(y, limit, seed, purpose):
                            "seed": int(seed), "stratified": stratified}
 
 
-def take(X, y, limit, seed, purpose):
+def take(X, y, limit, seed, purpose, strata=None):
     """X, y cut to `subsample`'s rows (X re-indexed from 0, as `Run.part` gives it), with its record."""
-    rows, record = subsample(y, limit, seed, purpose)
+    rows, record = subsample(y, limit, seed, purpose, strata)
     if not record["subsampled"]:
         return X, y, record
     return X.iloc[rows].reset_index(drop=True), np.asarray(y)[rows], record
@@ -73,7 +73,8 @@ def describe(record):
             f"{record['rows']} of {record['of']} rows (seed {record['seed']})")
 
 
-def capped_learning_curve(build, fitted, X_train, y_train, X_tune, y_tune, seed, limit=REFIT_ROWS, whole=False):
+def capped_learning_curve(build, fitted, X_train, y_train, X_tune, y_tune, seed, limit=REFIT_ROWS, whole=False,
+                          strata=None):
     """A learning curve whose refits read at most `limit` training rows, and the record of its rows.
 
     Above the limit the curve's refits take 25-100 % of a stratified subsample of `limit` rows and
@@ -83,7 +84,7 @@ def capped_learning_curve(build, fitted, X_train, y_train, X_tune, y_tune, seed,
     read on every training row: a refit would be the same model (same rows, same seed), so it is
     not paid twice. `last_point` in the record says which.
     """
-    X_part, y_part, record = take(X_train, y_train, limit, seed, "learning-curve refits")
+    X_part, y_part, record = take(X_train, y_train, limit, seed, "learning-curve refits", strata)
     reused = record["subsampled"] or whole
     fractions = tuple(f for f in LEARNING_FRACTIONS if f < 1 or record["subsampled"] or not whole)
     rows = learning_curve(build, X_part, y_part, X_tune, y_tune, seed, fractions)

@@ -10,8 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from ..reports.documents import METRIC_NAMES
-from ..reports.findings import family_name
+from ..reports.documents import METRIC_NAMES, family_name
 
 BLUE, ORANGE, GREY, RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
 _CYCLE = (BLUE, ORANGE, "#55A868", "#8172B3", "#937860", "#DA8BC3")

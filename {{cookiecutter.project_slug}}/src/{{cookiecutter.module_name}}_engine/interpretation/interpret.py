@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from scipy.stats import kendalltau, spearmanr
-from sklearn.compose import ColumnTransformer
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from sklearn.pipeline import Pipeline
@@ -20,14 +19,12 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from ..common.errors import LabError
-from ..models.preprocess import _categorical_steps, categorical_columns, is_images, is_sequences, numeric_columns
+from ..modalities.registry import modality_of
 from ..tasks.classification.evaluation import DECIMALS, score_model
 from ..tasks.classification.rank_metrics import binary_auc_scorer
 from .permute import permutation_importances, shuffles_commute
 from .surrogate_rules import prune_same_class_splits, reachable_shape, readable_rules
-
-COLUMNS = ["feature", "importance_mean", "importance_std", "ci_low", "ci_high"]
-_Z95 = 1.959964
+from .tables import importance_frame, network_parts
 
 
 def permutation_importance_table(model, X, y, n_repeats, seed, scoring=None):
@@ -43,7 +40,7 @@ def permutation_importance_table(model, X, y, n_repeats, seed, scoring=None):
             f"{n_repeats}; correct permutation_repeats in lab.yaml."
         )
     names = [str(c) for c in X.columns]
-    if is_sequences(X) or is_images(X):  # shuffle each k-mer frequency / image feature the model reads
+    if modality_of(X).derived_features:  # shuffle each k-mer frequency / image feature the model reads
         if not hasattr(model[:-1], "get_feature_names_out"):
             raise LabError("permutation importance for sequences needs a k-mer model (a baseline); "
                            "use integrated gradients for the network.")
@@ -59,7 +56,7 @@ def permutation_importance_table(model, X, y, n_repeats, seed, scoring=None):
         else:
             drops = permutation_importance(model, X, y, scoring=scorer, n_repeats=int(n_repeats),
                                            random_state=int(seed), n_jobs=1).importances
-    return _importance_frame(names, drops)
+    return importance_frame(names, drops)
 
 
 def importance_agreement(table_a, table_b, method="spearman"):
@@ -128,7 +125,7 @@ def integrated_gradients_table(model, X, X_reference, n_steps=32):
     import torch
     from captum.attr import IntegratedGradients
 
-    prep, network = _network_parts(model)
+    prep, network = network_parts(model)
     inputs = torch.as_tensor(np.asarray(prep.transform(X), dtype=np.float32))
     reference = np.asarray(prep.transform(X_reference), dtype=np.float32).mean(axis=0, keepdims=True)
     device = next(network.module_.parameters()).device
@@ -150,7 +147,7 @@ def integrated_gradients_table(model, X, X_reference, n_steps=32):
         "mean_abs_delta": round(float(deltas.mean()), 6),
         "n_steps": int(n_steps),
     }
-    return _importance_frame(features, per_column), convergence
+    return importance_frame(features, per_column), convergence
 
 
 @dataclass(frozen=True)
@@ -227,37 +224,45 @@ def metadata_predictability(meta, target, seed, folds=5):
     return {"roc_auc_mean": round(float(scores.mean()), 6), "roc_auc_std": round(float(scores.std()), 6), "folds": k}
 
 
-def score_without(family, params, columns, X_train, y_train, X_tune, y_tune, seed, score=score_model):
+def score_without(family, params, columns, X_train, y_train, X_tune, y_tune, seed, score=score_model, build=None):
     """Tune score of a family refitted without some input columns; None if nothing would be left."""
-    from ..models.task_models import build_for_target
+    build = build or _build_classifier
 
     kept = [c for c in X_train.columns if c not in set(columns)]
     if not kept:
         return None
-    model = build_for_target(family, X_train[kept], params, y_train, seed=seed).fit(X_train[kept], y_train)
+    model = build(family, X_train[kept], params, seed=seed).fit(X_train[kept], y_train)
     return score(model, X_tune[kept], y_tune)
 
 
-def score_with(family, params, meta_train, meta_tune, X_train, y_train, X_tune, y_tune, seed, score=score_model):
+def score_with(family, params, meta_train, meta_tune, X_train, y_train, X_tune, y_tune, seed, score=score_model,
+               build=None):
     """Tune score of a family refitted with the metadata columns added to its inputs."""
-    from ..models.task_models import build_for_target
+    build = build or _build_classifier
 
     extra = [c for c in meta_train.columns if c not in set(X_train.columns)]
     wide_train = pd.concat([X_train.reset_index(drop=True), meta_train[extra].reset_index(drop=True)], axis=1)
     wide_tune = pd.concat([X_tune.reset_index(drop=True), meta_tune[extra].reset_index(drop=True)], axis=1)
-    model = build_for_target(family, wide_train, params, y_train, seed=seed).fit(wide_train, y_train)
+    model = build(family, wide_train, params, seed=seed).fit(wide_train, y_train)
     return score(model, wide_tune, y_tune)
 
 
+def _build_classifier(family, X, params=None, seed=0, device=None):
+    from ..tuning.spaces import build_model
+
+    return build_model(family, X, params, seed=seed, device=device)
+
+
 def shortcut_check(columns, meta_train, meta_tune, models, params, X_train, y_train, X_tune, y_tune, seed,
-                   score=score_model, predictability=metadata_predictability):
+                   score=score_model, predictability=metadata_predictability, build=None):
     """How far metadata columns (batch, site, sex…) could stand in for the biology.
 
     Reports how well they alone predict the label (cross-validated on training rows), each
     model's tune score with and without them (the models are refitted with them added when
     they are not inputs, as by default, or without them when they are), and how well they
-    predict the network's own predictions. `score` and `predictability` default to ROC-AUC and a
-    cross-validated logistic regression; a numeric target passes R² and a ridge regression.
+    predict the network's own predictions. `score`, `predictability` and `build` default to ROC-AUC, a
+    cross-validated logistic regression and the classifiers; a numeric target passes R², a ridge regression
+    and its regressors (the task's interpretation view holds all three).
     """
     result = {"columns": list(columns)}
     if not columns:
@@ -270,13 +275,14 @@ def shortcut_check(columns, meta_train, meta_tune, models, params, X_train, y_tr
     for family, model in models.items():
         own = score(model, X_tune, y_tune)
         if inputs:
-            other = score_without(family, params[family], inputs, X_train, y_train, X_tune, y_tune, seed, score)
+            other = score_without(family, params[family], inputs, X_train, y_train, X_tune, y_tune, seed, score,
+                                  build)
             full, reduced = own, other
-        elif is_sequences(X_train) or is_images(X_train):
+        elif not modality_of(X_train).accepts_metadata_inputs:
             break  # a sequence or image model reads only the sequence or pixels: metadata cannot be added
         else:
             full, reduced = score_with(family, params[family], meta_train, meta_tune, X_train, y_train, X_tune,
-                                       y_tune, seed, score), own
+                                       y_tune, seed, score, build), own
         comparison[family] = {"with": full, "without": reduced,
                               "drop": None if reduced is None else round(full - reduced, 6)}
     if comparison:
@@ -353,35 +359,6 @@ def _primary_scorer(estimator, X, y):
     return score_model(estimator, X, y)
 
 
-def _importance_frame(features, importances):
-    repeats = importances.shape[1]
-    mean = importances.mean(axis=1)
-    std = importances.std(axis=1, ddof=1) if repeats > 1 else np.zeros(len(features))
-    half_width = _Z95 * std / np.sqrt(repeats)
-    table = pd.DataFrame(
-        {
-            "feature": features,
-            "importance_mean": mean,
-            "importance_std": std,
-            "ci_low": mean - half_width,
-            "ci_high": mean + half_width,
-        },
-        columns=COLUMNS,
-    )
-    table = table.round(6)
-    return table.sort_values(
-        ["importance_mean", "feature"], ascending=[False, True], kind="mergesort"
-    ).reset_index(drop=True)
-
-
-def _network_parts(model):
-    if not isinstance(model, Pipeline) or not hasattr(model[-1], "module_"):
-        raise LabError(
-            "integrated gradients need a fitted network Pipeline (prep + network); build it with make_network."
-        )
-    return model[:-1], model[-1]
-
-
 def _output_columns(prep):
     """The original column behind each output column of a fitted preprocessing step."""
     transformer = prep[-1] if isinstance(prep, Pipeline) else prep
@@ -399,18 +376,5 @@ def _output_columns(prep):
 
 
 def _readable_encoder(X):
-    if is_images(X):  # hand-crafted features as they are: a rule reads "ch1_mean above 0.1"
-        from ..modalities.image.features import ImageFeatures
-
-        return ImageFeatures()
-    if is_sequences(X):  # k-mer frequencies as they are: a rule reads "ACG above 0.02"
-        from ..modalities.sequence.fasta import coding_letters
-        from ..modalities.sequence.features import KmerCounts
-
-        return KmerCounts(k=X.kmer, letters=coding_letters(X.alphabet))
-    steps = []
-    if numeric_columns(X):
-        steps.append(("numbers", "passthrough", numeric_columns(X)))
-    if categorical_columns(X):
-        steps.append(("categories", _categorical_steps(), categorical_columns(X)))
-    return ColumnTransformer(steps, remainder="drop", sparse_threshold=0.0, verbose_feature_names_out=False)
+    """Features a person can read in a rule: numbers and categories, k-mer frequencies, image features."""
+    return modality_of(X).readable_features(X)

@@ -14,7 +14,8 @@ from sklearn.pipeline import Pipeline
 
 from ..common.errors import LabError
 from ..evaluation.scale import ScalableSVC
-from .preprocess import is_images, is_sequences, make_preprocessor
+from ..modalities.registry import modality_of
+from .preprocess import make_preprocessor
 
 CLASSICAL = (
     "logistic_regression",
@@ -71,15 +72,7 @@ def shared_preprocessing(models):
 
 def preprocessing_description(X):
     """One sentence on what the classical models read, for notebook 02 and the reports."""
-    if is_images(X):
-        return ("images as hand-crafted intensity, texture (grey-level co-occurrence) and shape (Otsu foreground) "
-                "features per channel, standardised with training means and spreads; the network reads the pixels "
-                "themselves (notebook 03)")
-    if is_sequences(X):
-        return (f"sequences as frequencies of every {X.kmer}-letter word (k-mer), standardised with training "
-                "means and spreads; the network reads the letters themselves, in order, as one-hot codes (notebook 03)")
-    return ("numbers: training median imputation and standardisation; categories: most frequent "
-            "training value and one-hot codes; fitted on the training split only")
+    return modality_of(X).features_description(X)
 
 
 def _prior(params, seed):

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from ..tasks.regression.findings import TASK_WORDS
 from .documents import Document, Field, Section, answer, completeness, fmt
 from .runfacts import RunFacts
 from .summaries import class_sentence, encoding_sentence, leakage_lines, source_lines, split_sentence, split_table
+from .words import report_view
 
 STANDARD = "Datasheets for Datasets (Gebru et al. 2021)"
 SECTIONS = ("Motivation", "Composition", "Collection process", "Preprocessing/cleaning/labeling", "Uses",
@@ -62,7 +62,7 @@ def _skeleton(f: RunFacts) -> dict[str, list[Field]]:
         ],
         "Uses": [
             answer("Uses recorded", _uses(f)),
-            answer(question("task"), f.parameters.get("task") and TASK_WORDS.get(f.task, f.task)),
+            answer(question("task"), f.parameters.get("task") and report_view(f).words),
             answer("Uses to avoid", person="name uses these data are unfit for"),
         ],
         "Distribution": [
@@ -177,7 +177,7 @@ def datasheet(facts: RunFacts) -> Document:
     for title in [*SECTIONS, *(s for s in draft if s not in SECTIONS)]:
         own = {_key(f.name): f for f in skeleton.get(title, [])}
         drafted = draft.get(title) if isinstance(draft.get(title), dict) else {}
-        per = "samples per quantile bin of the numeric target" if facts.task == "regression" else "per class"
+        per = report_view(facts).per_class
         fields = [_merge(_from_draft(name, record, per), own.pop(_key(question(name)), None))
                   for name, record in drafted.items()]
         fields += list(own.values())

@@ -241,3 +241,20 @@ def _block_has_content(block: Block) -> bool:
     if isinstance(block, Bullets | Table):
         return bool(block.items if isinstance(block, Bullets) else block.rows)
     return True
+
+
+FAMILY_NAMES = {
+    "network": "the network",
+    "k_nearest_neighbours": "k-nearest neighbours",
+    "logistic_regression": "logistic regression",
+    "ridge": "ridge regression",
+    "random_forest": "random forest",
+    "naive_bayes": "naive Bayes",
+    "svm": "support vector machine",
+    "prior": "the prior (class frequencies)",
+}
+
+
+def family_name(family: str | None) -> str:
+    """A model family in words: 'k_nearest_neighbours' → 'k-nearest neighbours'."""
+    return FAMILY_NAMES.get(str(family), label(str(family)))

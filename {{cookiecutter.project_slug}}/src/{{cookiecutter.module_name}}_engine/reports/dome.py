@@ -8,11 +8,10 @@ marked. The completeness score counts a field as filled only when the run answer
 from __future__ import annotations
 
 from ..modalities.sequence.relatedness import identity_sentence
-from ..tasks.regression.findings import conformal_lines, conformal_table, family_words, is_regression, output_sentence
-from .documents import Document, Field, Section, answer, completeness, fmt, label
+from ..tasks.regression.findings import conformal_lines, conformal_table
+from .documents import Document, Field, Section, answer, completeness, family_name, fmt, label
 from .findings import (
     NETWORK,
-    family_name,
     importance_tables,
     indistinguishable_lines,
     motif_sentence,
@@ -42,6 +41,7 @@ from .summaries import (
     test_sentence,
     test_table,
 )
+from .words import family_words, report_view
 
 # (id, section, title, required) in the order of the DOME recommendations.
 FIELDS = (
@@ -190,12 +190,7 @@ def _output(f: RunFacts):
     task = f.parameters.get("task")
     if not task:
         return [], None
-    if is_regression(f):
-        return [output_sentence(f)], None
-    classes = list(f.class_counts)
-    detail = f" into {len(classes)} classes ({', '.join(classes)}); each model gives a probability per class" if (
-        classes) else ""
-    return [f"{str(task).capitalize()}{detail}."], None
+    return report_view(f).output(f), None
 
 
 def _duration(f: RunFacts):
@@ -230,8 +225,7 @@ def _comparison(f: RunFacts):
     baselines = sorted(f.baselines)
     lines = []
     if baselines:
-        prior = ("the mean predictor always predicts the training mean" if is_regression(f)
-                 else "'prior' always predicts the class frequencies")
+        prior = report_view(f).prior_words
         lines.append(f"Against simpler baselines on the same parts: {', '.join(family_words(f, b) for b in baselines)} "
                      f"({prior}).")
     if f.tuning_results:

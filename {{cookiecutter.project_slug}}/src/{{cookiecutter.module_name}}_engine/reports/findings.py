@@ -10,33 +10,17 @@ from __future__ import annotations
 from ..tasks.regression.findings import (
     better_sign,
     conformal_lines,
-    is_regression,
     network_wins,
     regression_paired_text,
     shortcut_words,
-    target_sentence,
 )
-from .documents import Table, fmt, label, table
+from .documents import Table, family_name, fmt, label, table
 from .runfacts import RunFacts
+from .words import report_view
 
 NETWORK = "network"
 SHORTCUT_AUC = 0.7  # metadata-alone ROC-AUC at which notebook 06 cautions of a shortcut (interpret.py)
 SHORTCUT_R2 = 0.3  # metadata-alone R² of a numeric target at which it does (regression_interpret.py)
-FAMILY_NAMES = {
-    "network": "the network",
-    "k_nearest_neighbours": "k-nearest neighbours",
-    "logistic_regression": "logistic regression",
-    "ridge": "ridge regression",
-    "random_forest": "random forest",
-    "naive_bayes": "naive Bayes",
-    "svm": "support vector machine",
-    "prior": "the prior (class frequencies)",
-}
-
-
-def family_name(family: str | None) -> str:
-    """A model family in words: 'k_nearest_neighbours' → 'k-nearest neighbours'."""
-    return FAMILY_NAMES.get(str(family), label(str(family)))
 
 
 # the saved models ------------------------------------------------------------------------
@@ -118,27 +102,17 @@ def paired_text(p: dict, score_name: str = "roc_auc") -> str:
 
 
 def prevalence_sentence(facts: RunFacts) -> str | None:
-    """What PR-AUC is read against: the positive share for two classes, every class's share for more.
+    """What a model that knows nothing scores on the test split, in the task's terms.
 
-    For a numeric target: the test targets' mean and spread, what the mean predictor scores.
+    For classes, the share PR-AUC is read against; for a number, the test targets' mean and spread.
     """
-    if is_regression(facts):
-        return target_sentence(facts)
-    shares = facts.test.get("class_prevalence")
-    if isinstance(shares, dict) and len(shares) > 2:
-        listed = ", ".join(f"{name} {fmt(share)}" for name, share in shares.items())
-        return (f"Class shares in the test split: {listed}. With {len(shares)} classes PR-AUC is micro-averaged "
-                f"over one-vs-rest labels, so a model that knows nothing scores {fmt(1 / len(shares))}.")
-    if facts.test.get("prevalence") is not None:
-        return (f"The positive class makes up {fmt(facts.test['prevalence'])} of the test split: the PR-AUC of a "
-                "model that knows nothing.")
-    return None
+    return report_view(facts).prevalence(facts)
 
 
 def shuffled_sentences(facts: RunFacts) -> list[str]:
     """Each finalist against its shuffled-label refits, with the smallest p-value those refits allow."""
     controls = facts.overfitting.get("shuffled_labels") or {}
-    shuffled = "target" if is_regression(facts) else "label"
+    shuffled = report_view(facts).shuffled
     return [shuffled_sentence(family, c, shuffled) for family, c in sorted(controls.items())
             if isinstance(c, dict) and c.get("observed") is not None]
 
@@ -280,14 +254,14 @@ def importance_tables(facts: RunFacts, top: int = 10) -> list[tuple[str, Table]]
     info = facts.interpretation
     found = []
     for family, rows in sorted((info.get("permutation") or {}).items()):
-        unit = "R²" if is_regression(facts) else label(facts.score_name)
+        unit = report_view(facts).importance_unit(facts)
         caption = (f"Permutation importance of {family_name(family)}: drop in tune {unit} when "
                    "the input is shuffled (mean of the repeats, with its interval)")
         found.append((caption, _importance(rows, top)))
     gradients = info.get("integrated_gradients") if isinstance(info.get("integrated_gradients"), dict) else {}
     if gradients.get("importance"):
         unit = gradients.get("summary") or "attribution"
-        scale = "in units of the standardised target" if is_regression(facts) else "in logit units"
+        scale = report_view(facts).attribution_scale
         found.append((f"Integrated-gradients attributions of the network ({unit}; {scale})",
                       _importance(gradients["importance"], top)))
     if not found and info.get("importance"):

@@ -6,10 +6,9 @@ the paper) is marked for a person to complete.
 
 from __future__ import annotations
 
-from ..tasks.regression.findings import conformal_lines, conformal_table, family_words, is_regression, output_sentence
-from .documents import Document, Figure, Section, answer, completeness, fmt, label
+from ..tasks.regression.findings import conformal_lines, conformal_table
+from .documents import Document, Figure, Section, answer, completeness, family_name, fmt, label
 from .findings import (
-    family_name,
     paired_sentence,
     prevalence_sentence,
     saved_models_table,
@@ -33,6 +32,7 @@ from .summaries import (
     test_sentence,
     test_table,
 )
+from .words import family_words, report_view
 
 STANDARD = "Model Cards for Model Reporting (Mitchell et al. 2019)"
 
@@ -92,9 +92,7 @@ def _metrics(f: RunFacts) -> Section:
               for family, scores in _trial_scores(f)]
     return Section("Metrics", (
         answer("Performance measures", metric_sentence(f)),
-        answer("Decision thresholds", output_sentence(f) if is_regression(f) else f.class_counts and (
-               "Each sample is given the class with the highest predicted probability (0.5 for two classes); ROC-AUC "
-               "and PR-AUC do not depend on a threshold."),
+        answer("Decision thresholds", report_view(f).decision_thresholds(f),
                person="set and justify a threshold if the model will be used to make decisions"),
         answer("Uncertainty and variability", test_sentence(f), test_table(f), *conformal_lines(f, family_name),
                f.conformal and conformal_table(f, family_name),
@@ -114,10 +112,10 @@ def _trial_scores(f: RunFacts) -> list[tuple[str, list[float]]]:
 
 def _evaluation_data(f: RunFacts) -> Section:
     sizes = f.split_sizes
-    per = ("" if is_regression(f) or not f.split_classes.get("test")
+    per = ("" if not report_view(f).per_class_test or not f.split_classes.get("test")
            else f", per class {fmt(f.split_classes.get('test', {}))}")
     test = f"The test part: {sizes['test']} samples{per}." if "test" in sizes else None
-    same = ("stratified on quantile bins of the target" if is_regression(f) else "in the same class proportions")
+    same = report_view(f).same_split
     return Section("Evaluation data", (
         answer("Datasets", test, split_table(f)),
         answer("Motivation", sizes and f"Held back from the same source, {same}, to estimate "

@@ -16,12 +16,11 @@ from pathlib import Path
 from ..common.errors import LabError
 from ..common.files import write_atomic
 from ..common.lazy_imports import without_iri_grammars
-from ..tasks.regression.findings import TASK_WORDS, conformal_lines, conformal_table, family_words
+from ..tasks.regression.findings import conformal_lines, conformal_table
 from .datasheet import datasheet
-from .documents import PERSON, Document, completeness, fmt, label, table, to_markdown
+from .documents import PERSON, Document, completeness, family_name, fmt, label, table, to_markdown
 from .dome import dome_document, dome_json
 from .findings import (
-    family_name,
     importance_tables,
     indistinguishable_lines,
     motif_sentence,
@@ -49,6 +48,7 @@ from .summaries import (
     test_sentence,
     test_table,
 )
+from .words import family_words, report_view
 
 TEMPLATES = Path(__file__).with_name("templates")
 NOTEBOOK_PAGES = "notebooks_html"
@@ -63,8 +63,6 @@ DOME_JSON = "dome.json"
 # Notebook 05's figures of the single test look: shown under the test result, not under overfitting.
 TEST_FIGURES = ("05_test_metrics", "05_roc_pr", "05_calibration", "05_predicted_vs_observed", "05_residuals",
                 "05_conformal")
-BASELINE_METRICS = ("roc_auc", "pr_auc", "mcc", "balanced_accuracy", "brier")
-PANELS = {"classification": BASELINE_METRICS, "regression": ("r2", "rmse", "mae", "pearson", "spearman")}
 # Scripts nbconvert would load from the internet: left out so the pages work offline.
 _REMOTE_SCRIPT = re.compile(r'<script src="">\s*</script>\s*')
 _BACK_LINK = ('\n<nav style="padding:0.5em 1em"><a href="../index.html">← back to the run\'s report</a></nav>')
@@ -138,7 +136,7 @@ def notebook_pages(facts: RunFacts) -> dict[str, bytes]:
 
 
 def baseline_table(facts: RunFacts):
-    metrics = PANELS.get(facts.task, BASELINE_METRICS)
+    metrics = report_view(facts).baseline_metrics
     rows = [[family_words(facts, name), *[row.get(f"tune_{m}") for m in metrics]]
             for name, row in sorted(facts.baselines.items()) if isinstance(row, dict)]
     return table(["model", *[f"tune {label(m)}" for m in metrics]], rows)
@@ -177,8 +175,9 @@ def index_context(facts: RunFacts, documents: dict[str, Document], pages: dict[s
         "other_figures": [f for f in facts.figures if f not in seen],
         "sources": source_lines(facts),
         "classes": class_sentence(facts),
-        "task": TASK_WORDS.get(facts.task, facts.task),
-        "regression": facts.task == "regression",
+        "task": report_view(facts).words,
+        "split_heading": report_view(facts).split_heading,
+        "shuffled_heading": f"Shuffled-{report_view(facts).shuffled} control",
         "conformal": conformal_lines(facts, family_name),
         "conformal_table": conformal_table(facts, family_name),
         "split_sentence": split_sentence(facts),

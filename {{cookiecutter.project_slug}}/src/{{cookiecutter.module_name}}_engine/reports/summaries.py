@@ -28,9 +28,9 @@ def class_sentence(facts: RunFacts) -> str | None:
 
     For a numeric target: the samples and the target's mean, spread and range instead.
     """
-    from ..tasks.regression.findings import target_summary
+    from .words import report_view
 
-    numeric = target_summary(facts)
+    numeric = report_view(facts).target_summary(facts)
     if numeric:
         return numeric
     counts = facts.class_counts
@@ -89,9 +89,9 @@ def split_sentence(facts: RunFacts) -> str | None:
         kept = (f", keeping every cluster of related sequences ({homology.get('similarity')} ≥ "
                 f"{fmt(homology['threshold'])}) "
                 "within one part") + (f" together with every '{group}' group" if group else "")
-    from ..tasks.regression.findings import stratification_words
+    from .words import report_view
 
-    how = f"at random, {stratification_words(facts)}" + kept
+    how = f"at random, {report_view(facts).stratification(facts)}" + kept
     seed = facts.split_record.get("seed", facts.parameters.get("seed"))
     shares = ""
     if fractions.get("train") and fractions.get("tune"):
@@ -161,7 +161,7 @@ def comparison_rows(facts: RunFacts) -> list[dict]:
 
 def comparison_table(facts: RunFacts) -> Table | None:
     score = label(facts.score_name)
-    from ..tasks.regression.findings import family_words
+    from .words import family_words
 
     rows = [[family_words(facts, r["family"]) + (" (best)" if r["best"] else ""), r["best_score"], r["n_trials"],
              r["best_params"]]
@@ -188,7 +188,7 @@ def budget_sentence(facts: RunFacts) -> str | None:
 
 
 def gap_table(facts: RunFacts) -> Table | None:
-    from ..tasks.regression.findings import family_words
+    from .words import family_words
 
     rows = [[family_words(facts, family), g.get("train"), g.get("tune"), g.get("gap"),
              "FLAGGED" if g.get("flagged") else "ok"] for family, g in sorted(facts.gaps.items())]
@@ -203,28 +203,29 @@ def gap_sentence(facts: RunFacts) -> str | None:
     flagged = facts.flagged
     limit = f" above {fmt(threshold)}" if threshold is not None else ""
     if flagged:
-        from ..tasks.regression.findings import family_words
+        from .words import family_words
 
         return f"Flagged for a train–tune gap{limit}: {', '.join(family_words(facts, f) for f in flagged)}."
     return f"No model family shows a train–tune gap{limit}."
 
 
 def test_metric_names(facts: RunFacts) -> list[str]:
-    from ..tasks.regression.findings import REGRESSION_PANEL, is_regression
+    from .words import report_view
 
     names = []
     for result in facts.test_models.values():
         for metric in (result.get("metrics") or {}):
             if metric not in names:
                 names.append(metric)
-    if is_regression(facts):  # R², RMSE, MAE, Pearson, Spearman, whatever order the JSON kept
-        names.sort(key=lambda m: REGRESSION_PANEL.index(m) if m in REGRESSION_PANEL else len(REGRESSION_PANEL))
+    order = report_view(facts).metric_order  # e.g. R², RMSE, MAE, Pearson, Spearman, whatever order the JSON kept
+    if order:
+        names.sort(key=lambda m: order.index(m) if m in order else len(order))
     return names
 
 
 def test_table(facts: RunFacts) -> Table | None:
     """The single look at the test split: each metric with its interval, per model."""
-    from ..tasks.regression.findings import family_words
+    from .words import family_words
 
     metrics = test_metric_names(facts)
     rows = []

@@ -25,7 +25,7 @@ from ..common.files import read_json, write_json
 from ..common.lazy_imports import without_iri_grammars
 from ..common.names import COMMAND
 from ..common.progress import follow_progress, progress_file
-from ..data.dataset import load_dataset
+from ..data.loading import load_dataset
 from ..data.provenance import sha256_file, verify_inputs
 from ..settings.config import Config, load_config, project_root
 from ..splits.split import check_split_record, read_split_record
@@ -130,7 +130,7 @@ def plan_run(
     preflight.check_class_sizes(cfg, data)
     preflight.check_homology(cfg, data)
     check_split_record(read_split_record(root, cfg), cfg, hashes, plan.command)
-    from ..ethics.subgroups import check_declared_columns
+    from ..data.declared import check_declared_columns
 
     check_declared_columns(cfg, root)  # so does a subgroup or metadata column the data lack
     plan.notices += [n for n in [preflight.wide_table_notice(data), preflight.strata_notice(cfg, data)] if n]

@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 
 from ..common.errors import LabError
+from ..modalities.registry import modality_for, modality_of
+from ..tasks.registry import task_for
 
 CONTRACT_NOTEBOOKS = (
     "00_question", "01_data_provenance", "02_baselines", "03_architecture",
@@ -60,46 +62,22 @@ def check_resumable(selected: list[Path], discovered: list[Path], earlier_run: P
 
 def check_class_sizes(cfg, data) -> None:
     """Every class large enough to appear in train, tune and test (refused here, not in notebook 01)."""
-    from ..splits.split import _check_class_sizes
-    from ..tasks.registry import task_for
+    from ..splits.making import check_class_sizes
 
     try:  # regression: the target's quantile bins, each made large enough to reach every part
-        _check_class_sizes(task_for(cfg).stratify_labels(data.y, cfg.split.target_bins), cfg.split.test, cfg.split.tune)
+        check_class_sizes(task_for(cfg).stratify_labels(data.y, cfg.split.target_bins), cfg.split.test, cfg.split.tune)
     except LabError as exc:
         raise LabError(f"{cfg.data.path}, target column '{cfg.data.target}': {exc}") from None
 
 
 def strata_notice(cfg, data) -> str | None:
-    """Regression: a notice when the target has too few distinct values for `split.target_bins` quantile bins."""
-    if cfg.task != "regression":
-        return None
-    from ..tasks.regression.bins import quantile_bins
-
-    bins = quantile_bins(data.y, cfg.split.target_bins)
-    if bins["bins"] >= bins["requested"]:
-        return None
-    done = (f"the split keeps {bins['bins']} quantile bins even instead" if bins["bins"] > 1
-            else "the split is made at random (not stratified) instead")
-    return (f"notice: {cfg.data.path}, target column '{cfg.data.target}' has {len(set(data.y.tolist()))} distinct "
-            f"value(s), too few for split.target_bins: {bins['requested']} in lab.yaml; {done} (lower "
-            "split.target_bins to silence this)")
+    """A notice when the split cannot keep the strata lab.yaml asks for (e.g. too few distinct target values)."""
+    return task_for(cfg).strata_notice(cfg, data)
 
 
 def check_homology(cfg, data) -> None:
-    """The k-mer method's k must be usable over the alphabet for this many sequences (sequence studies)."""
-    if cfg.modality != "sequence" or cfg.sequence.homology.method != "kmer":
-        return
-    from ..modalities.sequence.fasta import coding_letters
-    from ..modalities.sequence.homology import settings
-
-    k = settings(cfg.sequence.homology, cfg.sequence.alphabet)["k"]
-    size, n = len(coding_letters(cfg.sequence.alphabet)), max(len(data.y), 1)
-    if n * size**k >= 2**62:  # the k-mer code's own limit (homology.kmer_sets)
-        usable = max(j for j in range(1, k) if n * size**j < 2**62)
-        raise LabError(
-            f"lab.yaml field 'sequence.homology.k' is {k}, too long for the {cfg.sequence.alphabet} alphabet "
-            f"({size} letters) and {n} sequences; set sequence.homology.k to {usable} or less"
-        )
+    """What the modality can check before the first notebook (e.g. a usable k-mer length for related sequences)."""
+    modality_for(cfg).preflight(cfg, data)
 
 
 def _writable(folder: Path) -> bool:
@@ -151,7 +129,7 @@ def check_writable(root: Path, cfg, run_dir: Path | None) -> None:
 
 def wide_table_notice(data) -> str | None:
     """A warning for tables with far more features than samples, where every notebook runs long."""
-    if data.sequence_info is not None or data.image_info is not None:  # letters/pixels: the CNN shares weights
+    if modality_of(data.X).inputs_share_weights:  # letters, pixels: the network shares its weights across them
         return None
     n, p = len(data.y), data.n_features
     if p <= max(WIDE_RATIO * n, WIDE_FEATURES) and p <= 50 * WIDE_FEATURES:

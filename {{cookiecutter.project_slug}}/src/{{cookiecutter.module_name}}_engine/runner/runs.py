@@ -19,10 +19,15 @@ from typing import Any
 from ..common.errors import LabError
 from ..common.files import out_of_space, read_json, sha256_bytes, space_message, write_atomic, write_json
 from ..common.names import COMMAND
-from ..data.dataset import Dataset, load_dataset
+from ..data.dataset import Dataset
+from ..data.loading import load_dataset
 from ..data.provenance import verify_inputs
+from ..modalities.registry import modality_for
 from ..settings.config import Config, load_config, project_root
-from ..splits.split import Split, changed_inputs, split_file
+from ..splits.guards import changed_inputs
+from ..splits.making import Split
+from ..splits.split import split_file
+from ..tasks.registry import task_for
 
 ARTIFACTS = "artifacts"
 FIGURES = "figures"
@@ -56,6 +61,22 @@ class Run:
         for sub in (ARTIFACTS, FIGURES):
             (directory / sub).mkdir(parents=True, exist_ok=True)
         return cls(directory.resolve(), cfg, project_root(config), command=COMMAND)
+
+    @property
+    def task(self):
+        """What the study predicts (tasks.registry): every task-specific step asks it."""
+        return task_for(self.cfg)
+
+    @property
+    def modality(self):
+        """The kind of data the study reads (modalities.registry): every modality-specific step asks it."""
+        return modality_for(self.cfg)
+
+    def take(self, X, y, limit: int, purpose: str):
+        """X, y cut to at most `limit` rows (stratified as the task stratifies, seeded), with the record of which."""
+        from ..evaluation.scale import take
+
+        return take(X, y, limit, self.seed, purpose, self.task.stratify_labels)
 
     @property
     def budget(self):
@@ -98,6 +119,21 @@ class Run:
         figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
         write_atomic(path, buffer.getvalue())
         return path
+
+    def show(self, section):
+        """Print a Section's lines, display its tables and figures, save the figures and write its artifact."""
+        from IPython.display import display
+
+        for line in section.lines:
+            print(line)
+        for table in section.tables:
+            print(table) if isinstance(table, str) else display(table)
+        for name, figure in section.figures:
+            self.save_figure(figure, name)
+            display(figure)
+        if section.artifact:
+            self.save_artifact(section.artifact, section.record)
+        return section
 
     # data ------------------------------------------------------------------------------
     def input_hashes(self) -> dict[str, str]:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator, model_validator
 
 from ..common.errors import LabError, explain_field_error
-from ..modalities.image.spec import ImageSpec
-from ..tasks import settings_checks as task_checks
+from ..modalities.registry import modality_for, modality_names, settings_sections
+from ..tasks.registry import DEFAULT_TASK, task_for, task_named, task_names
 
 CONFIG_NAME = "lab.yaml"
 
@@ -127,43 +127,6 @@ class Ethics(_Strict):
     imbalance_ratio: float = Field(default=4.0, gt=1)  # largest / smallest class beyond this is flagged
 
 
-class HomologySpec(_Strict):
-    """How related sequences are kept on one side of the split (Tip 7); defaults in homology.py."""
-
-    method: Literal["mmseqs", "kmer", "none"] = "mmseqs"  # none = a plain stratified split (leakage only reported)
-    min_identity: float | None = Field(default=None, gt=0, le=1)  # null = 0.8 for dna, 0.3 for protein
-    coverage: float = Field(default=0.8, gt=0, le=1)  # share of both sequences an alignment must cover
-    k: int | None = Field(default=None, ge=3, le=16)  # k-mer length of the kmer method; null = 12 dna, 5 protein
-
-
-SEQUENCE_ALPHABET_SIZES = {"dna": 4, "protein": 20}
-MAX_KMER_FEATURES = 10_000
-
-
-class SequenceSpec(_Strict):
-    """How FASTA sequences are read, represented and split (modality: sequence)."""
-
-    alphabet: Literal["dna", "protein"] = "dna"
-    length_policy: Literal["pad", "trim", "reject"] = "pad"
-    length: int | None = Field(default=None, gt=0)  # fixed length; null = longest (pad) or shortest (trim)
-    kmer: int = Field(default=3, ge=1, le=8)  # k of the k-mer frequencies the classical baselines read
-    homology: HomologySpec = Field(default_factory=HomologySpec)
-    motif_width: int = Field(default=10, ge=2, le=50)  # window notebook 06 reads a motif from
-    known_motifs: str | None = None  # local motif file (JASPAR format) naming what the recovered motif resembles
-    pretrained_weights: str | None = None  # local CNN weights file to start from (transfer learning)
-    freeze_pretrained: bool = False  # keep the loaded convolution filters fixed while training
-
-    @model_validator(mode="after")
-    def _kmer_features_fit(self) -> SequenceSpec:
-        n = SEQUENCE_ALPHABET_SIZES[self.alphabet] ** self.kmer
-        if n > MAX_KMER_FEATURES:
-            raise ValueError(
-                f"kmer {self.kmer} gives {n} k-mer features over the {self.alphabet} alphabet, too many for the "
-                "baselines; lower sequence.kmer"
-            )
-        return self
-
-
 TUNABLE_FAMILIES = (
     "logistic_regression",
     "random_forest",
@@ -176,20 +139,25 @@ TUNABLE_FAMILIES = (
 Family = Literal[
     "logistic_regression", "ridge", "random_forest", "k_nearest_neighbours", "naive_bayes", "svm", "network"
 ]
-CLASSIFICATION_FAMILIES = tuple(f for f in TUNABLE_FAMILIES if f != "ridge")
-REGRESSION_FAMILIES = ("ridge", "random_forest", "k_nearest_neighbours", "svm", "network")
-Metric = Literal["roc_auc", "r2", "rmse", "mae", "spearman"]
 
 
 class TuningSpec(_Strict):
     """Which model families notebook 04 tunes (all with the same budget) and how."""
 
-    families: list[Family] = Field(default_factory=lambda: list(CLASSIFICATION_FAMILIES), min_length=1)
-    metric: Metric | None = None  # the tune-split score the search maximises; null = roc_auc / r2 (by task)
+    families: list[Family] = Field(default_factory=lambda: list(task_named(None).families), min_length=1)
+    metric: str | None = None  # the tune-split score the search maximises; null = the task's (roc_auc, r2)
     workers: int | Literal["auto"] = "auto"
     fixed: dict[str, dict[str, Any]] = Field(default_factory=dict)
     storage: str | None = None  # null = tuning.sqlite3 in the run folder; a journal or PostgreSQL URL shares studies
     sbatch_options: list[str] = Field(default_factory=list)  # extra #SBATCH lines of `tune --slurm`
+
+    @field_validator("metric")
+    @classmethod
+    def _known_metric(cls, metric: str | None) -> str | None:
+        known = [name for task in task_names() for name in task_named(task).metrics]
+        if metric is not None and metric not in known:
+            raise ValueError(f"must be one of {', '.join(known)}")
+        return metric
 
     @field_validator("storage")
     @classmethod
@@ -250,11 +218,13 @@ class TuningSpec(_Strict):
         return {family: dict(params or {}) for family, params in fixed.items()}
 
 
-class Config(_Strict):
+class _StudySettings(_Strict):
+    """Every section of lab.yaml but those a modality adds (see Config below)."""
+
     study: Study
     data: DataSpec
-    modality: Literal["tabular", "sequence", "image"]
-    task: Literal["classification", "regression"] = "classification"
+    modality: str  # a registered modality (modalities/registry.py)
+    task: str = DEFAULT_TASK  # a registered task (tasks/registry.py)
     seed: int = Field(ge=0)
     device: str = "auto"  # where every network trains: auto | cpu | cuda | cuda:N | mps
     split: SplitSpec
@@ -266,8 +236,20 @@ class Config(_Strict):
     interpretation: Interpretation = Field(default_factory=Interpretation)
     ethics: Ethics = Field(default_factory=Ethics)
     tuning: TuningSpec = Field(default_factory=TuningSpec)
-    sequence: SequenceSpec = Field(default_factory=SequenceSpec)
-    image: ImageSpec = Field(default_factory=ImageSpec)
+
+    @field_validator("modality")
+    @classmethod
+    def _known_modality(cls, name: str) -> str:
+        if name not in modality_names():
+            raise ValueError(f"must be one of {', '.join(modality_names())}")
+        return name
+
+    @field_validator("task")
+    @classmethod
+    def _known_task(cls, name: str) -> str:
+        if name not in task_names():
+            raise ValueError(f"must be one of {', '.join(task_names())}")
+        return name
 
     @field_validator("device")
     @classmethod
@@ -286,30 +268,21 @@ class Config(_Strict):
 
     @model_validator(mode="after")
     def _modality_fields(self) -> Config:
-        if self.modality == "image":
-            if self.data.metadata_as_inputs or not self.data.labels:
-                raise ValueError("an image study needs data.labels (the table of file names and labels) and "
-                                 "data.metadata_as_inputs: false (the network reads only the pixels)")
-        elif self.modality != "sequence":
-            cnn_only = [f"network.{name}" for name in ("channels", "kernel_size") if getattr(self.network, name)]
-            if cnn_only or self.data.labels:
-                field = (cnn_only or ["data.labels"])[0]
-                raise ValueError(f"{field} applies to sequence data only; remove it or set modality: sequence")
-        elif self.data.metadata_as_inputs:
-            raise ValueError(
-                "data.metadata_as_inputs applies to tables only (a sequence model reads only the sequence); "
-                "remove it or set it to false"
-            )
+        if problem := modality_for(self).settings_problem(self):
+            raise ValueError(problem)
         return self
 
     @model_validator(mode="before")
     @classmethod
-    def _task_families(cls, raw: Any) -> Any:
-        return task_checks.with_task_families(raw, REGRESSION_FAMILIES)
+    def _task_defaults(cls, raw: Any) -> Any:
+        if isinstance(raw, dict) and isinstance(raw.get("task", DEFAULT_TASK), str) and \
+                raw.get("task", DEFAULT_TASK) in task_names():
+            return task_named(raw.get("task")).with_defaults(raw)
+        return raw
 
     @model_validator(mode="after")
     def _task_fields(self) -> Config:
-        if problem := task_checks.task_field_problem(self):
+        if problem := task_for(self).settings_problem(self):
             raise ValueError(problem)
         return self
 
@@ -327,6 +300,13 @@ class Config(_Strict):
     def split_seed(self) -> int:
         """The seed the split is made with: `split.seed`, or the study's `seed` when that is null."""
         return self.seed if self.split.seed is None else self.split.seed
+
+
+# The sections modalities add (sequence:, image:), each with its defaults.
+Config = create_model(
+    "Config", __base__=_StudySettings, __doc__="The validated lab.yaml of one study.",
+    **{name: (model, Field(default_factory=model)) for name, model in settings_sections().items()},
+)
 
 
 def parse_override(text: str) -> tuple[str, Any]:

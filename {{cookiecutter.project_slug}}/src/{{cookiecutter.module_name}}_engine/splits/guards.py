@@ -49,15 +49,6 @@ def coverage_problem(split, y, groups, grouping: str, fix: str) -> str:
     )
 
 
-def grouping_label(cfg) -> str:
-    """What a split keeps whole, in the words of lab.yaml."""
-    homology = cfg.modality == "sequence" and cfg.sequence.homology.method != "none"
-    column = f"data.group_column '{cfg.data.group_column}'" if cfg.data.group_column else None
-    if homology and column:
-        return f"{column} together with clusters of related sequences (sequence.homology)"
-    return column or "clusters of related sequences (sequence.homology)"
-
-
 def input_fingerprints(cfg, hashes: dict[str, str] | str) -> dict[str, str]:
     """{path: sha256} of every input that decides labels or groups: the data file and any side table.
 

@@ -20,11 +20,10 @@ import numpy as np
 from ..common.errors import LabError
 from ..common.lazy_imports import optuna, quiet_optuna
 from ..common.progress import TrialProgress
+from ..modalities.registry import modality_for
 from ..models.nets import TorchMLPClassifier, pick_device
-from ..models.network_plan import both_strands, starting_params
 from ..models.networks import fit_network
-from ..tasks.registry import task_of
-from ..tasks.regression.networks import loss_setting
+from ..tasks.registry import task_for, task_of
 from .results import finished_trials, study_result
 from .spaces import NETWORK, check_family, check_fixed, suggest_params
 from .studies import REPORT_EVERY, open_storage, open_study, study_data_key, study_name_for
@@ -292,18 +291,8 @@ def fixed_params(cfg, root=None):
     fixed = {family: dict(params) for family, params in cfg.tuning.fixed.items()}
     network = fixed.setdefault(NETWORK, {})
     network.setdefault("epochs", cfg.budget.epochs)
-    network.update(loss_setting(cfg))  # regression: the head's loss (mse | huber); nothing for classes
-    if cfg.modality == "sequence":
-        from ..modalities.sequence.fasta import coding_letters
-
-        network["n_letters"] = len(coding_letters(cfg.sequence.alphabet))
-        network.setdefault("both_strands", both_strands(cfg))
-        if cfg.sequence.pretrained_weights:  # transfer learning: the loaded filters fix their own shape
-            start = starting_params(cfg, root or ".")
-            network.update({name: start[name] for name in ("pretrained", "freeze_conv", "channels", "kernel_size")})
-    if cfg.modality == "image":  # augmentation and a local pretrained ResNet hold for every trial
-        start = starting_params(cfg, root or ".")
-        network.update({name: start[name] for name in ("augment", "pretrained", "freeze_pretrained") if name in start})
+    network.update(task_for(cfg).network_settings(cfg))  # the head's own settings (regression: its loss)
+    modality_for(cfg).fix_tuning_params(cfg, root, network)  # e.g. the alphabet, augmentation, pretrained weights
     return fixed
 
 

@@ -164,8 +164,7 @@ def data_fingerprint(X_train, y_train, X_tune, y_tune):
 def study_data_key(X_train, y_train, X_tune, y_tune, metric=None):
     """The data fingerprint, plus the metric for a numeric target: a study scored otherwise is another study."""
     key = data_fingerprint(X_train, y_train, X_tune, y_tune)
-    task = task_of(y_train)
-    return f"{key}:{task.metric(metric)}" if task.is_regression else key
+    return task_of(y_train).study_key(key, metric)
 
 
 REPORT_EVERY = 5  # epochs between the network's intermediate tune scores (what the pruner sees)

@@ -139,11 +139,9 @@ def intensity_table(stack: np.ndarray, by: np.ndarray, name: str) -> pd.DataFram
     return frame.groupby(name).mean().round(4)
 
 
-def image_overview(info: dict, y: np.ndarray, floor: int) -> dict:
-    """Images per class against the floor, size and channels (notebook 00); a numeric target counts all images."""
-    y = np.asarray(y)
-    counts = pd.Series(y).value_counts().sort_index() if y.dtype.kind != "f" else pd.Series({"all images": len(y)})
-    return {"images_per_class": {str(k): int(v) for k, v in counts.items()}, "floor": int(floor),
+def image_overview(info: dict, counts: dict[str, int], floor: int) -> dict:
+    """Images counted against the floor (per class, or all of them for a number), size and channels (notebook 00)."""
+    return {"images_per_class": dict(counts), "floor": int(floor),
             "below_floor": [str(k) for k, v in counts.items() if v < floor],
             "size": f"{info['height']}x{info['width']}", "channels": int(info["channels"]),
             "bit_depth": info["bit_depth"], "size_policy": info["policy"], "sizes_seen": info["sizes_seen"]}

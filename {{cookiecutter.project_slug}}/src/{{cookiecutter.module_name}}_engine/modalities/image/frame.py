@@ -1,7 +1,7 @@
 """The table an image study's models read: one row per image, pointing into a memory-mapped store.
 
 Kept apart from reading and storing images (image_store.py) so that telling images from tables
-(preprocess.is_images) needs nothing but numpy and pandas.
+(modalities.registry.modality_of) needs nothing but numpy and pandas.
 """
 
 from __future__ import annotations
@@ -47,11 +47,6 @@ class ImageFrame(pd.DataFrame):
     def n_inputs(self) -> int:
         channels, height, width = self.image_shape
         return channels * height * width
-
-
-def is_images(X) -> bool:
-    """True when X is an ImageFrame."""
-    return isinstance(X, ImageFrame)
 
 
 def open_pixels(store) -> np.ndarray:

@@ -63,7 +63,7 @@ def region_masks(pixels: np.ndarray, border: int) -> dict[str, np.ndarray]:
 
 def region_table(attributions: np.ndarray, pixels: np.ndarray, border: int) -> pd.DataFrame:
     """Share of |attribution| per channel and region (border, foreground, background), 95% interval over images."""
-    from ...interpretation.interpret import _importance_frame
+    from ...interpretation.tables import importance_frame
 
     masks = region_masks(pixels, border)
     magnitude = np.abs(attributions)
@@ -74,7 +74,7 @@ def region_table(attributions: np.ndarray, pixels: np.ndarray, border: int) -> p
         for region, mask in masks.items():
             names.append(f"channel {channel} · {region}")
             shares.append((magnitude[:, channel] * mask).sum(axis=(1, 2)) / total)
-    return _importance_frame(names, np.stack(shares))
+    return importance_frame(names, np.stack(shares))
 
 
 def shortcut_shares(attributions: np.ndarray, pixels: np.ndarray, border: int) -> dict:
@@ -91,42 +91,6 @@ def shortcut_shares(attributions: np.ndarray, pixels: np.ndarray, border: int) -
                           "ratio": round(ratio, 6), "threshold": excess, "flagged": bool(ratio >= excess)}
     result["flagged"] = bool(result["border"]["flagged"] or result["background"]["flagged"])
     return result
-
-
-def saliency_examples(y_true, y_pred, classes, per_group=2) -> list[dict]:
-    """Up to `per_group` rows per class that the network got right and wrong (first in data order)."""
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    picked = []
-    for label in classes:
-        for correct in (True, False):
-            rows = np.flatnonzero((y_true == label) & ((y_pred == y_true) == correct))[:per_group]
-            picked += [{"row": int(r), "label": str(label), "predicted": str(y_pred[r]), "correct": correct}
-                       for r in rows]
-    return picked
-
-
-def residual_examples(y_true, y_pred, per_group=4) -> list[dict]:
-    """A numeric target: the `per_group` tune images predicted best and worst (smallest, largest |residual|)."""
-    y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
-    order = np.argsort(np.abs(y_true - y_pred), kind="stable")
-    count = min(int(per_group), len(order) // 2)
-    picked = []
-    worst = order[len(order) - count :][::-1]
-    for rows, kind in ((order[:count], "smallest |residual|"), (worst, "largest |residual|")):
-        picked += [{"row": int(r), "label": f"obs {y_true[r]:.3g}", "predicted": round(float(y_pred[r]), 6),
-                    "observed": round(float(y_true[r]), 6), "residual": round(float(y_true[r] - y_pred[r]), 6),
-                    "kind": kind, "correct": kind.startswith("smallest"), "mark": f"pred {y_pred[r]:.3g}"}
-                   for r in rows]
-    return picked
-
-
-def examples_for(model, X, y) -> list[dict]:
-    """Examples to draw: right and wrong per class (classes), or smallest and largest residuals (a number)."""
-    from ...tasks.registry import task_of
-
-    if task_of(y).is_regression:
-        return residual_examples(y, model.predict(X))
-    return saliency_examples(y, model.predict(X), model.classes_)
 
 
 def saliency_figure(pixels: np.ndarray, attributions: np.ndarray, examples: list[dict], ids):

@@ -153,7 +153,7 @@ def swap_groups(cfg, root, data, files) -> tuple[np.ndarray | None, str | None]:
     if name == cfg.data.group_column:
         values = data.groups
     else:
-        from ...ethics.subgroups import declared_columns
+        from ...data.declared import declared_columns
 
         values = declared_columns(cfg, root, "metadata_columns")[name].to_numpy()
     where = dict(zip(map(str, data.ids), map(str, values), strict=True))

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ...common.errors import LabError
+from ...data.columns import require_column
 from .frame import ImageFrame
 from .reading import (
     apply_size_policy,
@@ -32,12 +33,11 @@ STORE_FOLDER = Path("data") / "interim" / "images"
 STORE_VERSION = "1"
 
 
-def image_parts(cfg, root: Path, table: pd.DataFrame):
+def image_parts(cfg, root: Path, table: pd.DataFrame, task):
     """Check and store the images of `data.path` listed in `table` (the label table data.labels).
 
-    Returns (X, labels, files, groups, info): an ImageFrame over the decoded store, the labels (numbers
-    for task: regression), the
-    file names, the group column's values (or None) and the store's record, in file-name order.
+    Returns (X, labels, files, groups, info): an ImageFrame over the decoded store, the target as `task`
+    reads it, the file names, the group column's values (or None) and the store's record, in file-name order.
     """
     root = Path(root)
     folder = root / cfg.data.path
@@ -50,31 +50,14 @@ def image_parts(cfg, root: Path, table: pd.DataFrame):
     places = [f"line {int(row) + 2}" for row in table.index]  # the table's own lines, for messages
     table = table.reset_index(drop=True)
     store, info = build_store(cfg, root, table[file_column].astype(str).tolist())
-    labels = _labels(table, cfg, places)
+    require_column(table, cfg.data.target, "data.target", cfg.data.labels)
+    labels = task.target(table[cfg.data.target], cfg.data.labels, cfg.data.target, places)
     groups = table[cfg.data.group_column].astype(str).to_numpy() if cfg.data.group_column else None
     if cfg.data.group_column and cfg.data.group_column not in table.columns:
         raise LabError(f"{cfg.data.labels} has no column '{cfg.data.group_column}' (lab.yaml field "
                        "'data.group_column'); add it or set the field to null")
     files = table[file_column].astype(str).to_numpy()
     return ImageFrame.of(files, store), labels, files, groups, info
-
-
-def _labels(table, cfg, places):
-    """The classes as text, or for task: regression the numeric target (float64), checked."""
-    from ...data.columns import require_column
-
-    require_column(table, cfg.data.target, "data.target", cfg.data.labels)
-    values = table[cfg.data.target]
-    if getattr(cfg, "task", "classification") == "regression":
-        from ...tasks.regression.target import numeric_target
-
-        return numeric_target(values, cfg.data.labels, cfg.data.target, places)
-    if values.isna().any():
-        raise LabError(f"{cfg.data.labels}: column '{cfg.data.target}' is empty for some images; fill in their labels")
-    labels = values.astype(str).to_numpy()
-    if len(set(labels)) < 2:
-        raise LabError(f"{cfg.data.labels}: every image has the label '{labels[0]}'; a classifier needs two classes")
-    return labels
 
 
 def build_store(cfg, root: Path, files: list[str]) -> tuple[Path, dict]:

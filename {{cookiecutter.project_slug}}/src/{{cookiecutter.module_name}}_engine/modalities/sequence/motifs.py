@@ -13,8 +13,8 @@ import itertools
 import numpy as np
 
 from ...common.errors import LabError
-from ...interpretation.interpret import _importance_frame, _network_parts
-from ...models.conv_nets import TorchCNNClassifier
+from ...interpretation.tables import importance_frame, network_parts
+from .network import TorchCNNClassifier
 
 _CHUNK = 128  # sequences per integrated-gradients call: n_steps x _CHUNK rows go through the network at once
 _MAX_KMER_CELLS = 50_000_000
@@ -33,7 +33,7 @@ def sequence_attributions(model, X, *, n_steps=32, positive_class=None):
     import torch
     from captum.attr import IntegratedGradients
 
-    prep, network = _network_parts(model)
+    prep, network = network_parts(model)
     if not isinstance(network, TorchCNNClassifier):
         raise LabError("sequence attributions need a fitted sequence network (1D CNN) at the end of the Pipeline.")
     if int(n_steps) < 2:
@@ -208,7 +208,7 @@ def kmer_attribution_table(attributions, onehot, letters, k):
     bins = codes[valid] * n + sequence[valid]
     per_kmer = np.bincount(bins, weights=scores[valid], minlength=n_kmers * n).reshape(n_kmers, n)
     names = ["".join(letters[i] for i in combo) for combo in itertools.product(order, repeat=k)]
-    return _importance_frame(names, per_kmer)
+    return importance_frame(names, per_kmer)
 
 
 def _positive_output(classes, positive_class):

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...splits.split import make_split
-from ...tasks.registry import task_of
+from ...splits.making import make_split
 from . import homology as hom
 from .homology import methods_in_force as _methods
 
@@ -40,9 +39,10 @@ def _part(hits, rows, reference, ids, used) -> tuple[dict, np.ndarray]:
     return summary, best
 
 
-def homology_report(cfg, data, split) -> tuple[dict, dict]:
+def homology_report(cfg, data, split, task) -> tuple[dict, dict]:
     """Closest test/tune–training identities in this split and in a plain random split of the same data.
 
+    The random split is stratified as `task` stratifies (classes, or the target's quantile bins).
     Returns (report, {(split name, part): each row's highest identity to training}) for the figure.
     """
     asked, measuring, fallback, used = _methods(cfg)
@@ -64,7 +64,7 @@ def homology_report(cfg, data, split) -> tuple[dict, dict]:
         "sequences_with_relatives": int(sizes[sizes > 1].sum()),
     }
     bins = getattr(cfg.split, "target_bins", 5)
-    strata = task_of(data.y).stratify_labels(data.y, bins)  # classes, or the target's quantile bins
+    strata = task.stratify_labels(data.y, bins)
     random_split = make_split(strata, data.groups, cfg.split.train, cfg.split.tune, cfg.split_seed)
     curves = {}
     for name, chosen in (("this_split", split), ("random_split", random_split)):

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ...common.errors import LabError
+from ...data.columns import categorical_columns
 
 MOSTLY_NUMERIC = 0.8  # share of a column's filled cells that read as numbers
 SHOWN = 3
@@ -63,3 +64,28 @@ def check_feature_columns(features: pd.DataFrame, label: str) -> None:
                 f"{label}: column '{column}' holds infinite values (line(s) {', '.join(map(str, _lines(infinite)))}); "
                 "replace them with the measured value or leave the cell empty (missing)"
             )
+
+
+def column_warnings(X) -> list[dict]:
+    """Columns that carry nothing (one value) or look like identifiers, and more columns than samples."""
+    found, categorical = [], set(categorical_columns(X))
+    for column in X.columns:
+        if X[column].nunique(dropna=True) <= 1:
+            found.append(_warning("columns", f"Column '{column}' has a single value and carries no information; "
+                                             "drop it."))
+        elif column in categorical and len(X) > 1 and X[column].nunique(dropna=False) == len(X):
+            found.append(_warning(
+                "columns",
+                f"Column '{column}' is unique for every row and looks like an identifier; drop it or set id_column.",
+            ))
+    if X.shape[1] > len(X):
+        found.append(_warning(
+            "dimensions",
+            f"There are more columns ({X.shape[1]}) than samples ({len(X)}); expect overfitting without "
+            "strong regularisation.",
+        ))
+    return found
+
+
+def _warning(check, message):
+    return {"check": check, "message": message}

@@ -6,29 +6,13 @@ recommendation with its reasons, so the choice of method is argued from numbers.
 
 from ...common.errors import LabError
 from ...data.explore import class_balance
+from ..views import QuestionView
 
 COLLECT_MORE = "collect more data / consider augmentation or transfer learning"
 CLASSICAL_FIRST = "start with classical models"
 DEEP_PLAUSIBLE = "deep learning plausible"
 PLENTIFUL_PER_CLASS = 1000
 MIN_SAMPLES_PER_FEATURE = 10
-
-_MODALITY_NOTES = {
-    "tabular": (
-        "For tables of measurements, well-tuned classical models often match networks, "
-        "so they are the baseline to beat (Tips 1 and 2)."
-    ),
-    "sequence": (
-        "Sequence data can be plentiful and pretrained sequence models allow transfer learning, "
-        "but related sequences must not cross splits (Tips 1 and 7)."
-    ),
-    "image": (
-        "Images are many pixels per sample, but a convolutional network shares its filters across the image; "
-        "with few images per class, augmentation and a pretrained network help, and plates or sites must not "
-        "cross splits (Tips 1, 5 and 7)."
-    ),
-}
-
 
 def assess_suitability(y, n_features, modality, floor=100, plentiful=PLENTIFUL_PER_CLASS, n_groups=None):
     """Summarise class sizes and samples per feature, and recommend a starting point.
@@ -50,7 +34,7 @@ def assess_suitability(y, n_features, modality, floor=100, plentiful=PLENTIFUL_P
     smallest = min(counts.values())
     ratio = round(max(counts.values()) / smallest, 6)
     recommendation = _recommend(below, smallest, per_feature, plentiful)
-    reasons = _reasons(counts, below, per_feature, ratio, str(modality), floor, plentiful)
+    reasons = _reasons(counts, below, per_feature, ratio, modality, floor, plentiful)
     if n_groups is not None and int(n_groups) < n_samples:
         reasons.insert(1, (
             f"The {n_samples} samples come from {int(n_groups)} groups (subjects, sites or batches); "
@@ -64,7 +48,7 @@ def assess_suitability(y, n_features, modality, floor=100, plentiful=PLENTIFUL_P
         "classes_below_floor": below,
         "samples_per_feature": per_feature,
         "imbalance_ratio": ratio,
-        "modality": str(modality),
+        "modality": modality.name,
         "floor": int(floor),
         "n_groups": None if n_groups is None else int(n_groups),
         "recommendation": recommendation,
@@ -126,7 +110,29 @@ def _reasons(counts, below, per_feature, ratio, modality, floor, plentiful):
             f"The largest class is {ratio:.1f} times the smallest; judge models by PR-AUC, MCC and "
             "balanced accuracy, not accuracy alone (Tip 7)."
         )
-    fallback = f"Modality '{modality}': weigh how easily more data of this kind can be collected."
-    reasons.append(_MODALITY_NOTES.get(modality, fallback))
+    reasons.append(modality.question_note)  # what Tip 1 says of this kind of data
     return reasons
 
+
+def _assess(data, cfg, root, modality):
+    n_groups = None if data.groups is None else len(set(data.groups))
+    return assess_suitability(data.y, data.n_features, modality, floor=cfg.thresholds.samples_per_class,
+                              n_groups=n_groups)
+
+
+def _table(assessment, cfg):
+    import pandas as pd
+
+    counts = pd.Series(assessment["samples_per_class"])
+    return pd.DataFrame({"samples": counts, "below the floor": counts < cfg.thresholds.samples_per_class}
+                        ).rename_axis("class")
+
+
+def _figure(assessment, data, cfg):
+    from ...figures import plots
+
+    return "00_class_balance", plots.class_balance_bar(assessment["samples_per_class"],
+                                                       floor=cfg.thresholds.samples_per_class)
+
+
+QUESTION = QuestionView(assess=_assess, table=_table, figure=_figure)

@@ -48,3 +48,15 @@ def bin_labels(y, bins=5):
     edges, width = result["edges"], len(str(result["bins"]))
     names = [f"Q{i + 1:0{width}d}: {edges[i]:.3g}–{edges[i + 1]:.3g}" for i in range(len(edges) - 1)]
     return np.array([names[min(code, len(names) - 1)] for code in result["codes"]])
+
+
+def strata_notice(cfg, data) -> str | None:
+    """A notice when the target has too few distinct values for `split.target_bins` quantile bins."""
+    bins = quantile_bins(data.y, cfg.split.target_bins)
+    if bins["bins"] >= bins["requested"]:
+        return None
+    done = (f"the split keeps {bins['bins']} quantile bins even instead" if bins["bins"] > 1
+            else "the split is made at random (not stratified) instead")
+    return (f"notice: {cfg.data.path}, target column '{cfg.data.target}' has {len(set(data.y.tolist()))} distinct "
+            f"value(s), too few for split.target_bins: {bins['requested']} in lab.yaml; {done} (lower "
+            "split.target_bins to silence this)")

@@ -79,12 +79,3 @@ def target_confounding_warnings(group_result, by_column):
                 f"threshold {result['threshold']:g}); a model could learn how samples were collected instead of "
                 "the biology.")})
     return found
-
-
-def confounding_line(by_column, regression):
-    """The printed line of notebook 01: each metadata column's score, flagged ones marked."""
-    key, name = ("cv_r2", "cross-validated R²") if regression else ("adjusted_balanced_accuracy",
-                                                                     "chance-adjusted balanced accuracy")
-    listed = ", ".join(f"{column} {result[key]:.2f}{' FLAGGED' if result['flagged'] else ''}"
-                       for column, result in by_column.items())
-    return f"metadata column → target ({name}): " + (listed or "no metadata columns declared (data.metadata_columns)")

@@ -61,9 +61,13 @@ def regression_learning_curve(build, X_train, y_train, X_tune, y_tune, seed, fra
     return rows
 
 
+def _bins(y):
+    return quantile_bins(y)["codes"]  # the target's quantile bins, kept even in every subsample
+
+
 def capped_regression_curve(build, fitted, X_train, y_train, X_tune, y_tune, seed, limit):
     """scale.capped_learning_curve for a numeric target: refits on at most `limit` rows, last point on all."""
-    X_part, y_part, record = take(X_train, y_train, limit, seed, "learning-curve refits")
+    X_part, y_part, record = take(X_train, y_train, limit, seed, "learning-curve refits", _bins)
     rows = regression_learning_curve(build, X_part, y_part, X_tune, y_tune, seed)
     if record["subsampled"]:
         for row in rows:

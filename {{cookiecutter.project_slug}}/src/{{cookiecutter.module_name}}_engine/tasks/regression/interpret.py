@@ -174,3 +174,17 @@ def regression_sequence_attributions(model, X, *, n_steps=32, chunk=128):
     shape = (n, width // letters, letters)
     return attributions.reshape(shape), flat.astype(np.float64).reshape(shape), convergence
 
+
+def residual_examples(y_true, y_pred, per_group=4) -> list[dict]:
+    """A numeric target: the `per_group` tune images predicted best and worst (smallest, largest |residual|)."""
+    y_true, y_pred = np.asarray(y_true, dtype=float), np.asarray(y_pred, dtype=float)
+    order = np.argsort(np.abs(y_true - y_pred), kind="stable")
+    count = min(int(per_group), len(order) // 2)
+    picked = []
+    worst = order[len(order) - count :][::-1]
+    for rows, kind in ((order[:count], "smallest |residual|"), (worst, "largest |residual|")):
+        picked += [{"row": int(r), "label": f"obs {y_true[r]:.3g}", "predicted": round(float(y_pred[r]), 6),
+                    "observed": round(float(y_true[r]), 6), "residual": round(float(y_true[r] - y_pred[r]), 6),
+                    "kind": kind, "correct": kind.startswith("smallest"), "mark": f"pred {y_pred[r]:.3g}"}
+                   for r in rows]
+    return picked

@@ -63,6 +63,11 @@ def signed_score(y_true, predicted, metric):
     return -value if metric in LOWER_IS_BETTER else value
 
 
+def predict_numbers(model, X):
+    """A fitted regressor's predictions as one float64 number per row, in the target's units."""
+    return np.asarray(model.predict(X), dtype=float).reshape(-1)
+
+
 def score_regression(model, X, y, metric="r2"):
     """The ranking score of a fitted regressor on (X, y), higher is better."""
     return signed_score(y, model.predict(X), metric)

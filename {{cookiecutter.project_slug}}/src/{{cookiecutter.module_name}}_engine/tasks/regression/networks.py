@@ -13,7 +13,9 @@ from sklearn.model_selection import train_test_split
 from torch import nn
 
 from ...common.errors import LabError
-from ...models.conv_nets import TorchCNNClassifier, TorchImageCNNClassifier
+from ...modalities.image.network import TorchImageCNNClassifier
+from ...modalities.registry import modality_of
+from ...modalities.sequence.network import TorchCNNClassifier
 from ...models.nets import TorchMLPClassifier, _as_matrix, _rng_devices, pick_device
 from ...models.networks import make_network
 
@@ -153,17 +155,11 @@ class TorchImageCNNRegressor(RegressorMixin, _RegressionHead, TorchImageCNNClass
         self.loss = loss
 
 
-REGRESSORS = {"tabular": TorchMLPRegressor, "sequence": TorchCNNRegressor, "image": TorchImageCNNRegressor}
+# Each modality's classifier and the same network with a regression head.
+REGRESSORS = {TorchMLPClassifier: TorchMLPRegressor, TorchCNNClassifier: TorchCNNRegressor,
+              TorchImageCNNClassifier: TorchImageCNNRegressor}
 
 
-def make_regression_network(X, params=None, seed=0, modality=None, device=None):
-    """Unfitted Pipeline of the modality's network with a regression head (nets.make_network otherwise)."""
-    from ...models.preprocess import is_images, is_sequences
-
-    modality = modality or ("image" if is_images(X) else "sequence" if is_sequences(X) else "tabular")
-    return make_network(X, params, seed, modality=modality, device=device, estimator=REGRESSORS[modality])
-
-
-def loss_setting(cfg):
-    """The network's loss from lab.yaml as estimator params: {"loss": ...} for regression, {} otherwise."""
-    return {"loss": cfg.network.loss or "mse"} if cfg.task == "regression" else {}
+def make_regression_network(X, params=None, seed=0, device=None):
+    """Unfitted Pipeline of the network of X's modality with a regression head."""
+    return make_network(X, params, seed, device=device, estimator=REGRESSORS[modality_of(X).network_class()])

@@ -6,7 +6,7 @@ Built like plots.py (no pyplot state); each returns a LabFigure.
 import numpy as np
 
 from ...figures.plots import LabFigure, panel_name
-from .findings import REGRESSION_FAMILY_WORDS
+from .report import FAMILY_WORDS as REGRESSION_FAMILY_WORDS
 
 _BLUE, _ORANGE, _GREY, _RED = "#4C72B0", "#DD8452", "#8C8C8C", "#C44E52"
 _CYCLE = (_BLUE, _ORANGE, "#55A868", "#8172B3")

@@ -11,6 +11,7 @@ from scipy import stats
 
 from ...common.errors import LabError
 from ..classification.question import CLASSICAL_FIRST, COLLECT_MORE, DEEP_PLAUSIBLE, MIN_SAMPLES_PER_FEATURE
+from ..views import QuestionView
 
 OUTLIER_Z = 3.5  # robust z (distance from the median in scaled MADs) beyond which a value is an outlier
 SKEW_LIMIT = 1.0  # |skewness| beyond this: a transform is worth considering
@@ -88,7 +89,7 @@ def assess_regression_suitability(y, n_features, n_parameters, modality, floor=1
                f"{per_feature:.1f} per feature, {per_parameter:.2f} per parameter of the starting network; target "
                f"skewness {profile['skewness']:.2f}, {profile['n_outliers']} outlier(s).")
     return {"task": "regression", "n_samples": n_samples, "n_features": n_features, "n_parameters": int(n_parameters),
-            "samples_per_feature": per_feature, "samples_per_parameter": per_parameter, "modality": str(modality),
+            "samples_per_feature": per_feature, "samples_per_parameter": per_parameter, "modality": modality.name,
             "floor": int(floor), "n_groups": None if n_groups is None else int(n_groups), "target": profile,
             "recommendation": recommendation, "summary": summary, "reasons": reasons}
 
@@ -116,3 +117,27 @@ def _reasons(profile, n_features, n_parameters, per_feature, per_parameter, floo
         reasons.append(f"{profile['share_zero']:.0%} of targets are exactly zero (zero-inflated): consider asking "
                        "first whether a sample is zero, then how much.")
     return reasons
+
+
+def _assess(data, cfg, root, modality):
+    from ...models.network_plan import starting_parameter_count, starting_params
+
+    n_groups = None if data.groups is None else len(set(data.groups))
+    n_parameters = starting_parameter_count(data.X, starting_params(cfg, root))  # one output: the number
+    return assess_regression_suitability(data.y, data.n_features, n_parameters, modality,
+                                         floor=cfg.thresholds.samples_per_class, n_groups=n_groups)
+
+
+def _table(assessment, cfg):
+    import pandas as pd
+
+    return pd.Series(assessment["target"]).to_frame(cfg.data.target)
+
+
+def _figure(assessment, data, cfg):
+    from .plots import target_histogram
+
+    return "00_target_distribution", target_histogram(data.y, assessment["target"], cfg.data.target)
+
+
+QUESTION = QuestionView(assess=_assess, table=_table, figure=_figure)

@@ -1,0 +1,37 @@
+"""The notebooks' public API: every name they import, and the engine module it lives in.
+
+`import <module>_engine as lab` or `from <module>_engine import Run` loads only the module that holds
+a name, when it is first used (PEP 562), so a notebook that trains no network imports no PyTorch.
+API.md in the project lists these names with their one-line descriptions.
+"""
+
+# name -> the engine module that defines it (a module itself when the name is the module's last part)
+NAMES = {
+    # the run folder every notebook opens, and the one error type users see
+    "Run": "runner.runs",
+    "LabError": "common.errors",
+    # 01: provenance, exploring, the split
+    "load_manifest": "data.provenance",
+    "find_source": "data.provenance",
+    "simulation_of": "data.provenance",
+    "datasheet_draft": "data.provenance",
+    "explore": "data.explore",
+    "confounding_line": "data.explore",
+    "declared_columns": "data.declared",
+    "load_or_make_split": "splits.split",
+    "save_split_record": "splits.split",
+    "leakage_report": "splits.making",
+    "check_leakage": "splits.making",
+    # figures of every notebook
+    "plots": "figures.plots",
+}
+
+
+def resolve(package: str, name: str):
+    """The object `name` of the API, imported from its engine module on first use."""
+    import importlib
+
+    where = NAMES[name]
+    if where.rsplit(".", 1)[-1] == name:  # a module of the engine
+        return importlib.import_module(f"{package}.{where}")
+    return getattr(importlib.import_module(f"{package}.{where}"), name)
