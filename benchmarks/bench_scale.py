@@ -55,7 +55,7 @@ PLAIN_SCRIPT = """
 import resource, sys, time
 import numpy as np, pandas as pd
 from sklearn.model_selection import train_test_split
-from {module}_engine.models.baselines import FAMILIES, make_model
+from {module}_engine.tasks.classification.models import FAMILIES, make_model
 from {module}_engine.models.networks import make_network
 from {module}_engine.tasks.classification.evaluation import score_model
 table = pd.read_csv(sys.argv[1])

@@ -48,118 +48,62 @@ profile = "quick"  # quick | full budgets
 overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
-import pandas as pd
-
-from {{ cookiecutter.module_name }}_engine.figures import plots
-from {{ cookiecutter.module_name }}_engine.models.baselines import PRIOR, preprocessing_description, shared_preprocessing
-from {{ cookiecutter.module_name }}_engine.models.netinputs import network_preprocessing
-from {{ cookiecutter.module_name }}_engine.models.preprocess import is_sequences
-from {{ cookiecutter.module_name }}_engine.runner.runs import Run
-from {{ cookiecutter.module_name }}_engine.evaluation.scale import SCORING_ROWS, Progress, describe, take
+from {{ cookiecutter.module_name }}_engine import (
+    SCORING_ROWS,
+    Progress,
+    Run,
+    describe,
+    plots,
+    preprocessing_description,
+    shared_preprocessing,
+)
 
 run = Run.open(run_dir, config, profile, overrides)
+task = run.task
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
 print(f"train: {len(y_train)} samples, tune: {len(y_tune)} samples")
 
-# %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.models.baselines import make_baselines
-from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import metric_panel, score_model
-
-baselines = make_baselines(X_train, seed=run.seed)
-sharing = baselines if is_sequences(X_train) else {**baselines, "network": network_preprocessing(X_train)}
-same_prep = shared_preprocessing(sharing)
-who = "every baseline shares" if is_sequences(X_train) else "every baseline and the network share"
-print(f"{who} one training-only preprocessor: {same_prep}\nthey read {preprocessing_description(X_train)}")
-X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
+# %%
+baselines_of = task.baselines  # the task's classical models, how each is scored and shown
+metric = task.metric(run.cfg.tuning.metric)  # the tune-split score that ranks them
+baselines = baselines_of.make(X_train, seed=run.seed)
+same_prep = shared_preprocessing({**baselines, **run.modality.network_stand_in(X_train)})
+print(f"{run.modality.shared_with} one training-only preprocessor: {same_prep}\n"
+      f"they read {preprocessing_description(X_train)}")
+X_scored, y_scored, scored = run.take(X_train, y_train, SCORING_ROWS, "training scores")
 print(describe(scored))
 rows = {}
 fits = Progress(len(baselines), "02 baselines fitted and scored")  # progress here and in the run's terminal log
 for name, model in baselines.items():
     fits.begin(name)
     model.fit(X_train, y_train)
-    panel = metric_panel(y_tune, model.predict_proba(X_tune), list(model.classes_))
-    rows[name] = {"train_score": score_model(model, X_scored, y_scored), **{f"tune_{k}": v for k, v in panel.items()}}
+    rows[name] = baselines_of.row(model, X_scored, y_scored, X_tune, y_tune, metric)
 fits.close()
-svm_method = baselines["svm"][-1].calibrated_classifiers_[0].estimator.method_
-print(f"svm: {svm_method}")
+lines, chosen = baselines_of.notes(baselines)  # what the fitted models chose (e.g. the SVM's scaling)
+for line in lines:
+    print(line)
+key = baselines_of.rank_key(metric)
 for name, row in rows.items():
-    row["beats_prior"] = name != PRIOR and row["tune_roc_auc"] > rows[PRIOR]["tune_roc_auc"]
-table = pd.DataFrame.from_dict(rows, orient="index").sort_values("tune_roc_auc", ascending=False)
+    row["beats_prior"] = name != task.prior and row[key] > rows[task.prior][key]
+table = baselines_of.table(rows, key)
 table.round(3)
 
-# %% tags=["classification"]
-figure = plots.score_bars(
-    table, "tune_roc_auc", reference=rows[PRIOR]["tune_roc_auc"],
-    title="Default baselines on the tune split (ROC-AUC; dashed: prior model)",
-)
+# %%
+figure = baselines_of.figure(task, rows, table, metric)
 run.save_figure(figure, "02_baselines")
 run.save_artifact(
     "02_baselines",
     {
+        **baselines_of.record(task, metric),
         "models": rows,
-        "score": "roc_auc",
         "split": "tune",
         "settings": "defaults",
         "shared_preprocessing": same_prep,
         "preprocessing": preprocessing_description(X_train),
         "training_scores_on": scored,
-        "svm_method": svm_method,
-        "not_beating_prior": sorted(n for n, r in rows.items() if n != PRIOR and not r["beats_prior"]),
-    },
-)
-figure
-
-# %% tags=["regression"]
-from {{ cookiecutter.module_name }}_engine.tasks.regression.models import LABELS, make_regression_baselines
-from {{ cookiecutter.module_name }}_engine.tasks.registry import metric_label, primary_metric, task_for
-
-task, metric = task_for(run.cfg), primary_metric(run.cfg)
-baselines = make_regression_baselines(X_train, seed=run.seed)
-sharing = baselines if is_sequences(X_train) else {**baselines, "network": network_preprocessing(X_train)}
-same_prep = shared_preprocessing(sharing)
-who = "every baseline shares" if is_sequences(X_train) else "every baseline and the network share"
-print(f"{who} one training-only preprocessor: {same_prep}\nthey read {preprocessing_description(X_train)}")
-X_scored, y_scored, scored = take(X_train, y_train, SCORING_ROWS, run.seed, "training scores")
-print(describe(scored))
-rows = {}
-fits = Progress(len(baselines), "02 baselines fitted and scored")  # progress here and in the run's terminal log
-for name, model in baselines.items():
-    fits.begin(name)
-    model.fit(X_train, y_train)
-    panel = task.panel(y_tune, task.predict(model, X_tune))
-    rows[name] = {"train_score": task.score(model, X_scored, y_scored, metric),
-                  "tune_score": task.score(model, X_tune, y_tune, metric), **{f"tune_{k}": v for k, v in panel.items()}}
-fits.close()
-for name, row in rows.items():
-    row["beats_prior"] = name != PRIOR and row["tune_score"] > rows[PRIOR]["tune_score"]
-table = pd.DataFrame.from_dict(rows, orient="index").sort_values("tune_score", ascending=False)
-table.index = [f"{LABELS[n]}{'' if n == PRIOR or rows[n]['beats_prior'] else ' (NOT above the mean predictor)'}"
-               for n in table.index]
-table.round(3)
-
-# %% tags=["regression"]
-figure = plots.score_bars(
-    pd.DataFrame.from_dict(rows, orient="index").sort_values("tune_score", ascending=False), f"tune_{metric}",
-    reference=rows[PRIOR][f"tune_{metric}"],
-    title=f"Default baselines on the tune split ({metric_label(metric).lstrip('−')}; dashed: mean predictor)",
-    words=LABELS,
-)
-run.save_figure(figure, "02_baselines")
-run.save_artifact(
-    "02_baselines",
-    {
-        "task": run.cfg.task,
-        "models": rows,
-        "score": metric,
-        "score_sign": task.sign(metric),
-        "prior_label": task.prior_label,
-        "split": "tune",
-        "settings": "defaults",
-        "shared_preprocessing": same_prep,
-        "preprocessing": preprocessing_description(X_train),
-        "training_scores_on": scored,
-        "not_beating_prior": sorted(n for n, r in rows.items() if n != PRIOR and not r["beats_prior"]),
+        **chosen,
+        "not_beating_prior": sorted(n for n, r in rows.items() if n != task.prior and not r["beats_prior"]),
     },
 )
 figure

@@ -348,7 +348,7 @@ def test_tuning_holds_augmentation_and_pretrained_weights_fixed(tmp_path):
 
 
 def test_image_studies_are_described_as_images(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.models.baselines import preprocessing_description
+    from {{ cookiecutter.module_name }}_engine.models.preprocess import preprocessing_description
     from {{ cookiecutter.module_name }}_engine.data.provenance import preprocessing_description as datasheet_description
     from {{ cookiecutter.module_name }}_engine.tasks.classification.question import assess_suitability
 

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }}_engine.models.networks import make_network
-from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (
     COLUMNS,

@@ -4,7 +4,7 @@ from sklearn.datasets import make_classification
 from sklearn.inspection import permutation_importance
 
 from {{ cookiecutter.module_name }}_engine.interpretation import interpret
-from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
 from {{ cookiecutter.module_name }}_engine.interpretation.interpret import permutation_importance_table
 from {{ cookiecutter.module_name }}_engine.interpretation.permute import shuffles_commute

@@ -93,7 +93,8 @@ def _notebook_imports(name):
 def test_notebooks_that_train_no_network_never_import_pytorch():
     """00-02 import no torch, and 02's work (baselines fitted, the shared preprocessing checked) loads none."""
     work = f"""
-from {ENGINE}.models.baselines import make_baselines, shared_preprocessing
+from {ENGINE}.tasks.classification.models import make_baselines
+from {ENGINE}.models.preprocess import shared_preprocessing
 from {ENGINE}.tasks.classification.evaluation import score_model
 from {ENGINE}.models.netinputs import network_preprocessing
 from {ENGINE}.evaluation.scale import Progress, take

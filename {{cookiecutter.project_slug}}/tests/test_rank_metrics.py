@@ -83,7 +83,7 @@ def test_bootstrap_intervals_are_unchanged_and_the_multiclass_panels_still_use_m
 
 
 def test_permutation_importance_scored_from_counts_equals_score_model_exactly(monkeypatch):
-    from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+    from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 
     X, y = make_classification(400, 6, n_informative=3, random_state=1)
     X = pd.DataFrame(np.round(X, 1), columns=[f"f{i}" for i in range(6)])

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 from {{ cookiecutter.module_name }}_engine.cli.commands import main
 from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset

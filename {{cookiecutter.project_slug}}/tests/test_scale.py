@@ -7,7 +7,7 @@ from sklearn.metrics import roc_auc_score
 
 from {{ cookiecutter.module_name }}_engine.models import net_checks
 from {{ cookiecutter.module_name }}_engine.models import networks as architectures
-from {{ cookiecutter.module_name }}_engine.models.baselines import make_estimator, parameter_names
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_estimator, parameter_names
 from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import learning_curve
 from {{ cookiecutter.module_name }}_engine.data.explore import near_duplicate_pairs
 from {{ cookiecutter.module_name }}_engine.evaluation.scale import (
@@ -171,7 +171,7 @@ def test_the_report_states_the_rows_every_tuning_trial_read():
 
 
 def test_predict_once_reuses_the_prediction_of_the_same_table_and_keeps_its_numbers():
-    from {{ cookiecutter.module_name }}_engine.models.baselines import make_model
+    from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
     from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import aligned_proba, train_tune_gap
     from {{ cookiecutter.module_name }}_engine.evaluation.scale import PredictOnce
 

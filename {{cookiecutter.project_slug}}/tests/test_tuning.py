@@ -6,7 +6,7 @@ from conftest import edit_yaml
 from sklearn.datasets import make_classification
 
 from {{ cookiecutter.module_name }}_engine.models import nets
-from {{ cookiecutter.module_name }}_engine.models.baselines import CLASSICAL
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import CLASSICAL
 from {{ cookiecutter.module_name }}_engine.settings.config import TUNABLE_FAMILIES, load_config
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model

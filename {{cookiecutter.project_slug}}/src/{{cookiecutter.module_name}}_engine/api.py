@@ -22,6 +22,14 @@ NAMES = {
     "save_split_record": "splits.split",
     "leakage_report": "splits.making",
     "check_leakage": "splits.making",
+    # 02 and after: rows at scale, progress
+    "shared_preprocessing": "models.preprocess",
+    "preprocessing_description": "models.preprocess",
+    "SCORING_ROWS": "evaluation.scale",
+    "REFIT_ROWS": "evaluation.scale",
+    "TUNING_ROWS": "evaluation.scale",
+    "Progress": "evaluation.scale",
+    "describe": "evaluation.scale",
     # figures of every notebook
     "plots": "figures.plots",
 }

@@ -205,7 +205,7 @@ def metadata_predictability(meta, target, seed, folds=5):
     Well above 0.5 means batch, site or similar columns alone carry the target: a shortcut a
     model can learn instead of the biology (Tip 9). None when the target has a single class.
     """
-    from ..models.baselines import make_model
+    from ..tasks.classification.models import make_model
 
     target = np.asarray(target)
     counts = pd.Series(target).value_counts()

@@ -88,6 +88,12 @@ class Modality:
         """The network's fixed tuning settings (`network`) completed with what every trial keeps here."""
         return network
 
+    shared_with: str = "every baseline shares"  # who shares one training-only preprocessor (Tip 2), in words
+
+    def network_stand_in(self, X) -> dict:
+        """{"network": its preprocessing} when the network starts with the baselines' own preprocessor, else {}."""
+        return {}
+
     # the split --------------------------------------------------------------------------------
     def keeps_related_together(self, cfg) -> bool:
         """True when related samples (e.g. homologous sequences) are clustered and kept on one side."""

@@ -14,3 +14,16 @@ def make_preprocessor(X):
     images: standardised hand-crafted features. Fit it inside a Pipeline on training rows only.
     """
     return modality_of(X).baseline_features(X)
+
+
+def shared_preprocessing(models):
+    """True when every pipeline starts with the same unfitted preprocessor (same steps, same columns).
+
+    Like-for-like comparison (Tip 2): no model gets better data handling than another.
+    """
+    return len({repr(model[:-1]) for model in models.values()}) == 1
+
+
+def preprocessing_description(X):
+    """One sentence on what the classical models read, for notebook 02 and the reports."""
+    return modality_of(X).features_description(X)

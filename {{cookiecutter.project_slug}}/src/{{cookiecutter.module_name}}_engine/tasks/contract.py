@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .views import EthicsView, InterpretView, QuestionView, ReportView
+from .views import BaselinesView, EthicsView, InterpretView, QuestionView, ReportView
 
 PRIOR = "prior"  # the family key of the model that knows nothing (class frequencies, the training mean)
 
@@ -26,10 +26,12 @@ class Task:
     metric_labels: dict[str, str] = {}  # how a ranking score is named in tables and axes
     panel_metrics: tuple[str, ...] = ()  # the panel every model is reported with
     families: tuple[str, ...] = ()  # the model families tuned when lab.yaml lists none
+    prior: str = PRIOR  # the family key of the model that knows nothing
     prior_label: str = PRIOR  # how the prior model is named in reports
     display_name: str = "label"  # what display_labels gives a sample, in words ("label", "target bin")
     confounding_measure: tuple[str, str] = ()  # (key, words) of how well one column alone predicts the target
     question: QuestionView  # notebook 00's task-specific pieces
+    baselines: BaselinesView  # notebook 02's task-specific pieces
     interpretation: InterpretView  # notebook 06's task-specific pieces
     ethics: EthicsView  # notebook 07's task-specific pieces
     report: ReportView  # the reports' task-specific words and sentences
@@ -141,7 +143,7 @@ class Task:
 
 REQUIRED_ATTRIBUTES = ("name", "default_metric", "metrics", "panel_metrics", "families", "prior_label", "display_name",
                        "confounding_measure",
-                       "question", "interpretation", "ethics", "report")
+                       "question", "baselines", "interpretation", "ethics", "report")
 
 
 def check_task(task: Task) -> list[str]:
@@ -157,6 +159,8 @@ def check_task(task: Task) -> list[str]:
         problems.append("interpretation is not an InterpretView")
     if not isinstance(task.ethics, EthicsView):
         problems.append("ethics is not an EthicsView")
+    if not isinstance(task.baselines, BaselinesView):
+        problems.append("baselines is not a BaselinesView")
     if not isinstance(task.question, QuestionView):
         problems.append("question is not a QuestionView")
     if not isinstance(task.report, ReportView):

@@ -14,6 +14,19 @@ class QuestionView:
 
 
 @dataclass(frozen=True)
+class BaselinesView:
+    """What notebook 02 does differently for this task (Tip 2)."""
+
+    make: Callable  # (X, seed) -> {family: unfitted Pipeline} with default settings, the prior model first
+    row: Callable  # (model, X_scored, y_scored, X_tune, y_tune, metric) -> its training score and tune panel
+    rank_key: Callable  # metric -> the column of a row the models are ranked by
+    notes: Callable  # fitted baselines -> (lines, artifact fields) on what they chose (e.g. the SVM's scaling)
+    table: Callable  # (rows, rank key) -> the table shown, best first
+    figure: Callable  # (task, rows, table, metric) -> the bar chart of the baselines against the prior model
+    record: Callable  # (task, metric) -> what the artifact records of the score (its name, sign, the prior's name)
+
+
+@dataclass(frozen=True)
 class InterpretView:
     """What notebook 06 does differently for this task."""
 

@@ -11,8 +11,8 @@ from types import MappingProxyType
 
 from ..common.errors import LabError
 from ..common.lazy_imports import optuna, quiet_optuna
-from ..models.baselines import CLASSICAL, make_model, parameter_names
 from ..models.networks import make_network, network_parameter_names
+from ..tasks.classification.models import CLASSICAL, make_model, parameter_names
 
 NETWORK = "network"
 

@@ -23,6 +23,7 @@ class TabularModality(Modality):
     question_note = ("For tables of measurements, well-tuned classical models often match networks, "
                      "so they are the baseline to beat (Tips 1 and 2).")
     accepts_metadata_inputs = True
+    shared_with = "every baseline and the network share"
 
     def matches(self, X) -> bool:
         return True  # the registry asks the other modalities first: a plain table is what is left
@@ -86,6 +87,11 @@ class TabularModality(Modality):
         from .features import make_table_preprocessor
 
         return make_table_preprocessor(X)
+
+    def network_stand_in(self, X):
+        from sklearn.pipeline import Pipeline
+
+        return {"network": Pipeline([("prep", self.network_input(X)), ("model", "passthrough")])}
 
     def network_class(self):
         from ...models.nets import TorchMLPClassifier

@@ -115,6 +115,12 @@ class ClassificationTask(Task):
         return QUESTION
 
     @cached_property
+    def baselines(self):
+        from .models import BASELINES
+
+        return BASELINES
+
+    @cached_property
     def interpretation(self):
         from .views import INTERPRETATION
 

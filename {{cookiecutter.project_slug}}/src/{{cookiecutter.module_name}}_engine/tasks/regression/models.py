@@ -16,6 +16,7 @@ from sklearn.svm import SVR
 
 from ...common.errors import LabError
 from ...models.preprocess import make_preprocessor
+from ..views import BaselinesView
 
 PRIOR = "prior"
 CLASSICAL = ("ridge", "random_forest", "k_nearest_neighbours", "svm")
@@ -66,3 +67,42 @@ def build_regression_model(family, X, params=None, seed=0, device=None):
 def make_regression_baselines(X, seed=0):
     """The mean predictor and the four classical regressors with default settings."""
     return {family: build_regression_model(family, X, seed=seed) for family in FAMILIES}
+
+
+# notebook 02 -----------------------------------------------------------------------------------
+def _row(model, X_scored, y_scored, X_tune, y_tune, metric):
+    from .metrics import predict_numbers, regression_panel, score_regression
+
+    panel = regression_panel(y_tune, predict_numbers(model, X_tune))
+    return {"train_score": score_regression(model, X_scored, y_scored, metric),
+            "tune_score": score_regression(model, X_tune, y_tune, metric), **{f"tune_{k}": v for k, v in panel.items()}}
+
+
+def _table(rows, key):
+    import pandas as pd
+
+    table = pd.DataFrame.from_dict(rows, orient="index").sort_values(key, ascending=False)
+    table.index = [f"{LABELS[n]}{'' if n == PRIOR or rows[n]['beats_prior'] else ' (NOT above the mean predictor)'}"
+                   for n in table.index]
+    return table
+
+
+def _figure(task, rows, table, metric):
+    import pandas as pd
+
+    from ...figures import plots
+
+    return plots.score_bars(
+        pd.DataFrame.from_dict(rows, orient="index").sort_values("tune_score", ascending=False), f"tune_{metric}",
+        reference=rows[PRIOR][f"tune_{metric}"],
+        title=f"Default baselines on the tune split ({task.metric_label(metric).lstrip('−')}; dashed: mean predictor)",
+        words=LABELS,
+    )
+
+
+def _record(task, metric):
+    return {"task": task.name, "score": metric, "score_sign": task.sign(metric), "prior_label": task.prior_label}
+
+
+BASELINES = BaselinesView(make=make_regression_baselines, row=_row, rank_key=lambda metric: "tune_score",
+                          notes=lambda baselines: ([], {}), table=_table, figure=_figure, record=_record)

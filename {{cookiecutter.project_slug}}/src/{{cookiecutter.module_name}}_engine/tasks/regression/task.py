@@ -138,6 +138,12 @@ class RegressionTask(Task):
         return QUESTION
 
     @cached_property
+    def baselines(self):
+        from .models import BASELINES
+
+        return BASELINES
+
+    @cached_property
     def interpretation(self):
         from .views import INTERPRETATION
 

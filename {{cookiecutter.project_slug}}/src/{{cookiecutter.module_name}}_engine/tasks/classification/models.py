@@ -1,4 +1,4 @@
-"""Classical models that every network must beat (Tip 2).
+"""Classical classifiers that every network must beat (Tip 2).
 
 Each model is a Pipeline of the training-only preprocessor and one estimator, so a
 baseline sees exactly the same data handling as the network it is compared with.
@@ -12,10 +12,10 @@ from sklearn.naive_bayes import GaussianNB
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import Pipeline
 
-from ..common.errors import LabError
-from ..evaluation.scale import ScalableSVC
-from ..modalities.registry import modality_of
-from .preprocess import make_preprocessor
+from ...common.errors import LabError
+from ...evaluation.scale import ScalableSVC
+from ...models.preprocess import make_preprocessor
+from ..views import BaselinesView
 
 CLASSICAL = (
     "logistic_regression",
@@ -60,19 +60,6 @@ def make_baselines(X, seed=0):
     The prior model predicts class frequencies only: any model must clear it to claim skill.
     """
     return {family: make_model(family, X, seed=seed) for family in FAMILIES}
-
-
-def shared_preprocessing(models):
-    """True when every pipeline starts with the same unfitted preprocessor (same steps, same columns).
-
-    Like-for-like comparison (Tip 2): no model gets better data handling than another.
-    """
-    return len({repr(model[:-1]) for model in models.values()}) == 1
-
-
-def preprocessing_description(X):
-    """One sentence on what the classical models read, for notebook 02 and the reports."""
-    return modality_of(X).features_description(X)
 
 
 def _prior(params, seed):
@@ -137,3 +124,34 @@ _BUILDERS = {
     "naive_bayes": _naive_bayes,
     "svm": _svm,
 }
+
+
+# notebook 02 -----------------------------------------------------------------------------------
+def _row(model, X_scored, y_scored, X_tune, y_tune, metric):
+    from .evaluation import metric_panel, score_model
+
+    panel = metric_panel(y_tune, model.predict_proba(X_tune), list(model.classes_))
+    return {"train_score": score_model(model, X_scored, y_scored), **{f"tune_{k}": v for k, v in panel.items()}}
+
+
+def _notes(baselines):
+    svm_method = baselines["svm"][-1].calibrated_classifiers_[0].estimator.method_
+    return [f"svm: {svm_method}"], {"svm_method": svm_method}
+
+
+def _table(rows, key):
+    import pandas as pd
+
+    return pd.DataFrame.from_dict(rows, orient="index").sort_values(key, ascending=False)
+
+
+def _figure(task, rows, table, metric):
+    from ...figures import plots
+
+    return plots.score_bars(table, "tune_roc_auc", reference=rows[PRIOR]["tune_roc_auc"],
+                            title=f"Default baselines on the tune split ({task.metric_label(metric)}; "
+                                  "dashed: prior model)")
+
+
+BASELINES = BaselinesView(make=make_baselines, row=_row, rank_key=lambda metric: "tune_roc_auc", notes=_notes,
+                          table=_table, figure=_figure, record=lambda task, metric: {"score": "roc_auc"})
