@@ -2,6 +2,6 @@
 
 from .common.errors import LabError
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"  # recorded in engine-manifest.json by the template's tools/engine_manifest.py
 
 __all__ = ["LabError", "__version__"]
