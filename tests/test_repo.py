@@ -15,6 +15,14 @@ def test_notebooks_match_their_sources():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_engine_manifest_matches_the_engine():
+    # engine-manifest.json lists every engine file's sha256; an engine edit without `make manifest` is caught here.
+    result = subprocess.run(
+        [sys.executable, "tools/engine_manifest.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_template_code_passes_ruff():
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True

@@ -31,7 +31,8 @@ def test_schema_is_valid_json_schema_with_the_registry_fields_and_licence():
 def test_default_run_writes_a_valid_registry_entry_and_the_reforms_checklist(quick_run):
     project, run_dir, stdout = quick_run
     entry = json.loads((run_dir / "dome-registry.json").read_text(encoding="utf-8"))
-    schema = json.loads((project / "src" / f"{DEFAULT_MODULE}_engine" / "reports" / "schemas" / SCHEMA.name).read_text(encoding="utf-8"))
+    schemas = project / "src" / f"{DEFAULT_MODULE}_engine" / "reports" / "schemas"
+    schema = json.loads((schemas / SCHEMA.name).read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(schema).validate(entry)
     assert entry["data"]["splits"]["dpPerSplit"] and isinstance(entry["data"]["redundancy"]["isIndep"], bool)
     assert entry["evaluation"]["confidance"]["hasCI"] is True

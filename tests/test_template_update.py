@@ -2,8 +2,9 @@
 
 The template is copied into a temporary git repository, baked at one commit with `cruft create`,
 changed on both sides (the study edits lab.yaml, adds data, a register entry and edits a notebook;
-the template fixes a module file and rewords two notebooks), then `cruft update -y` and
-`sync-notebooks` bring the template's change in. `cruft check` and `check` agree it is up to date.
+the template fixes an engine file, rewrites the engine's manifest and rewords two notebooks), then
+`cruft update -y` and `sync-notebooks` bring the template's change in. `cruft check` and `check` agree
+it is up to date, and `check` finds every engine file as the template shipped it.
 """
 
 import hashlib
@@ -21,7 +22,7 @@ from conftest import DEFAULT_MODULE, DEFAULT_SLUG, TEMPLATE_DIR
 CRUFT = str(Path(sys.executable).with_name("cruft"))
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".ruff_cache", "demo", "build")
 TEMPLATE_PROJECT = "{{cookiecutter.project_slug}}"
-MODULE_FILE = f"src/{DEFAULT_MODULE}_engine/files.py"
+MODULE_FILE = f"src/{DEFAULT_MODULE}_engine/common/files.py"
 FIX = "# fixed in the template after the bake: marker 7f3c\n"
 STUDY_FILES = ("lab.yaml", "data/external/extra_samples.csv", "ethics/register.yaml", "notebooks/02_baselines.ipynb")
 
@@ -116,9 +117,11 @@ def test_cruft_update_brings_template_change_and_keeps_study(tmp_path, env, temp
     commit_all(project, "study work", env)
     before = {name: (project / name).read_bytes() for name in STUDY_FILES}
 
-    # the template's side: a module fix, two notebooks reworded, and changes to study-owned files
+    # the template's side: an engine fix (and its manifest), two notebooks reworded, and changes to study-owned files
     inner = template / TEMPLATE_PROJECT
-    with (inner / "src/{{cookiecutter.module_name}}_engine/files.py").open("a", encoding="utf-8") as f:
+    engine_file = inner / "src/{{cookiecutter.module_name}}_engine/common/files.py"
+    assert engine_file.is_file()  # a fix to a file the engine has, not a new one
+    with engine_file.open("a", encoding="utf-8") as f:
         f.write(FIX)
     for name in ("00_question.ipynb", "02_baselines.ipynb"):
         reword(inner / "notebooks" / name, "Lee et al. (2022)", "Lee et al. (2022, revised wording)")
@@ -126,6 +129,9 @@ def test_cruft_update_brings_template_change_and_keeps_study(tmp_path, env, temp
         f.write("# a template change that must not reach the study\n")
     with (inner / "ethics/register.yaml").open("a", encoding="utf-8") as f:
         f.write("# a template change that must not reach the study\n")
+    stale = sh([sys.executable, "tools/engine_manifest.py", "--check"], template, env, ok=False)
+    assert stale.returncode == 1 and "common/files.py" in stale.stdout  # the fix alone leaves the manifest behind
+    sh([sys.executable, "tools/engine_manifest.py"], template, env)  # `make manifest`, as a maintainer would
     commit_all(template, "fix and reword", env)
     head = sh(["git", "rev-parse", "HEAD"], template, env).stdout.strip()
 
@@ -148,6 +154,8 @@ def test_cruft_update_brings_template_change_and_keeps_study(tmp_path, env, temp
     assert "up to date" in sh([CRUFT, "check"], project, env).stdout
     checked = module(project, env, "check").stdout
     assert "template: up to date" in checked and "02_baselines.ipynb" in checked  # still waiting for a decision
+    assert f"engine: {DEFAULT_MODULE}_engine 1.0.0, " in checked  # the fix came with its manifest entry
+    assert " files as the template shipped them" in checked
 
     module(project, env, "sync-notebooks", "--keep", "02")
     assert "notebooks:" not in module(project, env, "check").stdout

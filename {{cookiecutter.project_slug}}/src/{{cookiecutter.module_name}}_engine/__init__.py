@@ -6,7 +6,7 @@ module beside it. The notebooks import the names of api.NAMES from here, each lo
 
 from .api import NAMES, resolve
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"  # recorded in engine-manifest.json by the template's tools/engine_manifest.py
 
 __all__ = sorted(NAMES)
 

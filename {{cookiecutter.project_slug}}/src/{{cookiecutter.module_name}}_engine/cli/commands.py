@@ -219,9 +219,11 @@ def _cmd_check(args) -> int:
         print(notice, file=sys.stderr, flush=True)
     checked = " and ".join(hashes)
     print(f"{args.config} is valid and {checked} {'match' if len(hashes) > 1 else 'matches'} data/manifest.yaml")
+    from .engine_files import engine_line
     from .template_sync import print_template_status
 
     print_template_status(root)
+    print(engine_line())
     return 0
 
 
