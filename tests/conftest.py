@@ -124,6 +124,20 @@ def cookiecutter_config(tmp_path_factory):
 
 
 @pytest.fixture
+def env(cookiecutter_config, hook_scratch_dir):
+    """The environment the template-update tests run git, cruft and a project in.
+
+    A git identity for the test's commits, and BIODL_NO_GIT=1: `cruft update` renders the template
+    twice in scratch folders and diffs them, and a git repository made there by the post-generation
+    hook puts binary object files into that diff (cruft then stops with ChangesetUnicodeError).
+    """
+    identity = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")
+                for what, value in (("NAME", "Template Test"), ("EMAIL", "test@example.org"))}
+    return {**os.environ, **identity, "COOKIECUTTER_CONFIG": str(cookiecutter_config),
+            "TMPDIR": str(hook_scratch_dir), "PYTHONHASHSEED": "0", "BIODL_NO_GIT": "1"}
+
+
+@pytest.fixture
 def run_cli(cookiecutter_config, hook_scratch_dir, tmp_path):
     """Run the `cookiecutter` command line as a user would; returns (completed, output_dir)."""
 

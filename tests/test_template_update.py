@@ -9,7 +9,6 @@ it is up to date, and `check` finds every engine file as the template shipped it
 
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -27,16 +26,8 @@ FIX = "# fixed in the template after the bake: marker 7f3c\n"
 STUDY_FILES = ("lab.yaml", "data/external/extra_samples.csv", "ethics/register.yaml", "notebooks/02_baselines.ipynb")
 
 
-@pytest.fixture
-def env(cookiecutter_config, hook_scratch_dir):
-    identity = {f"GIT_{who}_{what}": value for who in ("AUTHOR", "COMMITTER")
-                for what, value in (("NAME", "Template Test"), ("EMAIL", "test@example.org"))}
-    return {**os.environ, **identity, "COOKIECUTTER_CONFIG": str(cookiecutter_config),
-            "TMPDIR": str(hook_scratch_dir), "PYTHONHASHSEED": "0"}
-
-
-def sh(command, cwd, env, ok=True):
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+def sh(command, cwd, env, ok=True, timeout=120):
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
     if ok:
         assert result.returncode == 0, f"{command}: {result.stdout[-2000:]}{result.stderr[-2000:]}"
     return result

@@ -66,7 +66,7 @@ def template_status(root: Path) -> str | None:
         return f"template: up to date with {template} at {head[:10]}"
     behind = _git(repo, "rev-list", "--count", f"{commit}..{head}").stdout.strip() or "some"
     return (f"template: behind {template} by {behind} commit(s) ({commit[:10]} → {head[:10]}); take them with "
-            f"`cruft update -y`, then `{COMMAND} sync-notebooks`")
+            f"`BIODL_NO_GIT=1 cruft update -y`, then `{COMMAND} sync-notebooks`")
 
 
 # --- notebooks ------------------------------------------------------------------------------

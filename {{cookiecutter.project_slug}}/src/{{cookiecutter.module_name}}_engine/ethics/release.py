@@ -100,9 +100,10 @@ def tuned_models(run, families):
     """Fitted Pipelines for the given families: the run's saved models when present, else refitted.
 
     Refitting uses the tuned parameters of notebook 04, the training split and the run seed,
-    which reproduces what notebook 05 saves, bit for bit.
+    which reproduces what notebook 05 saves, bit for bit. Saved models load whichever layout of the
+    code saved them (models/saved.py).
     """
-    import joblib
+    from ..models.saved import load_model
 
     saved = saved_models(run.dir)
     results = run.load_artifact("04_tuning")["results"]
@@ -110,7 +111,7 @@ def tuned_models(run, families):
     fitted = {}
     for family in families:
         if family in saved:
-            fitted[family] = joblib.load(run.dir / saved[family]["file"])
+            fitted[family] = load_model(run.dir / saved[family]["file"])
         else:
             model = run.task.build_model(family, X_train, results[family]["best_params"], seed=run.seed,
                                          device=run.cfg.device)
