@@ -76,9 +76,7 @@ for reason in assessment["reasons"]:
 # images are simulated (generator and settings in `data/manifest.yaml`), not microscopy.
 
 # %%
-overview = run.modality.overview(data, run.cfg, run.task)  # what this kind of data adds to Tip 1, if anything
-if overview is not None:
-    run.show(overview)
+overview = run.show(run.modality.overview(data, run.cfg, run.task))  # what this kind of data adds to Tip 1
 
 # %% [markdown]
 # ## Your conclusion

@@ -38,23 +38,26 @@ import pandas as pd
 import torch
 from IPython.display import display
 
-from {{ cookiecutter.module_name }}_engine.figures import plots
-from {{ cookiecutter.module_name }}_engine.models.networks import architecture_for, fit_network
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import save_weights
-from {{ cookiecutter.module_name }}_engine.models.nets import pick_device, seed_everything
-from {{ cookiecutter.module_name }}_engine.models.network_plan import starting_params
-from {{ cookiecutter.module_name }}_engine.runner.runs import Run
-from {{ cookiecutter.module_name }}_engine.evaluation.scale import REFIT_ROWS, describe, take
-from {{ cookiecutter.module_name }}_engine.tasks.registry import primary_metric, task_for
+from {{ cookiecutter.module_name }}_engine import (
+    REFIT_ROWS,
+    Run,
+    compare_optimizers,
+    describe,
+    fit_network,
+    pick_device,
+    plots,
+    seed_everything,
+    starting_params,
+)
 
 run = Run.open(run_dir, config, profile, overrides)
-task, metric = task_for(run.cfg), primary_metric(run.cfg)
+task, modality = run.task, run.modality
+metric = task.metric(run.cfg.tuning.metric)
 seed_everything(run.seed)
 device = pick_device(run.cfg.device)  # lab.yaml's device: auto = CUDA, else MPS, else CPU
-architecture = architecture_for(run.cfg.modality)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
-print(f"modality {run.cfg.modality}: {architecture.name}; representation: {architecture.representation}")
+print(f"modality {modality.name}: {modality.architecture}; representation: {modality.representation}")
 print(f"device {device}, seed {run.seed}, deterministic algorithms {torch.are_deterministic_algorithms_enabled()}")
 
 # %% [markdown]
@@ -62,46 +65,15 @@ print(f"device {device}, seed {run.seed}, deterministic algorithms {torch.are_de
 # Trained on the training split with the settings in `lab.yaml`. Early stopping watches the
 # loss on the tune split after every epoch and keeps the weights of the best epoch.
 
-# %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.models.networks import make_network
-from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
-from {{ cookiecutter.module_name }}_engine.models.net_checks import expected_initial_loss
-
-params = {**starting_params(run.cfg, run.root), "epochs": run.budget.epochs, "device": device, "early_stopping": True}
-network = fit_network(make_network(X_train, params, seed=run.seed), X_train, y_train, (X_tune, y_tune))
-net = network.named_steps["model"]
-n_classes = len(net.classes_)
-checks = {
-    "device": device,
-    "seed": run.seed,
-    "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),
-    "parameters": int(net.n_parameters_),
-    "training_samples": len(y_train),
-    "parameters_per_sample": net.n_parameters_ / len(y_train),
-    "initial_loss": net.initial_loss_,
-    "expected_initial_loss": expected_initial_loss(n_classes),
-    "final_train_loss": net.history_[-1]["train_loss"],
-    "best_epoch": net.best_epoch_,
-    "stopped_epoch": net.stopped_epoch_,
-    "train_score": score_model(network, X_train, y_train),
-    "tune_score": score_model(network, X_tune, y_tune),
-}
-
 # %% [markdown] tags=["regression"]
 # A regression head: one output, trained with the loss of `network.loss` (MSE, or Huber, which
 # weighs outlying targets less) on the target standardised with the training rows' mean and
 # spread; predictions are mapped back to the target's units. An untrained network predicts about
 # zero on that scale, so its MSE starts near 1 — the training target's variance there.
 
-# %% tags=["regression"]
-from {{ cookiecutter.module_name }}_engine.tasks.regression.checks import (
-    compare_optimizers_regression,
-    expected_initial_loss_regression,
-    memorise_tiny_sample,
-)
-from {{ cookiecutter.module_name }}_engine.tasks.regression.networks import loss_setting
-
-params = {**starting_params(run.cfg, run.root), **loss_setting(run.cfg), "epochs": run.budget.epochs,
+# %%
+head = task.network  # what the task's head adds: its loss, where that loss starts, what "memorised" means
+params = {**starting_params(run.cfg, run.root), **task.network_settings(run.cfg), "epochs": run.budget.epochs,
           "device": device, "early_stopping": True}
 network = fit_network(task.make_network(X_train, params, seed=run.seed), X_train, y_train, (X_tune, y_tune))
 net = network.named_steps["model"]
@@ -112,28 +84,18 @@ checks = {
     "parameters": int(net.n_parameters_),
     "training_samples": len(y_train),
     "parameters_per_sample": net.n_parameters_ / len(y_train),
-    "loss": net.loss,
+    **head.head_checks(net, metric),
     "initial_loss": net.initial_loss_,
-    "expected_initial_loss": expected_initial_loss_regression(y_train, net.loss),
-    "target_mean_train": net.target_mean_,
-    "target_sd_train": net.target_scale_,
+    "expected_initial_loss": head.expected_initial_loss(net, y_train),
     "final_train_loss": net.history_[-1]["train_loss"],
     "best_epoch": net.best_epoch_,
     "stopped_epoch": net.stopped_epoch_,
-    "score": metric,
     "train_score": task.score(network, X_train, y_train, metric),
     "tune_score": task.score(network, X_tune, y_tune, metric),
 }
 
 # %%
-transfer = None
-if hasattr(net, "pretrained_layers_"):  # the sequence CNN: where its filters started, and a copy of them now
-    transfer = {"pretrained_weights": run.cfg.sequence.pretrained_weights, "sha256": net.pretrained_sha256_,
-                "layers_loaded": net.pretrained_layers_, "frozen": bool(net.freeze_conv and net.pretrained_layers_),
-                "weights_saved": "models/03_cnn_weights.pt"}
-    transfer["saved_sha256"] = save_weights(network, run.dir / transfer["weights_saved"])
-    print(f"filters started from {transfer['pretrained_weights'] or 'random weights (no pretrained_weights set)'}; "
-          f"trained weights saved to {transfer['weights_saved']} for reuse as sequence.pretrained_weights")
+transfer = run.show(modality.transfer(run.cfg, run.dir, network)).values["transfer"]  # where the filters started
 gap = abs(checks["initial_loss"] - checks["expected_initial_loss"])
 checks["initial_loss_ok"] = gap < 0.25 * checks["expected_initial_loss"]
 display(pd.DataFrame({"check": [key.replace("_", " ") for key in checks],
@@ -141,8 +103,7 @@ display(pd.DataFrame({"check": [key.replace("_", " ") for key in checks],
 
 # %%
 figure = plots.loss_curve(net.history_, reference=checks["expected_initial_loss"], best_epoch=net.best_epoch_)
-if task.is_regression:
-    figure.axes[0].set_ylabel(f"loss ({net.loss.upper()} of the standardised target)")
+figure.axes[0].set_ylabel(head.loss_label(net))
 run.save_figure(figure, "03_loss_curve")
 figure
 
@@ -152,19 +113,10 @@ figure
 # 100% training accuracy (a regression network: training R² near 1). If it cannot, look for a
 # bug before tuning anything.
 
-# %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.models.net_checks import overfit_tiny_sample
-
-tiny = overfit_tiny_sample(X_train, y_train, params, seed=run.seed, n_samples=32)
+# %%
+tiny = head.memorise(X_train, y_train, params, run.seed, 32)
 checks["overfit_tiny_sample_ok"] = tiny["passed"]
-print(f"{tiny['n_samples']} samples, {tiny['epochs']} epochs: training accuracy {tiny['train_accuracy']:.3f} "
-      f"(target {tiny['target_accuracy']}), final loss {tiny['final_train_loss']:.4f}")
-
-# %% tags=["regression"]
-tiny = memorise_tiny_sample(X_train, y_train, params, seed=run.seed, n_samples=32)
-checks["overfit_tiny_sample_ok"] = tiny["passed"]
-print(f"{tiny['n_samples']} samples, {tiny['epochs']} epochs: training R² {tiny['train_r2']:.3f} "
-      f"(target {tiny['target_r2']}), final loss {tiny['final_train_loss']:.4f}")
+print(head.memorised(tiny))
 
 # %% [markdown]
 # ## Do the defaults matter? Adam against SGD with momentum
@@ -175,26 +127,15 @@ print(f"{tiny['n_samples']} samples, {tiny['epochs']} epochs: training R² {tiny
 # small fits rather than a second full one); the figure and the artifact say so.
 
 # %%
-X_compared, y_compared, compared_rows = take(X_train, y_train, REFIT_ROWS, run.seed, "optimiser comparison fits")
+X_compared, y_compared, compared_rows = run.take(X_train, y_train, REFIT_ROWS, "optimiser comparison fits")
 reused = {} if compared_rows["subsampled"] else {params["optimizer"]: network}
 print(describe(compared_rows))
-
-# %% tags=["classification"]
-from {{ cookiecutter.module_name }}_engine.models.net_checks import compare_optimizers
-
-optimizers = compare_optimizers(X_compared, y_compared, X_tune, y_tune, params, seed=run.seed, fitted=reused)
+optimizers = compare_optimizers(X_compared, y_compared, X_tune, y_tune, params, seed=run.seed, fitted=reused,
+                                build=task.make_network)
 for name, result in optimizers.items():
     print(f"{name:>5}: stopped after {result['stopped_epoch']} epoch(s); final training loss "
           f"{result['final_train_loss']:.4f}, final validation loss {result['final_val_loss']:.4f}, "
-          f"best tune ROC-AUC {result['best_val_score']:.4f}")
-
-# %% tags=["regression"]
-optimizers = compare_optimizers_regression(X_compared, y_compared, X_tune, y_tune, params, seed=run.seed,
-                                           fitted=reused)
-for name, result in optimizers.items():
-    print(f"{name:>5}: stopped after {result['stopped_epoch']} epoch(s); final training loss "
-          f"{result['final_train_loss']:.4f}, final validation loss {result['final_val_loss']:.4f}, "
-          f"best tune R² {result['best_val_score']:.4f}")
+          f"best tune {head.validation_words} {result['best_val_score']:.4f}")
 
 # %%
 figure = plots.optimizer_curves(optimizers, reference=checks["expected_initial_loss"])
@@ -211,25 +152,9 @@ figure
 # network each training image in another orientation every epoch: a cell has no up or left.
 # Both fits share the seed, epochs, early stopping and tune split; only augmentation differs.
 
-# %% tags=["image"]
-from {{ cookiecutter.module_name }}_engine.models.networks import fit_network as fit_again
-from {{ cookiecutter.module_name }}_engine.tasks.registry import metric_label
-
-augmentation = {"score": metric}
-for augment in (False, True):
-    other = network if augment == params.get("augment") else fit_again(
-        task.make_network(X_train, {**params, "augment": augment}, seed=run.seed), X_train, y_train, (X_tune, y_tune))
-    augmentation["with" if augment else "without"] = {
-        "tune_score": task.score(other, X_tune, y_tune, metric),
-        "train_score": task.score(other, X_train, y_train, metric),
-        "stopped_epoch": other[-1].stopped_epoch_, "best_epoch": other[-1].best_epoch_}
-augmentation["gain"] = augmentation["with"]["tune_score"] - augmentation["without"]["tune_score"]
-augmentation["budget"] = f"{params['epochs']} epochs at most, early stopping on the tune loss, seed {run.seed}"
-for key in ("without", "with"):
-    print(f"{key:>7} augmentation: tune {metric_label(metric)} {augmentation[key]['tune_score']:.4f}, train "
-          f"{augmentation[key]['train_score']:.4f}, stopped after {augmentation[key]['stopped_epoch']} epoch(s)")
-print(f"gain from augmentation on tune: {augmentation['gain']:+.4f} ({augmentation['budget']})")
-run.save_artifact("03_augmentation", augmentation)
+# %%
+extra = run.show(modality.architecture_checks(run.cfg, network, params, X_train, y_train, X_tune, y_tune, task,
+                                              metric, run.seed))  # e.g. augmentation at equal budget
 
 # %%
 artifact = run.save_artifact(
@@ -237,10 +162,10 @@ artifact = run.save_artifact(
     {
         "modality": run.cfg.modality,
         "task": run.cfg.task,
-        "architecture": architecture.name,
+        "architecture": modality.architecture,
         "transfer": transfer,
-        "representation": architecture.representation,
-        "params": {**params, **({"pretrained": run.cfg.sequence.pretrained_weights} if "pretrained" in params else {})},
+        "representation": modality.representation,
+        "params": modality.recorded_params(run.cfg, params),
         "checks": checks,
         "early_stopping": {
             "monitor": "loss on the tune split",

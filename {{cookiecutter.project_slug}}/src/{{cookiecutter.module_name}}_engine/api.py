@@ -30,6 +30,12 @@ NAMES = {
     "TUNING_ROWS": "evaluation.scale",
     "Progress": "evaluation.scale",
     "describe": "evaluation.scale",
+    # 03 and after: networks
+    "seed_everything": "models.nets",
+    "pick_device": "models.nets",
+    "starting_params": "models.network_plan",
+    "fit_network": "models.networks",
+    "compare_optimizers": "models.net_checks",
     # figures of every notebook
     "plots": "figures.plots",
 }

@@ -115,8 +115,26 @@ class Modality:
 
     # notebooks --------------------------------------------------------------------------------
     def overview(self, data, cfg, task):
-        """Notebook 00: what Tip 1 asks of this kind of data beyond the counts (a common.sections.Section), or None."""
-        return None
+        """Notebook 00: what Tip 1 asks of this kind of data beyond the counts, as a common.sections.Section."""
+        from ..common.sections import Section
+
+        return Section()
+
+    def transfer(self, cfg, run_dir, network):
+        """Notebook 03: where the network's weights started and where they were saved; values["transfer"]."""
+        from ..common.sections import Section
+
+        return Section(values={"transfer": None})
+
+    def recorded_params(self, cfg, params: dict) -> dict:
+        """The starting network's parameters as notebook 03 records them (paths as lab.yaml gives them)."""
+        return params
+
+    def architecture_checks(self, cfg, network, params, X_train, y_train, X_tune, y_tune, task, metric, seed):
+        """Notebook 03: checks of the network this kind of data asks for (e.g. augmentation at equal budget)."""
+        from ..common.sections import Section
+
+        return Section()
 
     def describe(self, cfg, data, labels, summary, task):
         """Notebook 01: what is in the data beyond the counts (lengths, letters, intensities, missing values)."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .views import BaselinesView, EthicsView, InterpretView, QuestionView, ReportView
+from .views import BaselinesView, EthicsView, InterpretView, NetworkView, QuestionView, ReportView
 
 PRIOR = "prior"  # the family key of the model that knows nothing (class frequencies, the training mean)
 
@@ -32,6 +32,7 @@ class Task:
     confounding_measure: tuple[str, str] = ()  # (key, words) of how well one column alone predicts the target
     question: QuestionView  # notebook 00's task-specific pieces
     baselines: BaselinesView  # notebook 02's task-specific pieces
+    network: NetworkView  # notebook 03's task-specific pieces
     interpretation: InterpretView  # notebook 06's task-specific pieces
     ethics: EthicsView  # notebook 07's task-specific pieces
     report: ReportView  # the reports' task-specific words and sentences
@@ -143,7 +144,7 @@ class Task:
 
 REQUIRED_ATTRIBUTES = ("name", "default_metric", "metrics", "panel_metrics", "families", "prior_label", "display_name",
                        "confounding_measure",
-                       "question", "baselines", "interpretation", "ethics", "report")
+                       "question", "baselines", "network", "interpretation", "ethics", "report")
 
 
 def check_task(task: Task) -> list[str]:
@@ -161,6 +162,8 @@ def check_task(task: Task) -> list[str]:
         problems.append("ethics is not an EthicsView")
     if not isinstance(task.baselines, BaselinesView):
         problems.append("baselines is not a BaselinesView")
+    if not isinstance(task.network, NetworkView):
+        problems.append("network is not a NetworkView")
     if not isinstance(task.question, QuestionView):
         problems.append("question is not a QuestionView")
     if not isinstance(task.report, ReportView):

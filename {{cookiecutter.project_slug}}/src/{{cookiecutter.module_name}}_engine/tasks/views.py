@@ -27,6 +27,18 @@ class BaselinesView:
 
 
 @dataclass(frozen=True)
+class NetworkView:
+    """What notebooks 03 and 05 check differently of this task's network head (Tip 3)."""
+
+    expected_initial_loss: Callable  # (network estimator, y_train) -> the loss an untrained network starts near
+    head_checks: Callable  # (network estimator, metric) -> what notebook 03 records of the head (loss, target scale)
+    loss_label: Callable  # network estimator -> the loss axis's label
+    memorise: Callable  # (X, y, params, seed, n_samples) -> memorising a tiny sample: result and "passed"
+    memorised: Callable  # that result -> one sentence
+    validation_words: str  # what a network's per-epoch validation score is ("ROC-AUC", "R²")
+
+
+@dataclass(frozen=True)
 class InterpretView:
     """What notebook 06 does differently for this task."""
 

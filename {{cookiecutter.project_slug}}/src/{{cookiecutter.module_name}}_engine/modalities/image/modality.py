@@ -111,6 +111,14 @@ class ImageModality(Modality):
 
         return ImagePixels()
 
+    def recorded_params(self, cfg, params):
+        return {**params, **({"pretrained": cfg.image.pretrained_weights} if "pretrained" in params else {})}
+
+    def architecture_checks(self, cfg, network, params, X_train, y_train, X_tune, y_tune, task, metric, seed):
+        from .augmentation import augmentation_check
+
+        return augmentation_check(network, params, X_train, y_train, X_tune, y_tune, task, metric, seed)
+
     def network_class(self):
         from .network import TorchImageCNNClassifier
 

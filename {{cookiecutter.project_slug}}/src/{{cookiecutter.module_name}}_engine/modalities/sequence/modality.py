@@ -114,6 +114,22 @@ class SequenceModality(Modality):
 
         return OneHotSequences(letters=coding_letters(X.alphabet), length=X.length)
 
+    def transfer(self, cfg, run_dir, network):
+        from ...common.sections import Section
+        from .network import save_weights
+
+        net = network[-1]
+        transfer = {"pretrained_weights": cfg.sequence.pretrained_weights, "sha256": net.pretrained_sha256_,
+                    "layers_loaded": net.pretrained_layers_, "frozen": bool(net.freeze_conv and net.pretrained_layers_),
+                    "weights_saved": "models/03_cnn_weights.pt"}
+        transfer["saved_sha256"] = save_weights(network, Path(run_dir) / transfer["weights_saved"])
+        line = (f"filters started from {transfer['pretrained_weights'] or 'random weights (no pretrained_weights set)'}"
+                f"; trained weights saved to {transfer['weights_saved']} for reuse as sequence.pretrained_weights")
+        return Section(lines=[line], values={"transfer": transfer})
+
+    def recorded_params(self, cfg, params):
+        return {**params, **({"pretrained": cfg.sequence.pretrained_weights} if "pretrained" in params else {})}
+
     def network_class(self):
         from .network import TorchCNNClassifier
 

@@ -121,6 +121,12 @@ class ClassificationTask(Task):
         return BASELINES
 
     @cached_property
+    def network(self):
+        from .checks import NETWORK
+
+        return NETWORK
+
+    @cached_property
     def interpretation(self):
         from .views import INTERPRETATION
 

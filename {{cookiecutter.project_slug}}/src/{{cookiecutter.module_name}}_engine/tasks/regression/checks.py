@@ -11,6 +11,7 @@ from torch import nn
 
 from ...models.net_checks import compare_optimizers
 from ...models.nets import OPTIMIZERS
+from ..views import NetworkView
 from .metrics import metric_value
 from .networks import HUBER_DELTA, make_regression_network
 
@@ -45,3 +46,24 @@ def compare_optimizers_regression(X_train, y_train, X_tune, y_tune, params=None,
     """net_checks.compare_optimizers for a regression network: val_score is the tune R²."""
     return compare_optimizers(X_train, y_train, X_tune, y_tune, params, seed=seed, optimizers=optimizers,
                               fitted=fitted, build=make_regression_network)
+
+
+def _head_checks(net, metric):
+    return {"loss": net.loss, "target_mean_train": net.target_mean_, "target_sd_train": net.target_scale_,
+            "score": metric}
+
+
+def _memorised(tiny) -> str:
+    return (f"{tiny['n_samples']} samples, {tiny['epochs']} epochs: training R² {tiny['train_r2']:.3f} "
+            f"(target {tiny['target_r2']}), final loss {tiny['final_train_loss']:.4f}")
+
+
+def _memorise(X, y, params, seed, n_samples):
+    return memorise_tiny_sample(X, y, params, seed=seed, n_samples=n_samples)
+
+
+NETWORK = NetworkView(
+    expected_initial_loss=lambda net, y_train: expected_initial_loss_regression(y_train, net.loss),
+    head_checks=_head_checks, loss_label=lambda net: f"loss ({net.loss.upper()} of the standardised target)",
+    memorise=_memorise, memorised=_memorised, validation_words="R²",
+)

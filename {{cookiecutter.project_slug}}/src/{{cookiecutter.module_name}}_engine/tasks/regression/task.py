@@ -144,6 +144,12 @@ class RegressionTask(Task):
         return BASELINES
 
     @cached_property
+    def network(self):
+        from .checks import NETWORK
+
+        return NETWORK
+
+    @cached_property
     def interpretation(self):
         from .views import INTERPRETATION
 
