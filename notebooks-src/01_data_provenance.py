@@ -72,7 +72,7 @@ manifest.set_index("path")[["source", "accession", "version", "retrieved", "lice
 data = run.data
 task = run.task
 labels = task.display_labels(data.y, run.cfg.split.target_bins)  # the classes, or quantile bins of a numeric target
-summary = explore.summarize(data.X, labels)
+summary = explore.summarize(data.X, labels, run.modality)
 duplicates = explore.duplicate_rows(data.X)
 described = run.show(run.modality.describe(run.cfg, data, labels, summary, task))  # lengths, letters, intensities…
 

@@ -36,30 +36,34 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import pandas as pd
 
-from {{ cookiecutter.module_name }}_engine.figures import plots
-from {{ cookiecutter.module_name }}_engine.common.files import write_json
-from {{ cookiecutter.module_name }}_engine.models.nets import seed_everything
-from {{ cookiecutter.module_name }}_engine.runner.runs import Run
-from {{ cookiecutter.module_name }}_engine.evaluation.scale import TUNING_ROWS, describe, take
-from {{ cookiecutter.module_name }}_engine.tuning.spaces import space_hash
-from {{ cookiecutter.module_name }}_engine.tuning.studies import STORAGE_FILE, mask_url, run_storage_url, study_name_for
-from {{ cookiecutter.module_name }}_engine.tasks.registry import metric_label, primary_metric, task_for
-from {{ cookiecutter.module_name }}_engine.tuning.search import (
+from {{ cookiecutter.module_name }}_engine import (
     EARLY_STOPPING,
     EQUAL_BUDGETS_REASON,
+    STORAGE_FILE,
+    TUNING_ROWS,
+    Run,
     default_workers,
+    describe,
     fixed_params,
+    mask_url,
+    plots,
+    run_storage_url,
+    seed_everything,
+    space_hash,
     strategy,
+    study_name_for,
+    timings_record,
     tune_families,
+    write_json,
 )
-from {{ cookiecutter.module_name }}_engine.tuning.results import timings_record
 
 run = Run.open(run_dir, config, profile, overrides)
-task, metric = task_for(run.cfg), primary_metric(run.cfg)  # the tune-split score every search maximises
+task = run.task
+metric = task.metric(run.cfg.tuning.metric)  # the tune-split score every search maximises
 seed_everything(run.seed)
 X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
-X_train, y_train, trial_rows = take(X_train, y_train, TUNING_ROWS, run.seed, "every tuning trial's training rows")
+X_train, y_train, trial_rows = run.take(X_train, y_train, TUNING_ROWS, "every tuning trial's training rows")
 families = list(run.cfg.tuning.families)
 fixed = fixed_params(run.cfg, run.root)
 workers = default_workers(run.cfg.tuning.workers, run.budget.n_trials)
@@ -76,7 +80,7 @@ results = outcome.results
 table = pd.DataFrame(
     {
         family: {
-            f"best tune {metric_label(metric)}": r["best_score"],
+            f"best tune {task.metric_label(metric)}": r["best_score"],
             "spread of top 3 (std)": r["spread"]["top_k_std"],
             "IQR of completed trials": f"{r['spread']['q1']:.3f}–{r['spread']['q3']:.3f}",
             "trials": r["n_trials"],
@@ -85,7 +89,7 @@ table = pd.DataFrame(
         }
         for family, r in results.items()
     }
-).T.sort_values(f"best tune {metric_label(metric)}", ascending=False)
+).T.sort_values(f"best tune {task.metric_label(metric)}", ascending=False)
 table
 
 # %% [markdown]
@@ -99,7 +103,7 @@ pd.Series(timings["seconds_per_family"], name="seconds").to_frame()
 
 # %%
 figure = plots.optimisation_history(results)
-figure.axes[0].set_ylabel(f"best tuning score so far ({metric_label(metric)})")
+figure.axes[0].set_ylabel(f"best tuning score so far ({task.metric_label(metric)})")
 run.save_figure(figure, "04_optimisation_history")
 equal = len({r["n_trials"] for r in results.values()}) == 1
 print(EQUAL_BUDGETS_REASON if equal else "Budgets were NOT equal: compare these families with care.")
@@ -109,7 +113,7 @@ run.save_artifact(
         "task": run.cfg.task,
         "metric": metric,
         "score_sign": task.sign(metric),
-        "strategy": strategy(metric_label(metric)),
+        "strategy": strategy(task.metric_label(metric)),
         "early_stopping": EARLY_STOPPING,
         "budget_per_family": run.budget.n_trials,
         "training_rows_per_trial": trial_rows,

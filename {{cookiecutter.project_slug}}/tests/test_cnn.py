@@ -9,7 +9,7 @@ from sklearn.model_selection import learning_curve
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from {{ cookiecutter.module_name }}_engine.models.networks import ARCHITECTURES, architecture_for
+from {{ cookiecutter.module_name }}_engine.models.networks import architecture_for, ARCHITECTURES
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import (
     save_weights,
     SequenceCNN,

@@ -10,7 +10,8 @@ from sklearn.datasets import make_classification
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import learning_curve
 
-from {{ cookiecutter.module_name }}_engine.models.networks import architecture_for, fit_network, make_network
+from {{ cookiecutter.module_name }}_engine.models.networks import architecture_for, make_network
+from {{ cookiecutter.module_name }}_engine.models.fitting import fit_network
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.models.net_checks import compare_optimizers, expected_initial_loss, overfit_tiny_sample
 from {{ cookiecutter.module_name }}_engine.models.nets import MLP, TorchMLPClassifier, count_parameters, pick_device, seed_everything

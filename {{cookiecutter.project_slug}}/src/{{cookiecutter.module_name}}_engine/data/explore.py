@@ -15,8 +15,6 @@ from sklearn.preprocessing import OneHotEncoder
 
 from ..common.errors import LabError
 from ..evaluation.scale import EXACT_NEIGHBOURS_UP_TO, neighbours_within
-from ..modalities.registry import modality_of
-from ..models.preprocess import make_preprocessor
 from .columns import categorical_columns, numeric_columns
 
 MOSTLY_MISSING = 0.5
@@ -74,10 +72,11 @@ def duplicate_rows(X):
     return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
 
 
-def summarize(X, y):
+def summarize(X, y, modality):
     """One dictionary describing the table and target, with warnings as sentences.
 
-    What notebook 01 records as the data's profile before any split is made.
+    What notebook 01 records as the data's profile before any split is made; `modality` (the study's
+    Modality) names identical samples and adds the warnings its own kind of data asks for.
     """
     if len(X) != len(y):
         raise LabError(
@@ -95,7 +94,7 @@ def summarize(X, y):
         "class_balance": balance,
         "columns_with_missing": missing.loc[missing["n_missing"] > 0, "column"].tolist(),
         "n_duplicate_groups": len(duplicates),
-        "warnings": _warnings(X, y, balance, duplicates, missing),
+        "warnings": _warnings(X, y, balance, duplicates, missing, modality),
     }
 
 
@@ -104,7 +103,7 @@ def warning(check, message):
     return {"check": check, "message": message}
 
 
-def _warnings(X, y, balance, duplicates, missing):
+def _warnings(X, y, balance, duplicates, missing, modality):
     found = []
     ratio = max(balance.values()) / min(balance.values())
     if ratio > IMBALANCE_WARNING:
@@ -123,7 +122,7 @@ def _warnings(X, y, balance, duplicates, missing):
         rows = sum(len(g) for g in duplicates)
         found.append(warning(
             "duplicates",
-            f"{len(duplicates)} group(s) of identical {modality_of(X).identical_words} "
+            f"{len(duplicates)} group(s) of identical {modality.identical_words} "
             f"({rows} rows); keep each group on one side of the split.",
         ))
         conflicting = _conflicting_groups(duplicates, y)
@@ -132,7 +131,7 @@ def _warnings(X, y, balance, duplicates, missing):
                 "duplicates",
                 f"{conflicting} duplicate group(s) carry different labels; check those samples for labelling errors.",
             ))
-    return found + modality_of(X).data_warnings(X)
+    return found + modality.data_warnings(X)
 
 
 def _conflicting_groups(duplicates, y):
@@ -140,12 +139,12 @@ def _conflicting_groups(duplicates, y):
     return sum(1 for group in duplicates if len({str(labels[i]) for i in group}) > 1)
 
 
-def standardised(X, fit_rows):
-    """Features as the models see them: imputed, scaled and one-hot coded, fitted on `fit_rows` only.
+def standardised(X, fit_rows, preprocessor):
+    """Features as the models see them, through `preprocessor` (unfitted) fitted on `fit_rows` only.
 
     Distances and the PCA below are computed here, so tune and test rows never shape the scale.
     """
-    prep = make_preprocessor(X).fit(X.iloc[np.asarray(fit_rows)])
+    prep = preprocessor.fit(X.iloc[np.asarray(fit_rows)])
     return prep.transform(X)
 
 

@@ -9,8 +9,9 @@ import math
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from .fitting import fit_network
 from .nets import OPTIMIZERS
-from .networks import fit_network, make_network
+from .networks import make_network
 
 
 def expected_initial_loss(n_classes):

@@ -86,7 +86,7 @@ MOVED_MODULES = {
     "reforms": "reports.reforms",
     "regression_checks": "tasks.regression.checks",
     "regression_confounding": "tasks.regression.confounding",
-    "regression_evaluation": "tasks.regression.evaluation",
+    "regression_evaluation": "tasks.regression.overfitting",
     "regression_figures": "tasks.regression.figures",
     "regression_findings": "tasks.regression.findings",
     "regression_interpret": "tasks.regression.interpret",

@@ -39,6 +39,23 @@ class NetworkView:
 
 
 @dataclass(frozen=True)
+class OverfittingView:
+    """What notebook 05 does differently for this task (Tip 7)."""
+
+    gap_and_panel: Callable  # (model, X_scored, y_scored, X_tune, y_tune, threshold, classes) -> (gap, tune panel)
+    gap_words: str  # how the gap's score is named after the threshold ("", " (R²)")
+    gap_axis: str  # the gap figure's score axis
+    learning_curve: Callable  # (build, gap, X_train, y_train, X_tune, y_tune, seed, whole) -> (rows, record)
+    curve_refits: Callable  # (training rows, whole) -> refits per finalist
+    curve_figure: Callable  # (curves, curve rows) -> figure
+    shuffled_control: Callable  # (build, X_train, y_train, X_tune, y_tune, observed, n_runs, seed) -> control
+    null_axis: str  # the shuffled control figure's score axis
+    test_look: Callable  # (run, models, finalists, X_test, y_test, X_tune, y_tune) -> Section (values: test, extra)
+    record: Callable  # (run, tuned, finalists) -> what the artifact records of the task's score
+    network_loss: Callable  # models -> what the artifact records of the network's loss beyond its epochs
+
+
+@dataclass(frozen=True)
 class InterpretView:
     """What notebook 06 does differently for this task."""
 

@@ -21,8 +21,8 @@ from ..common.errors import LabError
 from ..common.lazy_imports import optuna, quiet_optuna
 from ..common.progress import TrialProgress
 from ..modalities.registry import modality_for
+from ..models.fitting import fit_network
 from ..models.nets import TorchMLPClassifier, pick_device
-from ..models.networks import fit_network
 from ..tasks.registry import task_for, task_of
 from .results import finished_trials, study_result
 from .spaces import NETWORK, check_family, check_fixed, suggest_params

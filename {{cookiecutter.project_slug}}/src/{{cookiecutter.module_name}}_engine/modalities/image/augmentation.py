@@ -1,7 +1,7 @@
 """Does augmentation help? The image network with and without it, at equal budget (notebook 03, Tips 5, 6)."""
 
 from ...common.sections import Section
-from ...models.networks import fit_network
+from ...models.fitting import fit_network
 
 
 def augmentation_check(network, params, X_train, y_train, X_tune, y_tune, task, metric, seed) -> Section:

@@ -31,7 +31,10 @@ def duplicate_and_pca(cfg, data, split, labels, summary, seed) -> Section:
     duplicates, near = duplicate_images(data.X.pixels())
     summary["n_duplicate_groups"] = len(duplicates)
     features = pd.DataFrame(data.X.features())
-    coords, explained = explore.pca_projection(explore.standardised(features, split.train), seed)
+    from ..tabular.features import make_table_preprocessor
+
+    Z = explore.standardised(features, split.train, make_table_preprocessor(features))
+    coords, explained = explore.pca_projection(Z, seed)
     figure = plots.pca_scatter(coords, labels, data.groups, explained)
     return Section(
         lines=[f"exact duplicate images: {len(duplicates)} group(s); near duplicates (perceptual hash): {len(near)} "

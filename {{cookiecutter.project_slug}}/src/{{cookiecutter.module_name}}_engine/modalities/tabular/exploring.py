@@ -26,7 +26,9 @@ def near_rows(cfg, data, split, labels, duplicates, seed) -> Section:
     from ...figures import plots
 
     tolerance = cfg.thresholds.near_duplicate_sd
-    Z = explore.standardised(data.X, split.train)
+    from .features import make_table_preprocessor
+
+    Z = explore.standardised(data.X, split.train, make_table_preprocessor(data.X))
     near = explore.near_duplicate_pairs(Z, tolerance, duplicates)
     coords, explained = explore.pca_projection(Z, seed)
     figure = plots.pca_scatter(coords, labels, data.groups, explained)

@@ -127,6 +127,12 @@ class ClassificationTask(Task):
         return NETWORK
 
     @cached_property
+    def overfitting(self):
+        from .overfitting import OVERFITTING
+
+        return OVERFITTING
+
+    @cached_property
     def interpretation(self):
         from .views import INTERPRETATION
 

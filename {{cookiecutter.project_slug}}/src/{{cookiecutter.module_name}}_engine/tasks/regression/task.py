@@ -150,6 +150,12 @@ class RegressionTask(Task):
         return NETWORK
 
     @cached_property
+    def overfitting(self):
+        from .overfitting import OVERFITTING
+
+        return OVERFITTING
+
+    @cached_property
     def interpretation(self):
         from .views import INTERPRETATION
 
