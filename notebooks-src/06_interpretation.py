@@ -46,38 +46,31 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 # %%
 import itertools
 
-from {{ cookiecutter.module_name }}_engine.interpretation import plots as interpret_plots
-from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (
+from {{ cookiecutter.module_name }}_engine import (
+    NETWORK,
+    REFIT_ROWS,
+    SCORING_ROWS,
+    Progress,
+    Run,
     agreement_matrix,
-    integrated_gradients_table,
-    permutation_importance_table,
+    best_family,
+    declared_columns,
+    describe,
+    interpret_plots,
+    seed_everything,
     seed_stability,
     shortcut_check,
+    tuned_models,
     unsupported_claims,
 )
-from {{ cookiecutter.module_name }}_engine.tasks.interpretation_views import interpretation_for
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.motifs import (
-    kmer_attribution_table,
-    motif_correlation,
-    recovered_motif,
-)
-from {{ cookiecutter.module_name }}_engine.models.nets import seed_everything
-from {{ cookiecutter.module_name }}_engine.models.preprocess import is_images, is_sequences
-from {{ cookiecutter.module_name }}_engine.tasks.regression.figures import surrogate_figure
-from {{ cookiecutter.module_name }}_engine.ethics.release import tuned_models
-from {{ cookiecutter.module_name }}_engine.runner.runs import Run
-from {{ cookiecutter.module_name }}_engine.evaluation.scale import REFIT_ROWS, SCORING_ROWS, Progress, describe, take
-from {{ cookiecutter.module_name }}_engine.tuning.spaces import NETWORK
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.fasta import coding_letters
-from {{ cookiecutter.module_name }}_engine.data.declared import declared_columns
-from {{ cookiecutter.module_name }}_engine.tuning.results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
-view = interpretation_for(run.cfg.task)  # what differs for classes and numbers
+task, modality = run.task, run.modality
+view = task.interpretation  # what differs for classes and numbers
 X_train, y_train = run.part("train")
 X_tune_all, y_tune_all = X_tune, y_tune = run.part("tune")  # every tune row: the shortcut check aligns metadata
-X_tune, y_tune, read_rows = take(X_tune, y_tune, SCORING_ROWS, run.seed, "importance, attribution and checks (tune)")
+X_tune, y_tune, read_rows = run.take(X_tune, y_tune, SCORING_ROWS, "importance, attribution and checks (tune)")
 tuned = run.load_artifact("04_tuning")["results"]
 baseline = best_family({family: result for family, result in tuned.items() if family != NETWORK})
 models = tuned_models(run, [NETWORK, baseline])
@@ -108,39 +101,8 @@ print(f"interpreting the tuned network and the best tuned baseline ({baseline});
 # compared across seeds.
 
 # %%
-sequences = is_sequences(X_tune)
-images = is_images(X_tune)  # image studies: saliency maps and region shares (below)
-saliency = None
-motif = None  # sequences: the recovered motif (next section)
-positive = run.cfg.data.positive_class
-explained, explained_from = view.explained(y_tune, positive, getattr(models[NETWORK], "classes_", None))
-steps = Progress(2 if sequences or images else 3, "06 importance tables")  # progress here and in the run's terminal log
-if sequences:  # attributions explain the positive class, or the highest targets, where a motif acts
-    letters = coding_letters(X_tune.alphabet)
-    steps.begin(f"{baseline} · permutation")
-    tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
-                                                                       run.seed, scoring=view.scoring)}
-    steps.begin(f"{NETWORK} · integrated gradients")
-    attributions, onehot, convergence = view.attributions(models[NETWORK], X_tune[explained], positive)
-    gradients = kmer_attribution_table(attributions, onehot, letters, X_tune.kmer)
-elif images:
-    from {{ cookiecutter.module_name }}_engine.modalities.image.saliency import image_attributions, region_table
-
-    steps.begin(f"{baseline} · permutation")
-    tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
-                                                                       run.seed, scoring=view.scoring)}
-    steps.begin(f"{NETWORK} · integrated gradients")
-    attributions, convergence = image_attributions(models[NETWORK], X_tune)
-    gradients = region_table(attributions, X_tune.pixels(), run.cfg.image.border)
-else:
-    tables = {}
-    for family in (NETWORK, baseline):
-        steps.begin(f"{family} · permutation")
-        tables[f"{family} · permutation"] = permutation_importance_table(models[family], X_tune, y_tune, repeats,
-                                                                         run.seed, scoring=view.scoring)
-    steps.begin(f"{NETWORK} · integrated gradients")
-    gradients, convergence = integrated_gradients_table(models[NETWORK], X_tune, X_train)
-steps.close()
+found = modality.importance(run.cfg, models, baseline, X_train, X_tune, y_tune, repeats, run.seed, view).values
+tables, gradients, convergence = found["tables"], found["gradients"], found["convergence"]
 tables[f"{NETWORK} · integrated gradients"] = gradients
 print(f"integrated gradients: largest |convergence delta| {convergence['max_abs_delta']:.2g} "
       f"({convergence['n_steps']} steps; near 0 means the attributions add up to the prediction)")
@@ -163,45 +125,6 @@ figure
 # motifs (`sequence.known_motifs`, JASPAR format; nothing is downloaded) and the closest one is
 # named when it correlates well enough.
 
-# %% tags=["sequence"]
-from IPython.display import display
-
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.motif_align import closest_known, read_known_motifs
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.motifs import position_profile
-from {{ cookiecutter.module_name }}_engine.data.provenance import simulation_of
-
-if sequences:
-    recovered = recovered_motif(attributions, onehot, run.cfg.sequence.motif_width, letters=letters)
-    simulation = simulation_of(run.root, run.cfg.data.path)
-    planted = (simulation or {}).get("params", {}).get("planted_motif")
-    match = motif_correlation(recovered["pwm"], planted) if planted else None
-    known_file = run.cfg.sequence.known_motifs
-    resemblance = closest_known(recovered["pwm"], read_known_motifs(run.root / known_file, letters), letters,
-                                motif_correlation) if known_file else None
-    motif = {"recovered": recovered, "planted": planted, "match": match,
-             "known_motifs": known_file, "resemblance": resemblance,
-             "attributions_from": f"{len(onehot)} {explained_from}",
-             "position_profile": [round(float(v), 6) for v in position_profile(attributions)]}
-    bits = " ".join(f"{b:.1f}" for b in recovered["information_content"])
-    print(f"recovered motif (windows aligned): consensus {recovered['consensus']}; bits per position {bits}")
-    if match:
-        print(f"recovered motif against the planted one: Pearson {match['pearson']:.3f} (shift {match['shift']})")
-    if resemblance:
-        best = resemblance["ranked"][0] if resemblance["ranked"] else None
-        print(f"closest known motif in {known_file}: {best['name']} (Pearson {best['pearson']:.2f}, strand "
-              f"{best['strand']}); " + (f"it resembles {resemblance['resembles']}" if resemblance["resembles"]
-                                        else f"none reaches {resemblance['threshold']:g}, so none is named")
-              if best else f"no motif in {known_file} overlaps the recovered one")
-    elif not match:
-        print("no planted motif is known for these data; set sequence.known_motifs in lab.yaml to a local motif file "
-              "to name the family it resembles")
-    figure = interpret_plots.position_attribution(motif["position_profile"])
-    run.save_figure(figure, "06_position_profile")
-    display(figure)
-    figure = interpret_plots.motif_comparison(recovered["pwm"], planted, letters, match["pearson"] if match else None)
-    run.save_figure(figure, "06_motif")
-    display(figure)
-
 # %% [markdown] tags=["image"]
 # ## Saliency maps, and does the network look at the cells?
 # Integrated gradients drawn over tune images: for classes, images the network classified rightly
@@ -222,24 +145,10 @@ if sequences:
 # mostly one class, or higher values) is the shortcut to find; the shortcut check further down
 # asks whether the site predicts the network's predictions.
 
-# %% tags=["image"]
-from {{ cookiecutter.module_name }}_engine.modalities.image.shortcut import check_background, swap_sentence
-from {{ cookiecutter.module_name }}_engine.modalities.image.saliency import examples_for, saliency_figure, shortcut_shares
-
-examples = examples_for(models[NETWORK], X_tune, y_tune)
-tune_pixels = X_tune.pixels()
-saliency = {"examples": [{**e, "file": str(X_tune["file"].iloc[e["row"]])} for e in examples],
-            "shortcut": shortcut_shares(attributions, tune_pixels, run.cfg.image.border),
-            "regions": gradients.to_dict(orient="records"),
-            "background_swap": check_background(models[NETWORK], X_tune, run.cfg, run.root, run.data, run.seed)}
-figure = saliency_figure(tune_pixels, attributions, examples, X_tune["file"].to_numpy())
-run.save_figure(figure, "06_saliency")
-for region in ("border", "background"):
-    share = saliency["shortcut"][region]
-    print(f"{region}: {share['attribution_share']:.1%} of attribution on {share['pixel_share']:.1%} of pixels "
-          f"(ratio {share['ratio']:.2f}{', FLAGGED' if share['flagged'] else ''})")
-print(swap_sentence(saliency["background_swap"]))
-figure
+# %%
+extras = run.show(modality.interpretation_extras(run.cfg, run.root, run.data, models, X_tune, y_tune, found, view,
+                                                 run.seed)).values  # a motif for sequences, saliency for images
+motif, saliency = extras["motif"], extras["saliency"]
 
 # %% [markdown]
 # ## Agreement between methods and models, stability across seeds
@@ -251,13 +160,13 @@ figure
 
 # %%
 floor = run.cfg.interpretation.agreement_floor
-compared = {name: table for name, table in tables.items() if not images or name.startswith(NETWORK)}
+compared = modality.comparable(tables)  # the tables that name the same inputs
 spearman, kendall = agreement_matrix(compared, "spearman"), agreement_matrix(compared, "kendall")
 agreement = {f"{a} and {b}": float(spearman.loc[a, b]) for a, b in itertools.combinations(compared, 2)}
 seeds = [run.seed + k for k in range(run.budget.stability_seeds)]
-by_seed = {"integrated gradients": {}} if sequences or images else {"permutation": {}, "integrated gradients": {}}
-motif_by_seed = {}
-X_seeded, y_seeded, seed_rows = take(X_train, y_train, REFIT_ROWS, run.seed, "network refits across seeds")
+by_seed = {method: {} for method in modality.stability_methods}
+seed_notes = {}
+X_seeded, y_seeded, seed_rows = run.take(X_train, y_train, REFIT_ROWS, "network refits across seeds")
 print(describe(seed_rows))
 refits = Progress(len(seeds), "06 network seeds")  # progress here and in the run's terminal log
 for seed in seeds:
@@ -265,26 +174,16 @@ for seed in seeds:
     network = models[NETWORK] if seed == run.seed and not seed_rows["subsampled"] else view.build_model(
         NETWORK, X_seeded, tuned[NETWORK]["best_params"], seed=seed, device=run.cfg.device
     ).fit(X_seeded, y_seeded)
-    if sequences:
-        seed_attr, seed_onehot, _ = view.attributions(network, X_tune[explained], positive)
-        by_seed["integrated gradients"][seed] = kmer_attribution_table(seed_attr, seed_onehot, letters, X_tune.kmer)
-        if motif["planted"]:
-            seed_motif = recovered_motif(seed_attr, seed_onehot, run.cfg.sequence.motif_width, letters=letters)
-            motif_by_seed[seed] = motif_correlation(seed_motif["pwm"], motif["planted"])["pearson"]
-        continue
-    if images:
-        seed_attributions = image_attributions(network, X_tune)[0]
-        by_seed["integrated gradients"][seed] = region_table(seed_attributions, X_tune.pixels(), run.cfg.image.border)
-        continue
-    by_seed["permutation"][seed] = permutation_importance_table(network, X_tune, y_tune, repeats, run.seed,
-                                                                scoring=view.scoring)
-    by_seed["integrated gradients"][seed] = integrated_gradients_table(network, X_tune, X_train)[0]
+    rankings, note = modality.seed_importance(run.cfg, network, X_train, X_tune, y_tune, repeats, run.seed, view,
+                                              found, extras)
+    for method, table in rankings.items():
+        by_seed[method][seed] = table
+    if note is not None:
+        seed_notes[seed] = note
 refits.close()
 stability = {method: seed_stability(seed_tables) for method, seed_tables in by_seed.items()}
-if motif_by_seed:
-    motif["pearson_by_seed"] = {str(seed): value for seed, value in motif_by_seed.items()}
-    low, high = min(motif_by_seed.values()), max(motif_by_seed.values())
-    print(f"motif recovery across seeds: Pearson {low:.3f} to {high:.3f}")
+for line in modality.seed_notes(seed_notes, extras):  # e.g. motif recovery across seeds
+    print(line)
 figure = interpret_plots.agreement_and_stability(spearman, stability, floor)
 run.save_figure(figure, "06_agreement_stability")
 spearman.round(2)
@@ -311,7 +210,7 @@ print(f"fidelity ({view.fidelity_words}): {view.show_fidelity(surrogate.fidelity
 print(surrogate.rules)
 
 # %%
-figure = surrogate_figure(surrogate)
+figure = view.surrogate_figure(surrogate)
 run.save_figure(figure, "06_surrogate_tree")
 figure
 
@@ -337,7 +236,8 @@ shortcut = shortcut_check(
     models,
     {family: tuned[family]["best_params"] for family in models},
     X_train, y_train, X_tune_all, y_tune_all, run.seed,
-    score=view.shortcut_score, predictability=view.predictability,
+    score=view.shortcut_score, predictability=view.predictability, build=view.build_model,
+    metadata_inputs=modality.accepts_metadata_inputs,
 )  # fmt: skip
 shortcut
 
@@ -369,10 +269,8 @@ run.save_artifact(
         "integrated_gradients": {
             "importance": gradients.to_dict(orient="records"),
             "convergence": convergence,
-            "baseline": "all-zero one-hot input (no letter)" if sequences
-            else "training mean of the preprocessed inputs (zero for standardised columns)",
-            "summary": f"mean attribution per k-mer, summed over its occurrences, over {explained_from}"
-            if sequences else "mean absolute attribution per original column over tune samples",
+            "baseline": found["ig_baseline"],
+            "summary": found["ig_summary"],
         },
         "motif": motif,
         "saliency": saliency,

@@ -37,31 +37,30 @@ from datetime import date
 import pandas as pd
 from IPython.display import display
 
-from {{ cookiecutter.module_name }}_engine.ethics.auto_findings import run_findings
-from {{ cookiecutter.module_name }}_engine.ethics.register import (
+from {{ cookiecutter.module_name }}_engine import (
+    NETWORK,
+    Run,
+    best_family,
     blocking_entries,
     check_status,
+    declared_columns,
     earlier_findings,
     entry_records,
     open_entries,
     raise_entries,
     read_earlier,
     register_table,
+    run_findings,
+    seed_everything,
     sensitive_finding,
     small_test_finding,
+    tuned_models,
 )
-from {{ cookiecutter.module_name }}_engine.tasks.ethics_views import ethics_for
-from {{ cookiecutter.module_name }}_engine.models.nets import seed_everything
-from {{ cookiecutter.module_name }}_engine.ethics.release import tuned_models
-from {{ cookiecutter.module_name }}_engine.runner.runs import Run
-from {{ cookiecutter.module_name }}_engine.tuning.spaces import NETWORK
-from {{ cookiecutter.module_name }}_engine.data.declared import declared_columns
-from {{ cookiecutter.module_name }}_engine.tuning.results import best_family
 
 run = Run.open(run_dir, config, profile, overrides)
 seed_everything(run.seed)
 settings = run.cfg.ethics
-view = ethics_for(run.cfg.task)  # what differs for classes and numbers
+view = run.task.ethics  # what differs for classes and numbers
 X_tune, y_tune = run.part("tune")
 tuned = run.load_artifact("04_tuning")["results"]
 baseline = best_family({family: result for family, result in tuned.items() if family != NETWORK})

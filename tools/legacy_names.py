@@ -5,9 +5,9 @@ models a run saved (joblib pickles) name their classes and functions by those pa
 `<module>.nets.TorchMLPClassifier` or `<module>.preprocess.as_text`. The engine's
 `models/saved.py` maps them to where they live now; the baked project's test
 `tests/test_saved_models.py` checks that map against this list, which a baked project cannot make
-itself (it has no history of the template). Private names are listed when a pickle could hold them:
-every private class (its instances name it), and every private function that the package uses other
-than by calling it (a FunctionTransformer, a partial or a table of functions keeps it as a value).
+itself (it has no history of the template). A saved model is a Pipeline of estimators, transformers
+and networks, so the names it can hold are the classes that derive (directly or through one another)
+from scikit-learn's or PyTorch's bases, and the functions a FunctionTransformer or a partial keeps.
 
 Run from the template's root:  .venv/bin/python tools/legacy_names.py [commit]
 """
@@ -38,26 +38,52 @@ def flat_modules(commit: str) -> list[str]:
     return sorted(name[:-3] for name in listing if name.endswith(".py") and name[:-3] not in NOT_IMPORTED)
 
 
-def held_as_values(trees: list[ast.Module]) -> set[str]:
-    """Names the package uses other than as the function of a call: passed, stored or returned."""
-    called = {id(node.func) for tree in trees for node in ast.walk(tree) if isinstance(node, ast.Call)}
-    return {node.id if isinstance(node, ast.Name) else node.attr for tree in trees for node in ast.walk(tree)
-            if isinstance(node, ast.Name | ast.Attribute) and id(node) not in called}
+ESTIMATOR_BASES = {"BaseEstimator", "TransformerMixin", "ClassifierMixin", "RegressorMixin", "Module"}
+HOLDERS = {"FunctionTransformer", "partial"}  # calls that keep a function inside the object they make
 
 
-def picklable_names(tree: ast.Module, values: set[str]) -> list[str]:
-    """The classes and functions a module defines at its top level that a pickle could name, in order."""
+def held_functions(trees: list[ast.Module]) -> set[str]:
+    """Names of functions handed to a FunctionTransformer or a partial, which keep them inside a model."""
+    held = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and _last(node.func) in HOLDERS:
+                for value in [*node.args[:1], *(k.value for k in node.keywords if k.arg == "func")]:
+                    held.add(_last(value))
+    return held
+
+
+def estimator_classes(trees: list[ast.Module]) -> set[str]:
+    """Classes deriving from scikit-learn's or PyTorch's bases, directly or through one another."""
+    bases = {node.name: {_last(b) for b in node.bases} for tree in trees for node in tree.body
+             if isinstance(node, ast.ClassDef)}
+    found, grown = set(), True
+    while grown:
+        grown = False
+        for name, parents in bases.items():
+            if name not in found and parents & (ESTIMATOR_BASES | found):
+                found.add(name)
+                grown = True
+    return found
+
+
+def picklable_names(tree: ast.Module, classes: set[str], functions: set[str]) -> list[str]:
+    """The classes and functions a module defines at its top level that a saved model could name, in order."""
     return [node.name for node in tree.body if isinstance(node, DEFINITIONS)
-            and (not node.name.startswith("_") or isinstance(node, ast.ClassDef) or node.name in values)]
+            and (node.name in classes if isinstance(node, ast.ClassDef) else node.name in functions)]
+
+
+def _last(node) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
 
 
 def main(commit: str = COMMIT) -> None:
     full = git("rev-parse", commit).strip()
     trees = {name: ast.parse(git("show", f"{commit}:{FLAT}/{name}.py")) for name in flat_modules(commit)}
-    values = held_as_values(list(trees.values()))
-    modules = {name: picklable_names(tree, values) for name, tree in trees.items()}
+    classes, functions = estimator_classes(list(trees.values())), held_functions(list(trees.values()))
+    modules = {name: names for name, tree in trees.items() if (names := picklable_names(tree, classes, functions))}
     record = {
-        "source": "top-level classes and functions a pickle could name, of every module in the flat "
+        "source": "the estimator classes and held functions a saved model could name, of every module in the flat "
                   f"src/<module>/ at commit {full} (git show), written by tools/legacy_names.py",
         "commit": full,
         "modules": modules,

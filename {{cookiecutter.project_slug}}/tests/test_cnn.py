@@ -9,7 +9,7 @@ from sklearn.model_selection import learning_curve
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
-from {{ cookiecutter.module_name }}_engine.models.networks import architecture_for, ARCHITECTURES
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import (
     save_weights,
     SequenceCNN,
@@ -203,7 +203,6 @@ def test_pretrained_weights_that_do_not_fit_are_lab_errors(small, tmp_path):
 
 
 def test_sequence_modality_reads_one_hot_letters_with_a_cnn():
-    architecture = architecture_for("sequence")
-    assert architecture is ARCHITECTURES["sequence"]
-    assert architecture.estimator is TorchCNNClassifier
-    assert "convolutional" in architecture.name and "one-hot" in architecture.representation
+    sequence = modality_named("sequence")
+    assert sequence.network_class() is TorchCNNClassifier
+    assert "convolutional" in sequence.architecture and "one-hot" in sequence.representation

@@ -2,6 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
+from {{ cookiecutter.module_name }}_engine.modalities.tabular.features import make_table_preprocessor
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.data.explore import (
     class_balance,
@@ -15,6 +17,9 @@ from {{ cookiecutter.module_name }}_engine.data.explore import (
     structure_warnings,
     summarize,
 )
+
+
+TABLES = modality_named("tabular")
 
 
 def _table():
@@ -51,7 +56,7 @@ def test_summarize_describes_table_and_warns_in_sentences():
     frame = _table().drop(columns="mostly_empty")
     frame["constant"] = 7
     y = np.array(["a", "a", "b", "a", "b", "b", "b"], dtype=object)
-    summary = summarize(frame, y)
+    summary = summarize(frame, y, TABLES)
     assert summary["n_rows"] == 7 and summary["n_columns"] == 3
     assert summary["numeric_columns"] == ["expression", "constant"]
     assert summary["categorical_columns"] == ["tissue"]
@@ -69,7 +74,7 @@ def test_summarize_describes_table_and_warns_in_sentences():
 def test_summarize_flags_identifier_like_columns():
     samples = pd.Series([f"S{i}" for i in range(5)], dtype="str")
     frame = pd.DataFrame({"sample": samples, "x": [1.0, 2, 3, 4, 5]})
-    summary = summarize(frame, np.array(["a", "b", "a", "b", "a"], dtype=object))
+    summary = summarize(frame, np.array(["a", "b", "a", "b", "a"], dtype=object), TABLES)
     messages = [w["message"] for w in summary["warnings"]]
     assert any("'sample' is unique for every row" in w for w in messages)
     assert not any("'x' is unique" in w for w in messages)
@@ -77,7 +82,7 @@ def test_summarize_flags_identifier_like_columns():
 
 def test_summarize_warns_about_heavy_missingness_and_imbalance():
     frame = pd.DataFrame({"x": [np.nan] * 6 + [1.0, 2.0], "z": np.arange(8.0)})
-    summary = summarize(frame, np.array(["a"] * 7 + ["b"], dtype=object))
+    summary = summarize(frame, np.array(["a"] * 7 + ["b"], dtype=object), TABLES)
     text = " ".join(w["message"] for w in summary["warnings"])
     assert {w["check"] for w in summary["warnings"]} >= {"missingness", "class_balance"}
     assert "'x' is 75% missing" in text
@@ -86,7 +91,7 @@ def test_summarize_warns_about_heavy_missingness_and_imbalance():
 
 def test_mismatched_rows_and_labels_are_a_lab_error():
     with pytest.raises(LabError, match="must match"):
-        summarize(_table(), np.array(["a", "b"]))
+        summarize(_table(), np.array(["a", "b"]), TABLES)
 
 
 def test_near_duplicates_follow_the_documented_rule():
@@ -99,7 +104,7 @@ def test_near_duplicates_follow_the_documented_rule():
 
 def test_standardised_features_are_scaled_on_the_fitting_rows_only():
     frame = pd.DataFrame({"x": [1.0, 2.0, 3.0, 100.0], "tissue": ["a", "b", "a", "zzz"]})
-    Z = standardised(frame, [0, 1, 2])
+    Z = standardised(frame, [0, 1, 2], make_table_preprocessor(frame))
     assert Z[:3, 0].mean() == pytest.approx(0.0)
     assert Z.shape == (4, 3) and Z[3, 1:].sum() == 0.0  # an unseen category is all zeros
 
@@ -107,7 +112,7 @@ def test_standardised_features_are_scaled_on_the_fitting_rows_only():
 def test_builtin_data_has_no_exact_or_near_duplicates(project):
     table = pd.read_csv(project / "data/external/breast_cancer_wisconsin.csv").drop(columns=["sample_id", "diagnosis"])
     assert duplicate_rows(table) == []
-    assert near_duplicate_pairs(standardised(table, range(len(table))), 0.01) == []
+    assert near_duplicate_pairs(standardised(table, range(len(table)), make_table_preprocessor(table)), 0.01) == []
 
 
 def test_repeated_subjects_count_independent_groups():

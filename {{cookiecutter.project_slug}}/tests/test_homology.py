@@ -13,7 +13,9 @@ from conftest import edit_yaml
 
 from {{ cookiecutter.module_name }}_engine.modalities.sequence import homology as hom
 from {{ cookiecutter.module_name }}_engine.modalities.sequence import relatedness
-from {{ cookiecutter.module_name }}_engine.settings.config import HomologySpec, load_config
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.settings import HomologySpec
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.common.files import read_json
 from {{ cookiecutter.module_name }}_engine.splits.split import load_or_make_split, save_split_record, split_file
@@ -139,7 +141,7 @@ def test_report_reads_back_the_closest_pair_identity_of_a_plain_split():
     sequences, _ = planted([0.9], DNA, 200, copies=40, seed=5)
     cfg, data = _study(sequences, "none")
     split = make_split(data.y, None, 0.6, 0.2, 4)
-    report, curves = relatedness.homology_report(cfg, data, split)
+    report, curves = relatedness.homology_report(cfg, data, split, task_named("classification"))
     mine = report["this_split"]["test_to_train"]
     assert mine["n_related"] > 0 and 0.9 <= mine["max"] < 0.95 and mine["coverage"] >= 0.95
     first, second = (int(i[1:]) for i in mine["closest_pair"])
@@ -200,7 +202,7 @@ def test_the_report_reads_the_splits_own_search(monkeypatch):
     used = hom.settings(cfg.sequence.homology, "dna")
     clusters = hom.identity_clusters(sequences, method="kmer", alphabet="dna", used=used)
     split = make_split(data.y, clusters, 0.6, 0.2, 4)
-    report, _ = relatedness.homology_report(cfg, data, split)
+    report, _ = relatedness.homology_report(cfg, data, split, task_named("classification"))
     assert len(calls) == 1  # one all-against-all search for the split and the report's five questions
     assert report["this_split"]["test_to_train"]["n_related"] == 0 and report["random_split"]["test_to_train"]["max"]
     hom.identity_clusters(sequences[:-2], method="kmer", alphabet="dna", used=used)

@@ -9,13 +9,14 @@ import pytest
 import yaml
 from sklearn.pipeline import Pipeline
 
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 from {{ cookiecutter.module_name }}_engine.modalities.image.loading import load_images
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.modalities.image.features import ImagePixels, image_overview
 from {{ cookiecutter.module_name }}_engine.modalities.image.shortcut import background_masks, background_swap, swap_sentence
 from {{ cookiecutter.module_name }}_engine.modalities.image.frame import ImageFrame
 from {{ cookiecutter.module_name }}_engine.modalities.image.spec import ImageSpec
-from {{ cookiecutter.module_name }}_engine.modalities.image.saliency import residual_examples
+from {{ cookiecutter.module_name }}_engine.tasks.regression.interpret import residual_examples
 from {{ cookiecutter.module_name }}_engine.modalities.image.simulate import (
     TARGET,
     TRANSLOCATION,
@@ -72,11 +73,11 @@ def test_restore_builtin_draws_the_translocation_folder_again(tmp_path):
 # reading a numeric target -------------------------------------------------------------------------
 def test_load_images_reads_a_numeric_target_for_regression(tmp_path):
     write_cells(tmp_path / "cells", tmp_path / "cells.csv", TRANSLOCATION, **SMALL, seed=1)
-    data = load_images(regression_config(), tmp_path)
+    data = load_images(regression_config(), tmp_path, task_named("regression"))
     table = pd.read_csv(tmp_path / "cells.csv").sort_values("file")
     assert data.y.dtype == np.float64 and data.classes == ()
     assert np.allclose(data.y, table[TARGET].to_numpy())
-    overview = image_overview(data.image_info, data.y, 100)
+    overview = image_overview(data.image_info, task_named("regression").floor_counts(data.y, "all images"), 100)
     assert overview["images_per_class"] == {"all images": 16} and overview["below_floor"] == ["all images"]
 
 
@@ -86,7 +87,7 @@ def test_a_non_numeric_image_target_names_its_line(tmp_path):
     table.loc[5, TARGET] = "n.d."
     table.to_csv(tmp_path / "cells.csv", index=False)
     with pytest.raises(LabError, match=r"cells\.csv: target column 'nuclear_share' .* holds 'n\.d\.' on line 7"):
-        load_images(regression_config(), tmp_path)
+        load_images(regression_config(), tmp_path, task_named("regression"))
 
 
 def test_config_accepts_task_regression_for_images(tmp_path):
@@ -110,7 +111,7 @@ def test_image_regression_network_predicts_the_target_in_its_units_and_is_determ
 
     write_cells(tmp_path / "cells", tmp_path / "cells.csv", TRANSLOCATION, n_plates=1, sites_per_plate=2,
                 images_per_site=40, size=24, artefact_sites=[], seed=5)
-    data = load_images(regression_config(), tmp_path)
+    data = load_images(regression_config(), tmp_path, task_named("regression"))
     train, tune = np.arange(0, 80, 2), np.arange(1, 80, 2)
     X_train, X_tune = data.X.iloc[train].reset_index(drop=True), data.X.iloc[tune].reset_index(drop=True)
     params = {"epochs": 30, "channels": 8, "hidden": [16], "lr": 0.01, "augment": True}

@@ -11,6 +11,8 @@ import torch
 import yaml
 from PIL import Image
 
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 from {{ cookiecutter.module_name }}_engine.modalities.image.loading import load_images
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.modalities.image.features import (
@@ -139,7 +141,7 @@ def test_folder_hash_names_changed_images(tmp_path):
 # store, frame, features ---------------------------------------------------------------------------
 def test_load_images_decodes_once_into_a_memory_map(tmp_path):
     small_set(tmp_path, n=12)
-    data = load_images(config(tmp_path), tmp_path)
+    data = load_images(config(tmp_path), tmp_path, task_named("classification"))
     assert isinstance(data.X, ImageFrame) and len(data.X) == 12 and data.X.image_shape == (2, 32, 32)
     assert data.n_features == 2 * 32 * 32 and data.groups is not None and set(data.classes) <= {"cytoplasmic",
                                                                                                   "nuclear"}
@@ -149,13 +151,13 @@ def test_load_images_decodes_once_into_a_memory_map(tmp_path):
     subset = data.X.iloc[[3, 1]].reset_index(drop=True)
     assert isinstance(subset, ImageFrame) and subset.store == data.X.store
     assert np.array_equal(subset.pixels()[0], data.X.pixels()[3]) and float(data.X.pixels().max()) <= 1.0
-    again = load_images(config(tmp_path), tmp_path)
+    again = load_images(config(tmp_path), tmp_path, task_named("classification"))
     assert (store / "pixels.npy").stat().st_mtime_ns == stamp and again.X.store == data.X.store  # not decoded again
 
 
 def test_features_have_one_value_per_name_and_see_the_marker(tmp_path):
     small_set(tmp_path, n=16)
-    data = load_images(config(tmp_path), tmp_path)
+    data = load_images(config(tmp_path), tmp_path, task_named("classification"))
     features = data.X.features()
     assert features.shape == (16, len(feature_names(2))) and np.isfinite(features).all()
     stack = data.X.pixels()
@@ -175,7 +177,7 @@ def test_duplicates_exact_and_near():
 
 def test_image_pixels_standardise_with_training_channels(tmp_path):
     small_set(tmp_path, n=8)
-    X = load_images(config(tmp_path), tmp_path).X
+    X = load_images(config(tmp_path), tmp_path, task_named("classification")).X
     encoder = ImagePixels().fit(X.iloc[:4])
     rows = encoder.transform(X.iloc[:4]).reshape(4, 2, 32, 32)
     assert np.allclose(rows.mean(axis=(0, 2, 3)), 0, atol=1e-5) and np.allclose(rows.std(axis=(0, 2, 3)), 1, atol=1e-3)
@@ -183,7 +185,7 @@ def test_image_pixels_standardise_with_training_channels(tmp_path):
 
 def test_image_overview_counts_against_the_floor():
     info = {"height": 8, "width": 8, "channels": 1, "bit_depth": [8], "policy": "reject", "sizes_seen": ["8x8"]}
-    overview = image_overview(info, np.array(["a"] * 120 + ["b"] * 30), 100)
+    overview = image_overview(info, task_named("classification").floor_counts(np.array(["a"] * 120 + ["b"] * 30), "all images"), 100)
     assert overview["below_floor"] == ["b"] and overview["images_per_class"] == {"a": 120, "b": 30}
 
 
@@ -212,7 +214,7 @@ def test_image_network_learns_the_phenotype_and_is_deterministic(tmp_path):
 
     write_cells(tmp_path / "cells", tmp_path / "cells.csv", n_plates=1, sites_per_plate=2, images_per_site=40,
                 size=24, artefact_sites=[], other_share=0.5, seed=5)
-    data = load_images(config(tmp_path), tmp_path)
+    data = load_images(config(tmp_path), tmp_path, task_named("classification"))
     train, tune = np.arange(0, 80, 2), np.arange(1, 80, 2)
     X_train, X_tune = data.X.iloc[train].reset_index(drop=True), data.X.iloc[tune].reset_index(drop=True)
     params = {"epochs": 25, "channels": 8, "hidden": [16], "lr": 0.01, "augment": True}
@@ -230,7 +232,7 @@ def test_transfer_from_a_local_resnet_checkpoint(tmp_path):
     torch.manual_seed(0)
     torch.save(resnet18().state_dict(), weights)  # the layout of torchvision's resnet18().state_dict()
     small_set(tmp_path, n=8)
-    data = load_images(config(tmp_path), tmp_path)
+    data = load_images(config(tmp_path), tmp_path, task_named("classification"))
     model = make_network(data.X, {"epochs": 1, "pretrained": str(weights), "freeze_pretrained": True}, seed=0)
     model.fit(data.X, data.y)
     net = model[-1]
@@ -267,7 +269,7 @@ def test_border_shares_flag_attribution_on_the_border():
 
 
 def test_saliency_examples_pick_right_and_wrong_per_class():
-    from {{ cookiecutter.module_name }}_engine.modalities.image.saliency import saliency_examples
+    from {{ cookiecutter.module_name }}_engine.tasks.classification.views import saliency_examples
 
     picked = saliency_examples(["a", "a", "b", "b"], ["a", "b", "b", "b"], ["a", "b"], per_group=1)
     assert [(p["row"], p["correct"]) for p in picked] == [(0, True), (1, False), (2, True)]
@@ -349,23 +351,23 @@ def test_tuning_holds_augmentation_and_pretrained_weights_fixed(tmp_path):
 
 def test_image_studies_are_described_as_images(tmp_path):
     from {{ cookiecutter.module_name }}_engine.models.preprocess import preprocessing_description
-    from {{ cookiecutter.module_name }}_engine.data.provenance import preprocessing_description as datasheet_description
+    from {{ cookiecutter.module_name }}_engine.data.datasheet import preprocessing_description as datasheet_description
     from {{ cookiecutter.module_name }}_engine.tasks.classification.question import assess_suitability
 
     small_set(tmp_path, n=4)
-    X = load_images(config(tmp_path), tmp_path).X
+    X = load_images(config(tmp_path), tmp_path, task_named("classification")).X
     assert "hand-crafted intensity, texture" in preprocessing_description(X)
     assert "size policy 'crop'" in datasheet_description(SimpleNamespace(modality="image",
                                                                           image=ImageSpec(size_policy="crop")))
-    reasons = assess_suitability(np.array(["a", "b"] * 60), 8192, "image")["reasons"]
+    reasons = assess_suitability(np.array(["a", "b"] * 60), 8192, modality_named("image"))["reasons"]
     assert any("convolutional network shares its filters" in reason for reason in reasons)
 
 
 def test_only_an_image_frame_counts_as_images(tmp_path):
     from {{ cookiecutter.module_name }}_engine.models.networks import make_network
-    from {{ cookiecutter.module_name }}_engine.models.preprocess import is_images
+    from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_of
 
     table = pd.DataFrame({"image_shape": [1.0, 2.0], "modality": [0.0, 1.0]})  # columns named like attributes
-    assert not is_images(table) and type(make_network(table)[-1]).__name__ == "TorchMLPClassifier"
+    assert modality_of(table).name == "tabular" and type(make_network(table)[-1]).__name__ == "TorchMLPClassifier"
     small_set(tmp_path, n=4)
-    assert is_images(load_images(config(tmp_path), tmp_path).X)
+    assert modality_of(load_images(config(tmp_path), tmp_path, task_named("classification")).X).name == "image"

@@ -5,11 +5,9 @@ import pytest
 from {{ cookiecutter.module_name }}_engine.models.networks import make_network
 from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
-from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (
-    COLUMNS,
-    importance_agreement,
-    permutation_importance_table,
-)
+from {{ cookiecutter.module_name }}_engine.interpretation.interpret import importance_agreement
+from {{ cookiecutter.module_name }}_engine.interpretation.tables import COLUMNS
+from {{ cookiecutter.module_name }}_engine.interpretation.importance import permutation_importance_table
 
 
 def _one_signal(n=200, seed=0, classes=("wild_type", "mutant")):
@@ -71,9 +69,8 @@ def test_bad_arguments_are_lab_errors():
 
 
 # integrated gradients, agreement, stability, surrogate, shortcuts ---------------------------
-from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (
     agreement_matrix,
-    integrated_gradients_table,
     interpretation_cautions,
     metadata_predictability,
     seed_stability,
@@ -81,6 +78,7 @@ from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (  # 
     surrogate_tree,
     unsupported_claims,
 )
+from {{ cookiecutter.module_name }}_engine.interpretation.importance import integrated_gradients_table
 
 
 def _network(frame, y, seed=0):

@@ -10,7 +10,8 @@ from test_cnn import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (o
 
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import TorchCNNClassifier
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
-from {{ cookiecutter.module_name }}_engine.interpretation.interpret import COLUMNS, importance_agreement
+from {{ cookiecutter.module_name }}_engine.interpretation.interpret import importance_agreement
+from {{ cookiecutter.module_name }}_engine.interpretation.tables import COLUMNS
 from {{ cookiecutter.module_name }}_engine.interpretation.plots import motif_comparison, position_attribution
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.motifs import (
     kmer_attribution_table,

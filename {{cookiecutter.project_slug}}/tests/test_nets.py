@@ -10,7 +10,8 @@ from sklearn.datasets import make_classification
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import learning_curve
 
-from {{ cookiecutter.module_name }}_engine.models.networks import architecture_for, make_network
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
+from {{ cookiecutter.module_name }}_engine.models.networks import make_network
 from {{ cookiecutter.module_name }}_engine.models.fitting import fit_network
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.models.net_checks import compare_optimizers, expected_initial_loss, overfit_tiny_sample
@@ -204,13 +205,10 @@ def test_network_works_with_sklearn_tools():
 
 
 def test_architecture_is_chosen_by_modality():
-    assert architecture_for("tabular").estimator is TorchMLPClassifier
-    assert "MLP" in architecture_for("tabular").name
-    assert "2D convolutional" in architecture_for("image").name
-    with pytest.raises(LabError, match="modality.*graph.*tabular, sequence, image"):
-        architecture_for("graph")
-    with pytest.raises(LabError, match="modality"):
-        make_network(pd.DataFrame({"a": [1.0]}), modality="graph")
+    assert modality_named("tabular").network_class() is TorchMLPClassifier
+    assert "MLP" in modality_named("tabular").architecture
+    assert "2D convolutional" in modality_named("image").architecture
+    assert isinstance(make_network(pd.DataFrame({"a": [1.0, 2.0]}))[-1], TorchMLPClassifier)  # a plain table
 
 
 def test_sanity_checks_overfit_a_tiny_sample_and_compare_optimizers():

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.modalities.image.modality import IMAGE_CHANNELS
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.modality import SEQUENCE_CHANNELS, SEQUENCE_KERNEL
+from {{ cookiecutter.module_name }}_engine.modalities.image.modality import CHANNELS as IMAGE_CHANNELS
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.modality import CHANNELS as SEQUENCE_CHANNELS
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.modality import KERNEL as SEQUENCE_KERNEL
 from {{ cookiecutter.module_name }}_engine.models.network_plan import starting_parameter_count
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.frame import SequenceFrame
 
@@ -84,7 +85,7 @@ def test_image_count_equals_the_built_cnn(tmp_path, channels_in, params):
 def test_counting_a_table_or_sequences_imports_no_pytorch():
     code = ("import sys, numpy as np, pandas as pd\n"
             "from {{ cookiecutter.module_name }}_engine.models.network_plan import starting_parameter_count\n"
-            "from {{ cookiecutter.module_name }}_engine.models.preprocess import SequenceFrame\n"
+            "from {{ cookiecutter.module_name }}_engine.modalities.sequence.frame import SequenceFrame\n"
             "X = pd.DataFrame(np.ones((4, 3)), columns=list('abc'))\n"
             "n = starting_parameter_count(X, {'hidden': [4]})\n"
             "S = SequenceFrame.of(['ACGTACGT'] * 4, 'dna', 8, 3)\n"

@@ -3,10 +3,10 @@ import pandas as pd
 from sklearn.datasets import make_classification
 from sklearn.inspection import permutation_importance
 
-from {{ cookiecutter.module_name }}_engine.interpretation import interpret
+from {{ cookiecutter.module_name }}_engine.interpretation import importance
 from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
-from {{ cookiecutter.module_name }}_engine.interpretation.interpret import permutation_importance_table
+from {{ cookiecutter.module_name }}_engine.interpretation.importance import permutation_importance_table
 from {{ cookiecutter.module_name }}_engine.interpretation.permute import shuffles_commute
 
 
@@ -28,7 +28,7 @@ def test_numeric_tables_are_preprocessed_once_with_the_same_importances_as_shuff
                                  random_state=5)
     by_feature = table.set_index("feature")["importance_mean"]
     assert np.allclose(by_feature[list(X.columns)].to_numpy(), raw.importances.mean(axis=1), atol=5e-7)
-    monkeypatch.setattr(interpret, "shuffles_commute", lambda *_: False)  # every shuffle through the pipeline
+    monkeypatch.setattr(importance, "shuffles_commute", lambda *_: False)  # every shuffle through the pipeline
     pd.testing.assert_frame_equal(table, permutation_importance_table(model, X, y, 3, seed=5), check_exact=True)
 
 

@@ -11,7 +11,7 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
-from {{ cookiecutter.module_name }}_engine.interpretation import interpret
+from {{ cookiecutter.module_name }}_engine.interpretation import importance
 from {{ cookiecutter.module_name }}_engine.tasks.classification import evaluation as evaluate
 from {{ cookiecutter.module_name }}_engine.tasks.classification.rank_metrics import BinaryPanel
 
@@ -89,13 +89,13 @@ def test_permutation_importance_scored_from_counts_equals_score_model_exactly(mo
     X = pd.DataFrame(np.round(X, 1), columns=[f"f{i}" for i in range(6)])
     y = np.where(y == 1, "case", "control")
     model = make_model("random_forest", X, {"n_estimators": 15}, seed=0).fit(X, y)
-    checked, primary = [], interpret._primary_scorer
-    monkeypatch.setattr(interpret, "_primary_scorer", lambda *a: checked.append(1) or primary(*a))
-    counted = interpret.permutation_importance_table(model, X, y, 4, seed=3)
+    checked, primary = [], importance.primary_scorer
+    monkeypatch.setattr(importance, "primary_scorer", lambda *a: checked.append(1) or primary(*a))
+    counted = importance.permutation_importance_table(model, X, y, 4, seed=3)
     assert checked == [1]  # the labels checked on the first call; 24 shuffled repeats scored from counts
     monkeypatch.undo()
     scored = []
-    monkeypatch.setattr(interpret, "binary_auc_scorer", lambda y, classes, fallback, _: scored.append(1) or fallback)
-    expected = interpret.permutation_importance_table(model, X, y, 4, seed=3)
+    monkeypatch.setattr(importance, "binary_auc_scorer", lambda y, classes, fallback, _: scored.append(1) or fallback)
+    expected = importance.permutation_importance_table(model, X, y, 4, seed=3)
     assert scored == [1]
     pd.testing.assert_frame_equal(counted, expected, check_exact=True)

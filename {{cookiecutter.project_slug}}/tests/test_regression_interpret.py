@@ -8,7 +8,7 @@ from sklearn.pipeline import make_pipeline
 
 from {{ cookiecutter.module_name }}_engine.ethics.auto_findings import memorisation_findings, shortcut_findings
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
-from {{ cookiecutter.module_name }}_engine.interpretation.interpret import permutation_importance_table
+from {{ cookiecutter.module_name }}_engine.interpretation.importance import permutation_importance_table
 from {{ cookiecutter.module_name }}_engine.tasks.regression.interpret import (
     fidelity,
     high_target_rows,
@@ -126,7 +126,10 @@ def test_confounding_of_a_numeric_target_reads_in_r2():
 
 
 def test_the_registry_explains_the_positive_class_or_the_highest_targets():
-    from {{ cookiecutter.module_name }}_engine.tasks.interpretation_views import interpretation_for
+    from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
+
+    def interpretation_for(task):
+        return task_named(task).interpretation
 
     mask, words = interpretation_for("regression").explained(np.arange(8, dtype=float), None, None)
     assert mask.tolist() == [False] * 6 + [True] * 2 and "top quarter" in words
@@ -136,7 +139,7 @@ def test_the_registry_explains_the_positive_class_or_the_highest_targets():
 
 
 def test_surrogate_figure_titles_a_regression_tree_by_its_r2():
-    from {{ cookiecutter.module_name }}_engine.tasks.regression.figures import surrogate_figure
+    from {{ cookiecutter.module_name }}_engine.tasks.regression.plots import surrogate_figure
 
     frame, y = _numeric_study()
     model = LinearRegression().fit(frame, y)
@@ -146,7 +149,10 @@ def test_surrogate_figure_titles_a_regression_tree_by_its_r2():
 
 
 def test_fidelity_reads_as_a_share_of_samples_or_an_r2():
-    from {{ cookiecutter.module_name }}_engine.tasks.interpretation_views import interpretation_for
+    from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
+
+    def interpretation_for(task):
+        return task_named(task).interpretation
 
     assert interpretation_for("classification").show_fidelity(0.93) == "93.0%"
     assert interpretation_for("regression").show_fidelity(0.8123) == "R² 0.812"
@@ -155,17 +161,18 @@ def test_fidelity_reads_as_a_share_of_samples_or_an_r2():
 
 def test_shortcut_check_of_a_numeric_target_refits_with_metadata_and_reads_r2():
     from {{ cookiecutter.module_name }}_engine.interpretation.interpret import shortcut_check
-    from {{ cookiecutter.module_name }}_engine.models.task_models import build_for_target
+    from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 
     rng = np.random.default_rng(3)
     frame, y = _numeric_study(n=240)
     site = pd.DataFrame({"site": rng.choice(["a", "b"], 240)})
     y = y + np.where(site["site"] == "b", 8.0, 0.0)  # the site shifts the target: a shortcut to find
     train, tune = slice(0, 160), slice(160, 240)
-    model = build_for_target("ridge", frame.iloc[train], {}, y[train]).fit(frame.iloc[train], y[train])
+    regression = task_named("regression")
+    model = regression.build_model("ridge", frame.iloc[train], {}).fit(frame.iloc[train], y[train])
     result = shortcut_check(["site"], site.iloc[train].reset_index(drop=True), site.iloc[tune].reset_index(drop=True),
                             {"ridge": model}, {"ridge": {}}, frame.iloc[train], y[train], frame.iloc[tune], y[tune],
-                            0, score=r2_scorer, predictability=metadata_r2)
+                            0, score=r2_scorer, predictability=metadata_r2, build=regression.build_model)
     assert result["label_from_metadata"]["r2_mean"] > 0.3
     drop = result["score_drop_without_metadata"]["ridge"]
     assert drop["with"] > drop["without"] + 0.2

@@ -16,6 +16,7 @@ from {{ cookiecutter.module_name }}_engine.ethics.register import blocking_entri
 from {{ cookiecutter.module_name }}_engine.common.files import write_json
 from {{ cookiecutter.module_name }}_engine.data.provenance import sha256_file
 from {{ cookiecutter.module_name }}_engine.ethics.release import newest_completed_run, release, saved_models, tuned_models
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 
 NOTEBOOKS = ("00_question", "07_ethics_register")
 
@@ -187,6 +188,7 @@ class _FakeRun:
     def __init__(self, run_dir, X, y):
         self.dir, self.seed, self._X, self._y = run_dir, 0, X, y
         self.cfg = type("Cfg", (), {"device": "cpu"})()  # lab.yaml's device, which refits of networks use
+        self.task = task_named("classification")  # what builds the refitted models
 
     def load_artifact(self, name):
         return {"results": {"naive_bayes": {"best_params": {}}, "logistic_regression": {"best_params": {"C": 1.0}}}}

@@ -210,7 +210,7 @@ def test_documents_describe_only_the_inputs_the_study_reads(tmp_path):
 def test_sequence_documents_describe_the_sequence_preprocessing_actually_fitted(tmp_path):
     from types import SimpleNamespace
 
-    from {{ cookiecutter.module_name }}_engine.data.provenance import preprocessing_description
+    from {{ cookiecutter.module_name }}_engine.data.datasheet import preprocessing_description
 
     spec = SimpleNamespace(alphabet="dna", length=None, length_policy="pad", kmer=4)
     described = preprocessing_description(SimpleNamespace(modality="sequence", sequence=spec))

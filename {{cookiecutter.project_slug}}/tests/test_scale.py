@@ -10,6 +10,7 @@ from {{ cookiecutter.module_name }}_engine.models import networks as architectur
 from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_estimator, parameter_names
 from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import learning_curve
 from {{ cookiecutter.module_name }}_engine.data.explore import near_duplicate_pairs
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 from {{ cookiecutter.module_name }}_engine.evaluation.scale import (
     EXACT_NEIGHBOURS_UP_TO,
     KERNEL_SVM_UP_TO,
@@ -41,7 +42,7 @@ def test_a_subsample_engages_above_its_size_and_records_size_seed_and_strata():
 
 def test_a_numeric_target_is_subsampled_within_its_quantile_bins():
     y = np.random.default_rng(0).lognormal(size=5000)
-    rows, record = subsample(y, 500, seed=3, purpose="training scores")
+    rows, record = subsample(y, 500, seed=3, purpose="training scores", strata=task_named("regression").stratify_labels)
     assert record["stratified"] and len(rows) == 500
     top_fifth = y > np.quantile(y, 0.8)
     assert np.mean(top_fifth[rows]) == pytest.approx(0.2, abs=0.004)

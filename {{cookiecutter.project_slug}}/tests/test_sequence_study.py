@@ -13,12 +13,13 @@ from conftest import edit_yaml
 from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset, sample_table
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
-from {{ cookiecutter.module_name }}_engine.models.preprocess import is_sequences
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_of
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.relatedness import homology_leakage, homology_report, homology_warnings
 from {{ cookiecutter.module_name }}_engine.tuning.spaces import build_model
 from {{ cookiecutter.module_name }}_engine.splits.split import load_or_make_split, split_groups, split_settings
 from {{ cookiecutter.module_name }}_engine.splits.making import make_split
 from {{ cookiecutter.module_name }}_engine.tuning.search import fixed_params
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 
 FASTA = "data/external/tf_binding_simulated.fa"
 
@@ -38,7 +39,7 @@ def _write_fasta(project, records, name="mine.fa"):
 def test_builtin_fasta_loads_as_labelled_sequences(sequence_project):
     cfg = _config(sequence_project)
     data = load_dataset(cfg, sequence_project)
-    assert is_sequences(data.X) and list(data.X.columns) == ["sequence"]
+    assert modality_of(data.X).name == "sequence" and list(data.X.columns) == ["sequence"]
     assert data.classes == ("unbound", "bound")
     assert len(set(data.ids)) == len(data.ids) == len(data.y)
     assert data.sequence_info["policy"] == "pad" and data.X.length == data.sequence_info["longest"]
@@ -107,7 +108,7 @@ def test_homology_split_keeps_related_sequences_together(sequence_project):
     units = split_groups(cfg, data)
     train, test = set(units[split.train]), set(units[split.test])
     assert not train & test
-    report, curves = homology_report(cfg, data, split)
+    report, curves = homology_report(cfg, data, split, task_named("classification"))
     mine, plain = report["this_split"]["test_to_train"], report["random_split"]["test_to_train"]
     assert mine["n_related"] == 0 and mine["max"] < report["min_identity"] <= plain["max"]
     assert homology_leakage(report) == []
@@ -122,7 +123,7 @@ def test_plain_split_of_related_sequences_is_flagged(sequence_project):
     data = load_dataset(cfg, sequence_project)
     assert split_groups(cfg, data) is None
     split = make_split(data.y, None, cfg.split.train, cfg.split.tune, cfg.split_seed)
-    report, _ = homology_report(cfg, data, split)
+    report, _ = homology_report(cfg, data, split, task_named("classification"))
     assert report["flagged"] and report["this_split"]["test_to_train"]["n_related"] > 0
     assert homology_leakage(report) == []  # not a failure: a plain split was asked for, the warning says so
     warning = homology_warnings(report)[0]

@@ -94,9 +94,9 @@ def test_threshold_comes_from_lab_yaml():
 
 
 def test_ethics_registry_flags_mae_gaps_and_skips_class_imbalance_for_a_number():
-    from {{ cookiecutter.module_name }}_engine.tasks.ethics_views import ethics_for
+    from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 
-    numbers, classes = ethics_for("regression"), ethics_for("classification")
+    numbers, classes = task_named("regression").ethics, task_named("classification").ethics
     assert numbers.gap_metric == "mae" and classes.gap_metric == "balanced_accuracy"
     assert numbers.threshold(SimpleNamespace(subgroup_mae_gap=0.3, subgroup_gap=0.1)) == 0.3
     assert classes.threshold(SimpleNamespace(subgroup_mae_gap=0.3, subgroup_gap=0.1)) == 0.1
@@ -105,7 +105,7 @@ def test_ethics_registry_flags_mae_gaps_and_skips_class_imbalance_for_a_number()
 
 
 def test_error_figure_is_in_target_units_and_shows_negative_free_bars():
-    from {{ cookiecutter.module_name }}_engine.tasks.regression.figures import subgroup_error_bars
+    from {{ cookiecutter.module_name }}_engine.tasks.regression.plots import subgroup_error_bars
 
     frame, y, pred = _study()
     table = regression_subgroup_table(frame, y, pred, subgroup_definitions(frame, bins=3), min_count=20)

@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.tasks.classification.question import CLASSICAL_FIRST, COLLECT_MORE
 from {{ cookiecutter.module_name }}_engine.tasks.regression.target import numeric_target
@@ -39,9 +40,9 @@ def test_outliers_are_counted_by_robust_z():
 
 def test_recommendation_weighs_samples_features_and_parameters():
     y = np.random.default_rng(4).normal(0, 1, 60)
-    assert assess_regression_suitability(y, 5, 500, "tabular", floor=100)["recommendation"] == COLLECT_MORE
+    assert assess_regression_suitability(y, 5, 500, modality_named("tabular"), floor=100)["recommendation"] == COLLECT_MORE
     y = np.random.default_rng(4).normal(0, 1, 400)
-    result = assess_regression_suitability(y, 10, 5000, "tabular", floor=100)
+    result = assess_regression_suitability(y, 10, 5000, modality_named("tabular"), floor=100)
     assert result["recommendation"] == CLASSICAL_FIRST
     assert result["samples_per_parameter"] == pytest.approx(0.08)
     assert any("memorise" in reason for reason in result["reasons"])

@@ -4,15 +4,15 @@ The template owns this package and updates it (`cruft update`); the study's own 
 module beside it. The notebooks import the names of api.NAMES from here, each loaded on first use.
 """
 
-from .api import NAMES, resolve
+from .api import MODULES, NAMES, resolve
 
 __version__ = "1.0.0"  # recorded in engine-manifest.json by the template's tools/engine_manifest.py
 
-__all__ = sorted(NAMES)
+__all__ = sorted({*NAMES, *MODULES})
 
 
 def __getattr__(name: str):
-    if name in NAMES:
+    if name in NAMES or name in MODULES:
         value = resolve(__name__, name)
         globals()[name] = value  # later lookups find it without importing again
         return value
@@ -20,4 +20,4 @@ def __getattr__(name: str):
 
 
 def __dir__():
-    return sorted({*globals(), *NAMES})
+    return sorted({*globals(), *NAMES, *MODULES})

@@ -5,7 +5,7 @@ a name, when it is first used (PEP 562), so a notebook that trains no network im
 API.md in the project lists these names with their one-line descriptions.
 """
 
-# name -> the engine module that defines it (a module itself when the name is the module's last part)
+# name -> the engine module whose attribute of that name it is
 NAMES = {
     # the run folder every notebook opens, and the one error type users see
     "Run": "runner.runs",
@@ -14,8 +14,7 @@ NAMES = {
     "load_manifest": "data.provenance",
     "find_source": "data.provenance",
     "simulation_of": "data.provenance",
-    "datasheet_draft": "data.provenance",
-    "explore": "data.explore",
+    "datasheet_draft": "data.datasheet",
     "confounding_line": "data.explore",
     "declared_columns": "data.declared",
     "load_or_make_split": "splits.split",
@@ -56,8 +55,32 @@ NAMES = {
     "gap_fit": "evaluation.gap_fits",
     "gap_fits_sentence": "evaluation.gap_fits",
     "shuffled_sentence": "reports.sentences",
-    # figures of every notebook
-    "plots": "figures.plots",
+    # 06: interpretation
+    "tuned_models": "ethics.release",
+    "agreement_matrix": "interpretation.interpret",
+    "seed_stability": "interpretation.interpret",
+    "shortcut_check": "interpretation.interpret",
+    "unsupported_claims": "interpretation.interpret",
+    # 07: the ethics register
+    "run_findings": "ethics.auto_findings",
+    "blocking_entries": "ethics.register",
+    "check_status": "ethics.register",
+    "earlier_findings": "ethics.register",
+    "entry_records": "ethics.register",
+    "open_entries": "ethics.register",
+    "raise_entries": "ethics.register",
+    "read_earlier": "ethics.register",
+    "register_table": "ethics.register",
+    "sensitive_finding": "ethics.register",
+    "small_test_finding": "ethics.register",
+}
+
+
+# name -> an engine module the notebooks use whole
+MODULES = {
+    "explore": "data.explore",  # 01: what is in the data
+    "plots": "figures.plots",  # figures of every notebook
+    "interpret_plots": "interpretation.plots",  # 06: figures of importance, agreement, motifs
 }
 
 
@@ -65,7 +88,6 @@ def resolve(package: str, name: str):
     """The object `name` of the API, imported from its engine module on first use."""
     import importlib
 
-    where = NAMES[name]
-    if where.rsplit(".", 1)[-1] == name:  # a module of the engine
-        return importlib.import_module(f"{package}.{where}")
-    return getattr(importlib.import_module(f"{package}.{where}"), name)
+    if name in MODULES:
+        return importlib.import_module(f"{package}.{MODULES[name]}")
+    return getattr(importlib.import_module(f"{package}.{NAMES[name]}"), name)

@@ -7,3 +7,4 @@ command (`<module> run`). Two projects in one environment therefore never share 
 ENGINE = __name__.split(".")[0]
 STUDY = ENGINE.removesuffix("_engine")
 COMMAND = STUDY
+NETWORK = "network"  # the model family key of the study's network

@@ -145,6 +145,32 @@ class Modality:
         homology, near, duplicates, explained, tolerance, near_rule, near_method, leakage and warnings."""
         raise NotImplementedError
 
+    stability_methods: tuple[str, ...] = ("integrated gradients",)  # the rankings notebook 06 refits across seeds
+
+    def importance(self, cfg, models, baseline, X_train, X_tune, y_tune, repeats, seed, view):
+        """Notebook 06: the baseline's permutation importance and the network's attributions, as a Section whose
+        values hold tables, gradients, convergence, ig_baseline, ig_summary and what later steps reuse."""
+        raise NotImplementedError
+
+    def interpretation_extras(self, cfg, root, data, models, X_tune, y_tune, found, view, seed):
+        """Notebook 06: what this kind of data shows beyond importance (a motif, saliency maps); values hold
+        motif and saliency (None where not made)."""
+        from ..common.sections import Section
+
+        return Section(values={"motif": None, "saliency": None})
+
+    def comparable(self, tables: dict) -> dict:
+        """The importance tables whose rankings can be compared with each other (they name the same inputs)."""
+        return tables
+
+    def seed_importance(self, cfg, network, X_train, X_tune, y_tune, repeats, seed, view, found, extras):
+        """Notebook 06: one refitted network's rankings ({method: table}) and a note for `seed_notes`, or None."""
+        raise NotImplementedError
+
+    def seed_notes(self, notes: dict, extras) -> list[str]:
+        """Lines on what the seeds' notes show (e.g. motif recovery across seeds); may complete `extras`."""
+        return []
+
     # exploring --------------------------------------------------------------------------------
     def data_warnings(self, X) -> list[dict]:
         """Warnings about the features themselves (columns mostly missing, more columns than samples)."""

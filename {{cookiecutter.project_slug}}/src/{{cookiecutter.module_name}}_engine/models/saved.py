@@ -20,123 +20,29 @@ from pathlib import Path
 from ..common.errors import LabError
 from ..common.names import COMMAND, ENGINE, STUDY
 
-# Each file of the study's flat module before the move (up to commit a093721) -> the engine module
-# that holds its code now, relative to the engine package. When code moves again inside the engine,
-# change its line here (a whole module) or add a line to MOVED_NAMES (single classes or functions):
-# tests/test_saved_models.py resolves every class and function the old files defined through this
-# table (tests/data/legacy_names.json) and names each one that no longer lands on its object.
+# Each file of the study's flat module before the move (up to commit a093721) that defined something a
+# saved model holds (an estimator, a network, a transformer or a function a transformer keeps) -> the
+# engine module that holds its code now, relative to the engine package. When code moves again inside
+# the engine, change its line here (a whole module) or add a line to MOVED_NAMES (single names):
+# tests/test_saved_models.py resolves every such name (tests/data/legacy_names.json) through this
+# table and names each one that no longer lands on its object.
 MOVED_MODULES = {
-    "architectures": "models.networks",
-    "auto_findings": "ethics.auto_findings",
-    "baselines": "models.baselines",
-    "cli": "cli.commands",
-    "columns": "data.columns",
-    "config": "settings.config",
-    "conformal": "tasks.regression.conformal",
-    "confounding": "tasks.classification.confounding",
-    "conv_nets": "models.conv_nets",
-    "data": "data.dataset",
-    "datasheet": "reports.datasheet",
-    "determinism": "common.determinism",
-    "documents": "reports.documents",
-    "dome": "reports.dome",
-    "dome_registry": "reports.dome_registry",
-    "epoch_progress": "models.epoch_progress",
-    "errors": "common.errors",
-    "ethics": "ethics.register",
-    "ethics_tasks": "tasks.ethics_views",
-    "evaluate": "tasks.classification.evaluation",
-    "explore": "data.explore",
-    "figtext": "figures.figtext",
-    "files": "common.files",
-    "findings": "reports.findings",
-    "forest_paths": "interpretation.forest_paths",
-    "gap_fits": "evaluation.gap_fits",
-    "homology": "modalities.sequence.homology",
+    "conv_nets": "modalities.sequence.network",
     "image_features": "modalities.image.features",
     "image_nets": "modalities.image.layers",
-    "image_shortcut": "modalities.image.shortcut",
-    "image_store": "modalities.image.store",
-    "imageframe": "modalities.image.frame",
-    "images": "modalities.image.reading",
-    "imagespec": "modalities.image.spec",
-    "interpret": "interpretation.interpret",
-    "interpret_plots": "interpretation.plots",
-    "interpret_tasks": "tasks.interpretation_views",
-    "kernels": "runner.kernels",
-    "lazy_imports": "common.lazy_imports",
-    "liveness": "runner.liveness",
-    "manifest_text": "data.manifest_text",
-    "modelcard": "reports.modelcard",
-    "modelfacts": "models.modelfacts",
-    "motif_align": "modalities.sequence.motif_align",
-    "motifs": "modalities.sequence.motifs",
-    "net_checks": "models.net_checks",
-    "netinputs": "models.netinputs",
     "nets": "models.nets",
-    "network_plan": "models.network_plan",
-    "permute": "interpretation.permute",
-    "plots": "figures.plots",
-    "preflight": "runner.preflight",
     "preprocess": "models.preprocess",
-    "progress": "common.progress",
-    "provenance": "data.provenance",
-    "question": "tasks.classification.question",
-    "rank_metrics": "tasks.classification.rank_metrics",
-    "reforms": "reports.reforms",
-    "regression_checks": "tasks.regression.checks",
-    "regression_confounding": "tasks.regression.confounding",
-    "regression_evaluation": "tasks.regression.overfitting",
-    "regression_figures": "tasks.regression.figures",
-    "regression_findings": "tasks.regression.findings",
-    "regression_interpret": "tasks.regression.interpret",
-    "regression_metrics": "tasks.regression.metrics",
-    "regression_models": "tasks.regression.models",
     "regression_nets": "tasks.regression.networks",
-    "regression_plots": "tasks.regression.plots",
-    "regression_target": "tasks.regression.target",
-    "relatedness": "modalities.sequence.relatedness",
-    "release": "ethics.release",
-    "report": "reports.report",
-    "rerun": "runner.rerun",
-    "runfacts": "reports.runfacts",
-    "runner": "runner.execution",
-    "runs": "runner.runs",
-    "saliency": "modalities.image.saliency",
     "scale": "evaluation.scale",
-    "search_spaces": "tuning.spaces",
     "sequence_features": "modalities.sequence.features",
-    "sequence_labels": "modalities.sequence.labels",
-    "sequences": "modalities.sequence.fasta",
-    "simulate_affinity": "modalities.sequence.simulate_affinity",
-    "simulate_images": "modalities.image.simulate",
-    "simulate_protein": "modalities.sequence.simulate_protein",
-    "slurm": "tuning.slurm",
-    "split_guards": "splits.guards",
-    "splits": "splits.split",
-    "standards": "reports.standards",
-    "storage": "tuning.storage",
-    "storagecheck": "tuning.storagecheck",
-    "studies": "tuning.studies",
-    "subgroup_regression": "tasks.regression.subgroups",
-    "subgroups": "ethics.subgroups",
-    "summaries": "reports.summaries",
-    "surrogate_rules": "interpretation.surrogate_rules",
-    "tablechecks": "modalities.tabular.checks",
-    "target_bins": "tasks.regression.bins",
-    "target_profile": "tasks.regression.profile",
-    "task_checks": "tasks.settings_checks",
-    "task_models": "models.task_models",
-    "tasks": "tasks.registry",
-    "template_sync": "cli.template_sync",
-    "tuning": "tuning.search",
-    "tuning_results": "tuning.results",
-    "yamlread": "common.yamlread",
 }
 
 # (old flat file, class or function) -> the engine module holding it now, where that is not the
 # module MOVED_MODULES gives for its file (it moved again after the move into the engine).
-MOVED_NAMES: dict[tuple[str, str], str] = {}
+MOVED_NAMES: dict[tuple[str, str], str] = {
+    ("conv_nets", "TorchImageCNNClassifier"): "modalities.image.network",  # the image CNN went to its modality
+    ("preprocess", "as_text"): "modalities.tabular.features",  # the table preprocessing went to its modality
+}
 
 
 def current_location(module: str, name: str) -> tuple[str, str] | None:

@@ -7,6 +7,7 @@ None / [] when the run did not record what it needs.
 
 from __future__ import annotations
 
+from ..common.names import NETWORK
 from ..tasks.regression.findings import (
     better_sign,
     conformal_lines,
@@ -19,7 +20,6 @@ from .runfacts import RunFacts
 from .sentences import paired_text, shuffled_sentence
 from .words import report_view
 
-NETWORK = "network"
 SHORTCUT_AUC = 0.7  # metadata-alone ROC-AUC at which notebook 06 cautions of a shortcut (interpret.py)
 SHORTCUT_R2 = 0.3  # metadata-alone R² of a numeric target at which it does (regression_interpret.py)
 

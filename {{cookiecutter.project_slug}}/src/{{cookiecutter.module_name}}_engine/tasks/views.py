@@ -71,6 +71,7 @@ class InterpretView:
     cautions: Callable  # (agreement, stability, floor, surrogate summary, shortcut) -> sentences
     build_model: Callable  # (family, X, params, seed=, device=) -> unfitted Pipeline of the task
     examples: Callable  # (model, X, y) -> rows to show: right and wrong per class, or best and worst predicted
+    surrogate_figure: Callable  # surrogate -> the tree drawn box by box
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ from types import MappingProxyType
 
 from ..common.errors import LabError
 from ..common.lazy_imports import optuna, quiet_optuna
+from ..common.names import NETWORK
 from ..models.networks import make_network, network_parameter_names
 from ..tasks.classification.models import CLASSICAL, make_model, parameter_names
-
-NETWORK = "network"
 
 
 class _Held:

@@ -90,6 +90,26 @@ class ImageModality(Modality):
 
         return duplicate_and_pca(cfg, data, split, labels, summary, seed)
 
+    def importance(self, cfg, models, baseline, X_train, X_tune, y_tune, repeats, seed, view):
+        from .saliency import image_importance
+
+        return image_importance(cfg, models, baseline, X_tune, y_tune, repeats, seed, view)
+
+    def interpretation_extras(self, cfg, root, data, models, X_tune, y_tune, found, view, seed):
+        from .saliency import saliency_section
+
+        return saliency_section(cfg, root, data, models, X_tune, y_tune, found, view, seed)
+
+    def comparable(self, tables):
+        from .saliency import comparable_tables
+
+        return comparable_tables(tables)
+
+    def seed_importance(self, cfg, network, X_train, X_tune, y_tune, repeats, seed, view, found, extras):
+        from .saliency import image_seed_importance
+
+        return image_seed_importance(cfg, network, X_tune)
+
     # features and networks --------------------------------------------------------------------
     def baseline_features(self, X):
         from .features import make_image_preprocessor

@@ -128,3 +128,65 @@ def _as_rgb(image):
     if channels == 1:
         rgb[..., 1] = rgb[..., 2] = rgb[..., 0]
     return rgb
+
+
+# notebook 06 -----------------------------------------------------------------------------------
+IG_BASELINE = "training mean of the preprocessed inputs (zero for standardised columns)"
+IG_SUMMARY = "mean absolute attribution per original column over tune samples"
+
+
+def image_importance(cfg, models, baseline, X_tune, y_tune, repeats, seed, view):
+    """The baseline's permutation importance over the hand-crafted features; the network's integrated gradients
+    summed by channel and region (border ring, cells, background)."""
+    from ...common.names import NETWORK
+    from ...common.sections import Section
+    from ...evaluation.scale import Progress
+    from ...interpretation.importance import permutation_importance_table
+
+    steps = Progress(2, "06 importance tables")  # progress here and in the run's terminal log
+    steps.begin(f"{baseline} · permutation")
+    tables = {f"{baseline} · permutation": permutation_importance_table(models[baseline], X_tune, y_tune, repeats,
+                                                                       seed, scoring=view.scoring, derived=True)}
+    steps.begin(f"{NETWORK} · integrated gradients")
+    attributions, convergence = image_attributions(models[NETWORK], X_tune)
+    gradients = region_table(attributions, X_tune.pixels(), cfg.image.border)
+    steps.close()
+    return Section(values={"tables": tables, "gradients": gradients, "convergence": convergence,
+                           "ig_baseline": IG_BASELINE, "ig_summary": IG_SUMMARY, "attributions": attributions})
+
+
+def saliency_section(cfg, root, data, models, X_tune, y_tune, found, view, seed):
+    """Saliency maps of right and wrong (or best and worst predicted) tune images, where the attribution
+    falls, and the background swap (an intervention): does the network read the cells or how they were imaged?"""
+    from ...common.names import NETWORK
+    from ...common.sections import Section
+    from .shortcut import check_background, swap_sentence
+
+    attributions = found["attributions"]
+    examples = view.examples(models[NETWORK], X_tune, y_tune)
+    tune_pixels = X_tune.pixels()
+    saliency = {"examples": [{**e, "file": str(X_tune["file"].iloc[e["row"]])} for e in examples],
+                "shortcut": shortcut_shares(attributions, tune_pixels, cfg.image.border),
+                "regions": found["gradients"].to_dict(orient="records"),
+                "background_swap": check_background(models[NETWORK], X_tune, cfg, root, data, seed)}
+    figure = saliency_figure(tune_pixels, attributions, examples, X_tune["file"].to_numpy())
+    lines = []
+    for region in ("border", "background"):
+        share = saliency["shortcut"][region]
+        lines.append(f"{region}: {share['attribution_share']:.1%} of attribution on {share['pixel_share']:.1%} of "
+                     f"pixels (ratio {share['ratio']:.2f}{', FLAGGED' if share['flagged'] else ''})")
+    lines.append(swap_sentence(saliency["background_swap"]))
+    return Section(lines=lines, figures=[("06_saliency", figure)], values={"motif": None, "saliency": saliency})
+
+
+def comparable_tables(tables: dict) -> dict:
+    """Only the network's tables name the same things (regions); the baseline's name hand-crafted features."""
+    from ...common.names import NETWORK
+
+    return {name: table for name, table in tables.items() if name.startswith(NETWORK)}
+
+
+def image_seed_importance(cfg, network, X_tune):
+    """One refitted network's attributions summed by channel and region."""
+    return {"integrated gradients": region_table(image_attributions(network, X_tune)[0], X_tune.pixels(),
+                                                 cfg.image.border)}, None

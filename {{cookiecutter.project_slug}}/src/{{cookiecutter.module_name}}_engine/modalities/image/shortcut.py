@@ -153,9 +153,9 @@ def swap_groups(cfg, root, data, files) -> tuple[np.ndarray | None, str | None]:
     if name == cfg.data.group_column:
         values = data.groups
     else:
-        from ...data.declared import declared_columns
+        from .loading import image_table
 
-        values = declared_columns(cfg, root, "metadata_columns")[name].to_numpy()
+        values = image_table(cfg, root)[0][name].to_numpy()  # the label table, in the images' order
     where = dict(zip(map(str, data.ids), map(str, values), strict=True))
     return np.array([where[str(f)] for f in files]), name
 

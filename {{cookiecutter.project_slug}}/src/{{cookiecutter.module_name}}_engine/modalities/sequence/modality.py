@@ -87,6 +87,26 @@ class SequenceModality(Modality):
 
         return related_sequences(cfg, data, split, task, duplicates, seed)
 
+    def importance(self, cfg, models, baseline, X_train, X_tune, y_tune, repeats, seed, view):
+        from .interpretation import sequence_importance
+
+        return sequence_importance(models, baseline, X_tune, y_tune, repeats, seed, view, cfg.data.positive_class)
+
+    def interpretation_extras(self, cfg, root, data, models, X_tune, y_tune, found, view, seed):
+        from .interpretation import found_motif
+
+        return found_motif(cfg, root, found)
+
+    def seed_importance(self, cfg, network, X_train, X_tune, y_tune, repeats, seed, view, found, extras):
+        from .interpretation import sequence_seed_importance
+
+        return sequence_seed_importance(cfg, network, X_tune, view, found, extras)
+
+    def seed_notes(self, notes, extras):
+        from .interpretation import motif_across_seeds
+
+        return motif_across_seeds(notes, extras)
+
     # features and networks --------------------------------------------------------------------
     def baseline_features(self, X):
         from sklearn.pipeline import Pipeline

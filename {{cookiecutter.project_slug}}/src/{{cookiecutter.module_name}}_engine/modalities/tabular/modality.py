@@ -68,6 +68,18 @@ class TabularModality(Modality):
 
         return near_rows(cfg, data, split, labels, duplicates, seed)
 
+    stability_methods = ("permutation", "integrated gradients")
+
+    def importance(self, cfg, models, baseline, X_train, X_tune, y_tune, repeats, seed, view):
+        from .interpretation import table_importance
+
+        return table_importance(models, baseline, X_train, X_tune, y_tune, repeats, seed, view)
+
+    def seed_importance(self, cfg, network, X_train, X_tune, y_tune, repeats, seed, view, found, extras):
+        from .interpretation import table_seed_importance
+
+        return table_seed_importance(network, X_train, X_tune, y_tune, repeats, seed, view), None
+
     # features and networks --------------------------------------------------------------------
     def baseline_features(self, X):
         from .features import make_table_preprocessor

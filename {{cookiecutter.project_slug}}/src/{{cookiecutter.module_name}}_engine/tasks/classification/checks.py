@@ -13,7 +13,7 @@ def _memorise(X, y, params, seed, n_samples):
     return overfit_tiny_sample(X, y, params, seed=seed, n_samples=n_samples)
 
 
-NETWORK = NetworkView(
+HEAD = NetworkView(
     expected_initial_loss=lambda net, y_train: expected_initial_loss(len(net.classes_)),
     head_checks=lambda net, metric: {}, loss_label=lambda net: "loss (cross-entropy)", memorise=_memorise,
     memorised=_memorised, validation_words="ROC-AUC",

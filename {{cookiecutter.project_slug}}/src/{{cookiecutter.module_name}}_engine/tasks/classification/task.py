@@ -122,9 +122,9 @@ class ClassificationTask(Task):
 
     @cached_property
     def network(self):
-        from .checks import NETWORK
+        from .checks import HEAD
 
-        return NETWORK
+        return HEAD
 
     @cached_property
     def overfitting(self):

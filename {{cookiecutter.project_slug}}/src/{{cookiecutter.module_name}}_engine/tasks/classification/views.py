@@ -6,6 +6,7 @@ import pandas as pd
 from ...ethics.register import imbalance_finding, subgroup_findings
 from ...ethics.subgroups import GAP_METRIC, subgroup_report
 from ...interpretation.interpret import interpretation_cautions, metadata_predictability, surrogate_tree
+from ...interpretation.plots import surrogate_tree_figure
 from ..views import EthicsView, InterpretView
 from .evaluation import score_model
 
@@ -61,7 +62,7 @@ INTERPRETATION = InterpretView(
     importance_unit="ROC-AUC", scoring=None, shortcut_score=score_model, predictability=metadata_predictability,
     surrogate=surrogate_tree, fidelity_words="share of tune samples where tree and network predict the same class",
     show_fidelity=_share, explained=_explained_rows, attributions=_attributions, cautions=interpretation_cautions,
-    build_model=_build, examples=_examples,
+    build_model=_build, examples=_examples, surrogate_figure=surrogate_tree_figure,
 )
 
 ETHICS = EthicsView(

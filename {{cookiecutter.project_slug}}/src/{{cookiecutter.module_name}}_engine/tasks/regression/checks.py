@@ -62,7 +62,7 @@ def _memorise(X, y, params, seed, n_samples):
     return memorise_tiny_sample(X, y, params, seed=seed, n_samples=n_samples)
 
 
-NETWORK = NetworkView(
+HEAD = NetworkView(
     expected_initial_loss=lambda net, y_train: expected_initial_loss_regression(y_train, net.loss),
     head_checks=_head_checks, loss_label=lambda net: f"loss ({net.loss.upper()} of the standardised target)",
     memorise=_memorise, memorised=_memorised, validation_words="R²",

@@ -15,13 +15,13 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVR
 
 from ...common.errors import LabError
+from ...common.names import NETWORK
 from ...models.preprocess import make_preprocessor
 from ..views import BaselinesView
 
 PRIOR = "prior"
 CLASSICAL = ("ridge", "random_forest", "k_nearest_neighbours", "svm")
 FAMILIES = (PRIOR, *CLASSICAL)
-NETWORK = "network"
 LABELS = {PRIOR: "mean predictor", "ridge": "ridge regression", "random_forest": "random forest",
           "k_nearest_neighbours": "k-nearest neighbours", "svm": "support vector regression", NETWORK: "network"}
 

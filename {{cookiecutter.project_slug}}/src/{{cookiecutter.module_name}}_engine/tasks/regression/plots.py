@@ -5,6 +5,7 @@ Built like plots.py (no pyplot state); each returns a LabFigure.
 
 import numpy as np
 
+from ...figures import plots
 from ...figures.plots import LabFigure, panel_name
 from .report import FAMILY_WORDS as REGRESSION_FAMILY_WORDS
 
@@ -81,3 +82,29 @@ def interval_metrics(panels):
 def _words(family):
     """A family as a regression study names it: 'ridge' -> 'ridge regression', 'svm' -> 'support vector regression'."""
     return REGRESSION_FAMILY_WORDS.get(str(family)) or panel_name(family)
+
+
+def surrogate_figure(surrogate):
+    """The regression surrogate tree drawn box by box, its title giving its R² to the network's predictions."""
+    from ...interpretation.plots import surrogate_tree_figure
+
+    figure = surrogate_tree_figure(surrogate)
+    value = surrogate.summary()["fidelity_tune"]
+    shown = "undefined (constant network)" if value is None else f"{value:.2f}"
+    figure.axes[0].set_title(f"Readable surrogate of the network (R² to its tune predictions {shown})")
+    return figure
+
+
+def subgroup_error_bars(table, overall, metric="mae"):
+    """Mean absolute error per subgroup, one colour per model, each model's overall MAE dashed.
+
+    Bars well above the line show groups the model predicts worse (Tip 10).
+    """
+    figure = plots.subgroup_bars(table, overall, metric=metric)
+    ax = figure.axes[0]
+    values = table[metric].dropna().to_numpy(dtype=float)
+    top = max([*values, *overall.values()], default=1.0)
+    ax.set_ylim(0, 1.1 * top if np.isfinite(top) and top > 0 else 1.0)
+    ax.set_ylabel("mean absolute error (target units)")
+    ax.set_title("Mean absolute error by subgroup (tune split; lower is better)")
+    return figure

@@ -145,9 +145,9 @@ class RegressionTask(Task):
 
     @cached_property
     def network(self):
-        from .checks import NETWORK
+        from .checks import HEAD
 
-        return NETWORK
+        return HEAD
 
     @cached_property
     def overfitting(self):

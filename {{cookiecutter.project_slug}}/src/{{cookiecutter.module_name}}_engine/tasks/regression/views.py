@@ -15,6 +15,7 @@ from .interpret import (
 )
 from .metrics import predict_numbers
 from .models import build_regression_model
+from .plots import surrogate_figure
 from .subgroups import gap_threshold, regression_subgroup_findings, regression_subgroup_report
 
 
@@ -49,7 +50,7 @@ def _no_imbalance(y, ratio):
 
 
 def _figure(table, overall):
-    from .figures import subgroup_error_bars
+    from .plots import subgroup_error_bars
 
     return subgroup_error_bars(table, overall)
 
@@ -59,7 +60,7 @@ INTERPRETATION = InterpretView(
     surrogate=surrogate_regression_tree,
     fidelity_words="R² of the tree's predictions to the network's on the tune split", show_fidelity=_r2,
     explained=_explained_rows, attributions=_attributions, cautions=_cautions, build_model=build_regression_model,
-    examples=_examples,
+    examples=_examples, surrogate_figure=surrogate_figure,
 )
 
 ETHICS = EthicsView(
