@@ -14,7 +14,7 @@ DEBIAN_PKGS := postgresql chromium chromium-driver slurmctld slurmd slurm-client
 SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help venv system bake demo test test-fast notebooks manifest bench bench-scale clean
+.PHONY: help venv system bake demo test test-fast notebooks manifest api bench bench-scale clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,9 @@ notebooks: venv ## rebuild the template's notebooks from notebooks-src/
 
 manifest: ## rewrite the engine's sha256 manifest after changing an engine file (a project's `check` compares against it)
 	$(PYTHON) tools/engine_manifest.py
+
+api: venv ## rewrite the baked project's API.md from the engine's api.py and docstrings (after changing either)
+	$(BIN)/python tools/api_page.py
 
 bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network trainer vs skorch, tuning scale, storages, image trainer vs DataLoader
 	$(BIN)/python benchmarks/bench_runner.py

@@ -53,7 +53,6 @@ from {{ cookiecutter.module_name }}_engine import (
     Progress,
     Run,
     describe,
-    plots,
     preprocessing_description,
     shared_preprocessing,
 )

@@ -27,7 +27,6 @@ overrides = {}  # lab.yaml fields overridden for this run (the -p option of run)
 
 # %%
 import pandas as pd
-
 from IPython.display import display
 
 from {{ cookiecutter.module_name }}_engine import (

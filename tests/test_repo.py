@@ -28,3 +28,11 @@ def test_template_code_passes_ruff():
         [sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_api_page_matches_the_engine():
+    # API.md is written from the engine's api.py and docstrings; an edit to one side only is caught here.
+    result = subprocess.run(
+        [sys.executable, "tools/api_page.py", "--check"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

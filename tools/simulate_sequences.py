@@ -40,8 +40,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only compare the shipped file with a fresh one")
     args = parser.parse_args(argv)
-    sequences, protein = load_sequences_module(), load_sequences_module("modalities.sequence.simulate_protein")
-    affinity = load_sequences_module("modalities.sequence.simulate_affinity")
+    sequences, protein = load_sequences_module(), load_sequences_module("modalities.sequence.simulate")
+    affinity = load_sequences_module("modalities.sequence.simulate")
     made = [(RELPATH, *sequences.simulate_binding_sites(), sequences.simulated_manifest_entry),
             (PROTEIN_RELPATH, *protein.simulate_protein_families(), protein.protein_manifest_entry),
             (AFFINITY_RELPATH, *affinity.simulate_binding_affinity(), affinity.affinity_manifest_entry)]

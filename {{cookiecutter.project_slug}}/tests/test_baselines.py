@@ -3,17 +3,17 @@ import pandas as pd
 import pytest
 from sklearn.datasets import make_classification
 
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.models.networks import make_network
+from {{ cookiecutter.module_name }}_engine.models.preprocess import shared_preprocessing
 from {{ cookiecutter.module_name }}_engine.tasks.classification.models import (
     CLASSICAL,
+    PRIOR,
     make_baselines,
     make_estimator,
     make_model,
     parameter_names,
-    PRIOR,
 )
-from {{ cookiecutter.module_name }}_engine.models.preprocess import shared_preprocessing
-from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 
 
 def _three_class(n=150, seed=0):

@@ -9,13 +9,13 @@ from sklearn.model_selection import learning_curve
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import (
-    save_weights,
     SequenceCNN,
     TorchCNNClassifier,
+    save_weights,
 )
-from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.models.nets import TorchMLPClassifier, count_parameters
 
 CONSENSUS = "TGACTCAT"

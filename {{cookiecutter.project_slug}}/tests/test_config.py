@@ -1,8 +1,8 @@
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.settings.config import load_config, parse_override
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config, parse_override
 
 
 def test_shipped_lab_yaml_is_valid(project):

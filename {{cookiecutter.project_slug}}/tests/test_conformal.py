@@ -3,8 +3,12 @@ import math
 import numpy as np
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.tasks.regression.conformal import conformal_quantile, coverage, split_conformal
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.tasks.regression.overfitting import (
+    conformal_quantile,
+    coverage,
+    split_conformal,
+)
 
 
 def test_quantile_is_the_conformal_rank_of_the_absolute_residuals():

@@ -3,11 +3,11 @@ import pandas as pd
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.settings.config import load_config
-from {{ cookiecutter.module_name }}_engine.tasks.classification.labels import class_order
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.data.tables import read_table
-from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
+from {{ cookiecutter.module_name }}_engine.tasks.classification.labels import class_order
 
 
 def _use_table(project, frame, name="mine.csv", sep=",", **changes):

@@ -12,15 +12,15 @@ import pytest
 import torch
 from sklearn.datasets import make_classification
 
-from {{ cookiecutter.module_name }}_engine.models.networks import make_network
 from {{ cookiecutter.module_name }}_engine.cli.commands import main
-from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
-from {{ cookiecutter.module_name }}_engine.runner.kernels import KERNEL_ENV, kernel_env
 from {{ cookiecutter.module_name }}_engine.models.nets import pick_device, seed_everything
+from {{ cookiecutter.module_name }}_engine.models.networks import make_network
 from {{ cookiecutter.module_name }}_engine.runner.execution import Plan, device_record
-from {{ cookiecutter.module_name }}_engine.tuning.spaces import NETWORK, build_model
+from {{ cookiecutter.module_name }}_engine.runner.kernels import KERNEL_ENV, kernel_env
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.tuning.search import _init_worker, tune_family
+from {{ cookiecutter.module_name }}_engine.tuning.spaces import NETWORK, build_model
 
 CUDA = torch.cuda.is_available()
 cuda = pytest.mark.skipif(not CUDA, reason="needs a CUDA GPU; none here, and the CPU path is the tested default")

@@ -6,10 +6,10 @@ import sys
 import numpy as np
 from sklearn.datasets import make_classification
 
+from {{ cookiecutter.module_name }}_engine.common.progress import PROGRESS_FILE, follow_progress
 from {{ cookiecutter.module_name }}_engine.models import epoch_progress
 from {{ cookiecutter.module_name }}_engine.models.epoch_progress import EpochProgress, epoch_line
 from {{ cookiecutter.module_name }}_engine.models.nets import TorchMLPClassifier
-from {{ cookiecutter.module_name }}_engine.common.progress import PROGRESS_FILE, follow_progress
 
 
 def _data():

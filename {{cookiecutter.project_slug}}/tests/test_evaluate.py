@@ -6,7 +6,6 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.metrics import roc_auc_score
 
-from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import (
     aligned_proba,
@@ -22,6 +21,7 @@ from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation impor
     stratified_resamples,
     train_tune_gap,
 )
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 
 CLASSES = np.array(["benign", "malignant"], dtype=object)
 

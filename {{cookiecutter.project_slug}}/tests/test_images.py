@@ -11,9 +11,6 @@ import torch
 import yaml
 from PIL import Image
 
-from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
-from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
-from {{ cookiecutter.module_name }}_engine.modalities.image.loading import load_images
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.modalities.image.features import (
     ImagePixels,
@@ -23,8 +20,9 @@ from {{ cookiecutter.module_name }}_engine.modalities.image.features import (
     image_overview,
     intensity_table,
 )
-from {{ cookiecutter.module_name }}_engine.modalities.image.layers import ImageCNN, augment
 from {{ cookiecutter.module_name }}_engine.modalities.image.frame import ImageFrame
+from {{ cookiecutter.module_name }}_engine.modalities.image.layers import ImageCNN, augment
+from {{ cookiecutter.module_name }}_engine.modalities.image.loading import load_images
 from {{ cookiecutter.module_name }}_engine.modalities.image.reading import (
     apply_size_policy,
     changed_files,
@@ -35,8 +33,10 @@ from {{ cookiecutter.module_name }}_engine.modalities.image.reading import (
     read_image,
     saturation_warnings,
 )
-from {{ cookiecutter.module_name }}_engine.modalities.image.spec import ImageSpec
 from {{ cookiecutter.module_name }}_engine.modalities.image.simulate import simulate_cells, write_cells
+from {{ cookiecutter.module_name }}_engine.modalities.image.spec import ImageSpec
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 
 
 def small_set(root: Path, n=16, size=32, seed=0):
@@ -185,7 +185,8 @@ def test_image_pixels_standardise_with_training_channels(tmp_path):
 
 def test_image_overview_counts_against_the_floor():
     info = {"height": 8, "width": 8, "channels": 1, "bit_depth": [8], "policy": "reject", "sizes_seen": ["8x8"]}
-    overview = image_overview(info, task_named("classification").floor_counts(np.array(["a"] * 120 + ["b"] * 30), "all images"), 100)
+    counts = task_named("classification").floor_counts(np.array(["a"] * 120 + ["b"] * 30), "all images")
+    overview = image_overview(info, counts, 100)
     assert overview["below_floor"] == ["b"] and overview["images_per_class"] == {"a": 120, "b": 30}
 
 
@@ -225,8 +226,8 @@ def test_image_network_learns_the_phenotype_and_is_deterministic(tmp_path):
 
 
 def test_transfer_from_a_local_resnet_checkpoint(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.models.networks import make_network
     from {{ cookiecutter.module_name }}_engine.modalities.image.layers import ResNet18 as resnet18
+    from {{ cookiecutter.module_name }}_engine.models.networks import make_network
 
     weights = tmp_path / "resnet18.pth"
     torch.manual_seed(0)
@@ -350,8 +351,8 @@ def test_tuning_holds_augmentation_and_pretrained_weights_fixed(tmp_path):
 
 
 def test_image_studies_are_described_as_images(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.models.preprocess import preprocessing_description
     from {{ cookiecutter.module_name }}_engine.data.datasheet import preprocessing_description as datasheet_description
+    from {{ cookiecutter.module_name }}_engine.models.preprocess import preprocessing_description
     from {{ cookiecutter.module_name }}_engine.tasks.classification.question import assess_suitability
 
     small_set(tmp_path, n=4)
@@ -364,8 +365,8 @@ def test_image_studies_are_described_as_images(tmp_path):
 
 
 def test_only_an_image_frame_counts_as_images(tmp_path):
-    from {{ cookiecutter.module_name }}_engine.models.networks import make_network
     from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_of
+    from {{ cookiecutter.module_name }}_engine.models.networks import make_network
 
     table = pd.DataFrame({"image_shape": [1.0, 2.0], "modality": [0.0, 1.0]})  # columns named like attributes
     assert modality_of(table).name == "tabular" and type(make_network(table)[-1]).__name__ == "TorchMLPClassifier"

@@ -2,12 +2,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.models.networks import make_network
-from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.interpretation.importance import permutation_importance_table
 from {{ cookiecutter.module_name }}_engine.interpretation.interpret import importance_agreement
 from {{ cookiecutter.module_name }}_engine.interpretation.tables import COLUMNS
-from {{ cookiecutter.module_name }}_engine.interpretation.importance import permutation_importance_table
+from {{ cookiecutter.module_name }}_engine.models.networks import make_network
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 
 
 def _one_signal(n=200, seed=0, classes=("wild_type", "mutant")):
@@ -69,7 +69,8 @@ def test_bad_arguments_are_lab_errors():
 
 
 # integrated gradients, agreement, stability, surrogate, shortcuts ---------------------------
-from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (
+from {{ cookiecutter.module_name }}_engine.interpretation.importance import integrated_gradients_table  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (  # noqa: E402
     agreement_matrix,
     interpretation_cautions,
     metadata_predictability,
@@ -78,7 +79,6 @@ from {{ cookiecutter.module_name }}_engine.interpretation.interpret import (
     surrogate_tree,
     unsupported_claims,
 )
-from {{ cookiecutter.module_name }}_engine.interpretation.importance import integrated_gradients_table
 
 
 def _network(frame, y, seed=0):

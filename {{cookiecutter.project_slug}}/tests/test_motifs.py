@@ -8,11 +8,10 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from test_cnn import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
 
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import TorchCNNClassifier
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.interpretation.interpret import importance_agreement
-from {{ cookiecutter.module_name }}_engine.interpretation.tables import COLUMNS
 from {{ cookiecutter.module_name }}_engine.interpretation.plots import motif_comparison, position_attribution
+from {{ cookiecutter.module_name }}_engine.interpretation.tables import COLUMNS
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.motifs import (
     kmer_attribution_table,
     motif_correlation,
@@ -20,6 +19,7 @@ from {{ cookiecutter.module_name }}_engine.modalities.sequence.motifs import (
     recovered_motif,
     sequence_attributions,
 )
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import TorchCNNClassifier
 from {{ cookiecutter.module_name }}_engine.models.nets import TorchMLPClassifier
 
 WIDTH = 8

@@ -10,12 +10,12 @@ from sklearn.datasets import make_classification
 from sklearn.inspection import permutation_importance
 from sklearn.model_selection import learning_curve
 
-from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
-from {{ cookiecutter.module_name }}_engine.models.networks import make_network
-from {{ cookiecutter.module_name }}_engine.models.fitting import fit_network
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
+from {{ cookiecutter.module_name }}_engine.models.fitting import fit_network
 from {{ cookiecutter.module_name }}_engine.models.net_checks import compare_optimizers, expected_initial_loss, overfit_tiny_sample
 from {{ cookiecutter.module_name }}_engine.models.nets import MLP, TorchMLPClassifier, count_parameters, pick_device, seed_everything
+from {{ cookiecutter.module_name }}_engine.models.networks import make_network
 
 
 def _binary(n=120, seed=0):

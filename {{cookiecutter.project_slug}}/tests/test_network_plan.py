@@ -10,18 +10,18 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }}_engine.modalities.image.modality import CHANNELS as IMAGE_CHANNELS
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.frame import SequenceFrame
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.modality import CHANNELS as SEQUENCE_CHANNELS
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.modality import KERNEL as SEQUENCE_KERNEL
 from {{ cookiecutter.module_name }}_engine.models.network_plan import starting_parameter_count
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.frame import SequenceFrame
 
 torch = pytest.importorskip("torch")
 
-from {{ cookiecutter.module_name }}_engine.models.networks import make_network  # noqa: E402
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import TorchCNNClassifier  # noqa: E402
-from {{ cookiecutter.module_name }}_engine.modalities.image.network import TorchImageCNNClassifier
 from {{ cookiecutter.module_name }}_engine.modalities.image.frame import ImageFrame  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.modalities.image.network import TorchImageCNNClassifier  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import TorchCNNClassifier  # noqa: E402
 from {{ cookiecutter.module_name }}_engine.models.nets import count_parameters  # noqa: E402
+from {{ cookiecutter.module_name }}_engine.models.networks import make_network  # noqa: E402
 from {{ cookiecutter.module_name }}_engine.tasks.regression.networks import make_regression_network  # noqa: E402
 
 SRC = Path(__file__).resolve().parents[1] / "src"

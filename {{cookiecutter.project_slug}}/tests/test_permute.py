@@ -4,10 +4,10 @@ from sklearn.datasets import make_classification
 from sklearn.inspection import permutation_importance
 
 from {{ cookiecutter.module_name }}_engine.interpretation import importance
-from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
-from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
 from {{ cookiecutter.module_name }}_engine.interpretation.importance import permutation_importance_table
 from {{ cookiecutter.module_name }}_engine.interpretation.permute import shuffles_commute
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 
 
 def _table(n=300, categories=False):

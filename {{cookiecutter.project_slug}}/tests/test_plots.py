@@ -1,7 +1,6 @@
 import pandas as pd
 from matplotlib.figure import Figure
 
-from {{ cookiecutter.module_name }}_engine.interpretation.plots import importance_bar
 from {{ cookiecutter.module_name }}_engine.figures.plots import (
     class_balance_bar,
     loss_curve,
@@ -10,6 +9,7 @@ from {{ cookiecutter.module_name }}_engine.figures.plots import (
     split_composition,
     train_tune_bars,
 )
+from {{ cookiecutter.module_name }}_engine.interpretation.plots import importance_bar
 
 
 def _bars(fig):
@@ -139,12 +139,12 @@ def test_notebook_05_and_01_figures_draw_their_parts():
 # interpretation and subgroup figures -----------------------------------------------------
 import numpy as np  # noqa: E402
 
+from {{ cookiecutter.module_name }}_engine.figures.plots import subgroup_bars  # noqa: E402
 from {{ cookiecutter.module_name }}_engine.interpretation.plots import (  # noqa: E402
     agreement_and_stability,
     importance_comparison,
     surrogate_tree_figure,
 )
-from {{ cookiecutter.module_name }}_engine.figures.plots import subgroup_bars  # noqa: E402
 
 
 def _importance(values):

@@ -3,8 +3,8 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
-from {{ cookiecutter.module_name }}_engine.modalities.tabular.features import as_text
 from {{ cookiecutter.module_name }}_engine.data.columns import categorical_columns, numeric_columns
+from {{ cookiecutter.module_name }}_engine.modalities.tabular.features import as_text
 from {{ cookiecutter.module_name }}_engine.models.preprocess import make_preprocessor
 
 

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_classification
 
+from {{ cookiecutter.module_name }}_engine.common.progress import PROGRESS_FILE, emit, follow_progress, progress_file, progress_line
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.frame import SequenceFrame
 from {{ cookiecutter.module_name }}_engine.models import networks as architectures
 from {{ cookiecutter.module_name }}_engine.models.netinputs import network_preprocessing
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.frame import SequenceFrame
-from {{ cookiecutter.module_name }}_engine.common.progress import PROGRESS_FILE, emit, follow_progress, progress_file, progress_line
-from {{ cookiecutter.module_name }}_engine.tuning.studies import local_storage_url
 from {{ cookiecutter.module_name }}_engine.tuning.search import tune_family, tune_shared
+from {{ cookiecutter.module_name }}_engine.tuning.studies import local_storage_url
 
 PROJECT = Path(__file__).resolve().parents[1]
 ENGINE = "{{ cookiecutter.module_name }}_engine"

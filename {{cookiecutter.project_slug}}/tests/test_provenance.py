@@ -5,10 +5,10 @@ import yaml
 
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.data.provenance import (
+    PERSON_MUST_ANSWER,
     accept_source,
     add_source,
     load_manifest,
-    PERSON_MUST_ANSWER,
     sha256_file,
     verify_inputs,
 )
@@ -66,9 +66,9 @@ def test_manifest_entry_missing_a_field(project):
 
 
 def test_datasheet_draft_fills_what_the_run_knows_and_marks_the_rest(project):
-    from {{ cookiecutter.module_name }}_engine.settings.config import load_config
     from {{ cookiecutter.module_name }}_engine.data.datasheet import datasheet_draft
     from {{ cookiecutter.module_name }}_engine.data.provenance import find_source
+    from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 
     cfg = load_config(project / "lab.yaml")
     summary = {"n_rows": 569, "n_columns": 30, "class_balance": {"benign": 357, "malignant": 212},

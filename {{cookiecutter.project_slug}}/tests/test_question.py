@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
 from {{ cookiecutter.module_name }}_engine.tasks.classification.question import (
     CLASSICAL_FIRST,
     COLLECT_MORE,
@@ -67,4 +67,5 @@ def test_groups_lower_the_effective_sample_size():
     result = assess_suitability(_labels(a=300, b=300), n_features=5, modality=modality_named("tabular"), n_groups=40)
     assert result["n_groups"] == 40
     assert "600 samples come from 40 groups" in result["reasons"][1]
-    assert assess_suitability(_labels(a=300, b=300), n_features=5, modality=modality_named("tabular"))["n_groups"] is None
+    alone = assess_suitability(_labels(a=300, b=300), n_features=5, modality=modality_named("tabular"))
+    assert alone["n_groups"] is None

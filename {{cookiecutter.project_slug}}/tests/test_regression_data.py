@@ -6,9 +6,9 @@ import pytest
 import yaml
 from conftest import PROJECT
 
-from {{ cookiecutter.module_name }}_engine.settings.config import Config
-from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
+from {{ cookiecutter.module_name }}_engine.settings.config import Config
 
 
 def _config(**data):

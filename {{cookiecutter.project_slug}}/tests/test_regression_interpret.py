@@ -6,8 +6,8 @@ from sklearn.linear_model import LinearRegression
 from sklearn.metrics import r2_score
 from sklearn.pipeline import make_pipeline
 
-from {{ cookiecutter.module_name }}_engine.ethics.auto_findings import memorisation_findings, shortcut_findings
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.ethics.auto_findings import memorisation_findings, shortcut_findings
 from {{ cookiecutter.module_name }}_engine.interpretation.importance import permutation_importance_table
 from {{ cookiecutter.module_name }}_engine.tasks.regression.interpret import (
     fidelity,

@@ -5,14 +5,14 @@ import yaml
 from conftest import PROJECT
 from sklearn.base import clone, is_regressor
 
-from {{ cookiecutter.module_name }}_engine.settings.config import Config
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.settings.config import Config
+from {{ cookiecutter.module_name }}_engine.tasks.registry import TASKS, primary_metric, task_of
 from {{ cookiecutter.module_name }}_engine.tasks.regression.checks import expected_initial_loss_regression, memorise_tiny_sample
 from {{ cookiecutter.module_name }}_engine.tasks.regression.confounding import column_predicts_target, group_predicts_target
-from {{ cookiecutter.module_name }}_engine.tasks.regression.overfitting import regression_gap, shuffled_target_control
 from {{ cookiecutter.module_name }}_engine.tasks.regression.models import build_regression_model, make_regressor
 from {{ cookiecutter.module_name }}_engine.tasks.regression.networks import TorchMLPRegressor
-from {{ cookiecutter.module_name }}_engine.tasks.registry import TASKS, primary_metric, task_of
+from {{ cookiecutter.module_name }}_engine.tasks.regression.overfitting import regression_gap, shuffled_target_control
 
 
 @pytest.fixture

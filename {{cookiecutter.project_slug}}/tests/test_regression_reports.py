@@ -8,9 +8,9 @@ from test_report import ARTIFACTS, make_run
 
 from {{ cookiecutter.module_name }}_engine.reports.documents import completeness
 from {{ cookiecutter.module_name }}_engine.reports.dome import dome_document
-from {{ cookiecutter.module_name }}_engine.tasks.regression.findings import conformal_lines, regression_paired_text
 from {{ cookiecutter.module_name }}_engine.reports.report import build_report
 from {{ cookiecutter.module_name }}_engine.reports.runfacts import RunFacts
+from {{ cookiecutter.module_name }}_engine.tasks.regression.report import conformal_lines, regression_paired_text
 
 
 def _metric(value, low, high):

@@ -7,15 +7,15 @@ import numpy as np
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 from {{ cookiecutter.module_name }}_engine.cli.commands import main
-from {{ cookiecutter.module_name }}_engine.settings.config import load_config
-from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
-from {{ cookiecutter.module_name }}_engine.ethics.register import blocking_entries, load_register
 from {{ cookiecutter.module_name }}_engine.common.files import write_json
+from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.data.provenance import sha256_file
+from {{ cookiecutter.module_name }}_engine.ethics.register import blocking_entries, load_register
 from {{ cookiecutter.module_name }}_engine.ethics.release import newest_completed_run, release, saved_models, tuned_models
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 
 NOTEBOOKS = ("00_question", "07_ethics_register")

@@ -10,9 +10,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from {{ cookiecutter.module_name }}_engine.cli.commands import _report_after_run, main
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.reports.documents import PERSON, answer
 from {{ cookiecutter.module_name }}_engine.reports.dome import FIELDS
-from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.reports.report import build_report
 
 STANDARDS_DOME_IDS = [

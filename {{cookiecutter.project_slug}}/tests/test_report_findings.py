@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from test_report import ARTIFACTS, make_run
 
-from {{ cookiecutter.module_name }}_engine.reports.documents import PERSON
 from {{ cookiecutter.module_name }}_engine.models.nets import TorchMLPClassifier, count_parameters
+from {{ cookiecutter.module_name }}_engine.reports.documents import PERSON
 from {{ cookiecutter.module_name }}_engine.reports.report import build_report
 from {{ cookiecutter.module_name }}_engine.runner.runs import Run
 

@@ -117,9 +117,9 @@ def test_bad_config_with_run_dir_creates_nothing(tiny):
 
 
 def test_run_refuses_split_settings_other_than_the_recorded_ones(tiny):
-    from {{ cookiecutter.module_name }}_engine.settings.config import load_config
     from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
     from {{ cookiecutter.module_name }}_engine.data.provenance import sha256_file
+    from {{ cookiecutter.module_name }}_engine.settings.config import load_config
     from {{ cookiecutter.module_name }}_engine.splits.split import new_split
 
     cfg = load_config(tiny / "lab.yaml")

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 
 from {{ cookiecutter.module_name }}_engine.common import files
-from {{ cookiecutter.module_name }}_engine.runner import liveness, preflight
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.common.yamlread import parse_mapping
 from {{ cookiecutter.module_name }}_engine.data.manifest_text import appended, normalise_path
+from {{ cookiecutter.module_name }}_engine.modalities.tabular.checks import check_feature_columns
+from {{ cookiecutter.module_name }}_engine.runner import liveness, preflight
 from {{ cookiecutter.module_name }}_engine.runner.runs import append_jsonl_together, read_jsonl
 from {{ cookiecutter.module_name }}_engine.tuning.storagecheck import check_storage_folder
-from {{ cookiecutter.module_name }}_engine.modalities.tabular.checks import check_feature_columns
-from {{ cookiecutter.module_name }}_engine.common.yamlread import parse_mapping
 
 
 # files -------------------------------------------------------------------------------------------

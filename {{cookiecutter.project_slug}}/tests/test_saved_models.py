@@ -57,7 +57,8 @@ def old_network_pipeline(tmp_path):
     model = make_pipeline(preprocess.make_preprocessor(X), nets.TorchMLPClassifier(hidden=(8,), epochs=3, seed=0))
     model.fit(X, y)
     path = tmp_path / "network.joblib"
-    dump_under_old_names(path, model, {"nets": [nets.TorchMLPClassifier, nets.MLP], "preprocess": [table_features.as_text]})
+    dump_under_old_names(path, model, {"nets": [nets.TorchMLPClassifier, nets.MLP],
+                                       "preprocess": [table_features.as_text]})
     return path, model, X
 
 

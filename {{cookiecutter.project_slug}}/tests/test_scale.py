@@ -5,12 +5,7 @@ from sklearn.datasets import make_classification
 from sklearn.dummy import DummyClassifier
 from sklearn.metrics import roc_auc_score
 
-from {{ cookiecutter.module_name }}_engine.models import net_checks
-from {{ cookiecutter.module_name }}_engine.models import networks as architectures
-from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_estimator, parameter_names
-from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import learning_curve
 from {{ cookiecutter.module_name }}_engine.data.explore import near_duplicate_pairs
-from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 from {{ cookiecutter.module_name }}_engine.evaluation.scale import (
     EXACT_NEIGHBOURS_UP_TO,
     KERNEL_SVM_UP_TO,
@@ -21,6 +16,11 @@ from {{ cookiecutter.module_name }}_engine.evaluation.scale import (
     subsample,
     take,
 )
+from {{ cookiecutter.module_name }}_engine.models import net_checks
+from {{ cookiecutter.module_name }}_engine.models import networks as architectures
+from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import learning_curve
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_estimator, parameter_names
+from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
 
 
 def _labels(n, share=0.2, seed=0):
@@ -172,9 +172,9 @@ def test_the_report_states_the_rows_every_tuning_trial_read():
 
 
 def test_predict_once_reuses_the_prediction_of_the_same_table_and_keeps_its_numbers():
-    from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
-    from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import aligned_proba, train_tune_gap
     from {{ cookiecutter.module_name }}_engine.evaluation.scale import PredictOnce
+    from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import aligned_proba, train_tune_gap
+    from {{ cookiecutter.module_name }}_engine.tasks.classification.models import make_model
 
     X, y = make_classification(200, 5, random_state=0)
     X = pd.DataFrame(X, columns=list("abcde"))

@@ -10,16 +10,16 @@ import pandas as pd
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.settings.config import load_config
-from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset, sample_table
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset, sample_table
 from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_of
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.relatedness import homology_leakage, homology_report, homology_warnings
-from {{ cookiecutter.module_name }}_engine.tuning.spaces import build_model
-from {{ cookiecutter.module_name }}_engine.splits.split import load_or_make_split, split_groups, split_settings
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.splits.making import make_split
-from {{ cookiecutter.module_name }}_engine.tuning.search import fixed_params
+from {{ cookiecutter.module_name }}_engine.splits.split import load_or_make_split, split_groups, split_settings
 from {{ cookiecutter.module_name }}_engine.tasks.registry import task_named
+from {{ cookiecutter.module_name }}_engine.tuning.search import fixed_params
+from {{ cookiecutter.module_name }}_engine.tuning.spaces import build_model
 
 FASTA = "data/external/tf_binding_simulated.fa"
 

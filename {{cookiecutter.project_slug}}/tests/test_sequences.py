@@ -9,8 +9,6 @@ import pytest
 import yaml
 
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.features import KmerCounts, OneHotSequences, kmer_profiles
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.labels import resolve_labels
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.fasta import (
     ALPHABETS,
     PLANTED_MOTIF,
@@ -23,6 +21,8 @@ from {{ cookiecutter.module_name }}_engine.modalities.sequence.fasta import (
     simulated_manifest_entry,
     write_fasta,
 )
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.features import KmerCounts, OneHotSequences, kmer_profiles
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.loading import resolve_labels
 
 PROJECT = Path(__file__).resolve().parents[1]
 SHIPPED = PROJECT / "data" / "external" / "tf_binding_simulated.fa"

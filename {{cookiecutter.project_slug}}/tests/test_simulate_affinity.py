@@ -1,7 +1,11 @@
 import numpy as np
 
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.fasta import PLANTED_MOTIF
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.simulate_affinity import best_match_score, log_odds, simulate_binding_affinity
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.simulate import (
+    best_match_score,
+    log_odds,
+    simulate_binding_affinity,
+)
 
 
 def test_the_planted_consensus_scores_highest():

@@ -2,16 +2,16 @@ import numpy as np
 import pytest
 from conftest import edit_yaml
 
-from {{ cookiecutter.module_name }}_engine.settings.config import load_config
-from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.data.loading import load_dataset
 from {{ cookiecutter.module_name }}_engine.data.provenance import sha256_file
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.splits.making import (
+    Split,
     check_leakage,
     groups_crossing,
     leakage_report,
     make_split,
-    Split,
 )
 from {{ cookiecutter.module_name }}_engine.splits.split import (
     load_or_make_split,

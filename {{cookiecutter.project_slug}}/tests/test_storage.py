@@ -11,8 +11,8 @@ import optuna
 import pandas as pd
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.tuning.storage import absolute_journal_url, journal_path, worker_tag
 from {{ cookiecutter.module_name }}_engine.tuning.studies import local_storage_url, open_storage, open_study, run_storage_url
 
@@ -117,8 +117,8 @@ def test_worker_tag_names_the_slurm_array_task(monkeypatch):
 def test_trials_that_workers_added_count_towards_notebook_04s_budget(tmp_path):
     from sklearn.datasets import make_classification
 
-    from {{ cookiecutter.module_name }}_engine.tuning.studies import study_name_for
     from {{ cookiecutter.module_name }}_engine.tuning.search import tune_family, tune_shared
+    from {{ cookiecutter.module_name }}_engine.tuning.studies import study_name_for
 
     X, y = make_classification(n_samples=120, n_features=4, random_state=0)
     X = pd.DataFrame(X, columns=list("abcd"))

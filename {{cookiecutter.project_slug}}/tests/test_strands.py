@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import SequenceCNN, TorchCNNClassifier
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.features import OneHotSequences
+from {{ cookiecutter.module_name }}_engine.modalities.sequence.network import SequenceCNN, TorchCNNClassifier
 
 
 def _one_hot(sequences):

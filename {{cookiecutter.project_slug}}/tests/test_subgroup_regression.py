@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import mean_absolute_error, r2_score
 
+from {{ cookiecutter.module_name }}_engine.ethics.subgroups import subgroup_definitions
 from {{ cookiecutter.module_name }}_engine.tasks.regression.subgroups import (
     gap_threshold,
     regression_gaps,
@@ -13,7 +14,6 @@ from {{ cookiecutter.module_name }}_engine.tasks.regression.subgroups import (
     regression_subgroup_report,
     regression_subgroup_table,
 )
-from {{ cookiecutter.module_name }}_engine.ethics.subgroups import subgroup_definitions
 
 
 def test_group_metrics_match_scikit_learn():

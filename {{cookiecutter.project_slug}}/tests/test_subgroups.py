@@ -4,8 +4,8 @@ import pytest
 from conftest import edit_yaml
 
 from {{ cookiecutter.module_name }}_engine.cli.commands import main
-from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.data.declared import check_declared_columns, declared_columns
 from {{ cookiecutter.module_name }}_engine.ethics.subgroups import (
     assign_groups,
     group_metrics,
@@ -14,7 +14,7 @@ from {{ cookiecutter.module_name }}_engine.ethics.subgroups import (
     subgroup_gaps,
     subgroup_table,
 )
-from {{ cookiecutter.module_name }}_engine.data.declared import check_declared_columns, declared_columns
+from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 
 CLASSES = np.array(["benign", "malignant"])
 

@@ -1,13 +1,21 @@
 import numpy as np
 import pytest
 
-from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
-from {{ cookiecutter.module_name }}_engine.tasks.classification.question import CLASSICAL_FIRST, COLLECT_MORE
-from {{ cookiecutter.module_name }}_engine.tasks.regression.target import numeric_target
+from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named
 from {{ cookiecutter.module_name }}_engine.modalities.tabular.loading import table_places
-from {{ cookiecutter.module_name }}_engine.tasks.regression.bins import bin_labels, quantile_bins, stratification_record
-from {{ cookiecutter.module_name }}_engine.tasks.regression.profile import assess_regression_suitability, profile_target, robust_outliers
+from {{ cookiecutter.module_name }}_engine.tasks.classification.question import CLASSICAL_FIRST, COLLECT_MORE
+from {{ cookiecutter.module_name }}_engine.tasks.regression.profile import (
+    assess_regression_suitability,
+    profile_target,
+    robust_outliers,
+)
+from {{ cookiecutter.module_name }}_engine.tasks.regression.target import (
+    bin_labels,
+    numeric_target,
+    quantile_bins,
+    stratification_record,
+)
 
 
 def test_right_skewed_positive_target_gets_a_log_suggestion():
@@ -40,7 +48,8 @@ def test_outliers_are_counted_by_robust_z():
 
 def test_recommendation_weighs_samples_features_and_parameters():
     y = np.random.default_rng(4).normal(0, 1, 60)
-    assert assess_regression_suitability(y, 5, 500, modality_named("tabular"), floor=100)["recommendation"] == COLLECT_MORE
+    few = assess_regression_suitability(y, 5, 500, modality_named("tabular"), floor=100)
+    assert few["recommendation"] == COLLECT_MORE
     y = np.random.default_rng(4).normal(0, 1, 400)
     result = assess_regression_suitability(y, 10, 5000, modality_named("tabular"), floor=100)
     assert result["recommendation"] == CLASSICAL_FIRST

@@ -7,8 +7,6 @@ import subprocess
 import pytest
 
 from {{ cookiecutter.module_name }}_engine.cli.commands import main
-from {{ cookiecutter.module_name }}_engine.common.errors import LabError
-from {{ cookiecutter.module_name }}_engine.common.files import sha256_bytes
 from {{ cookiecutter.module_name }}_engine.cli.template_sync import (
     SYNC_STATE,
     TEMPLATE_NOTEBOOKS,
@@ -16,6 +14,8 @@ from {{ cookiecutter.module_name }}_engine.cli.template_sync import (
     sync_notebooks,
     template_status,
 )
+from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.common.files import sha256_bytes
 
 
 def notebook(text: str) -> bytes:

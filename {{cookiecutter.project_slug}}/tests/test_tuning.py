@@ -5,12 +5,22 @@ import pytest
 from conftest import edit_yaml
 from sklearn.datasets import make_classification
 
-from {{ cookiecutter.module_name }}_engine.models import nets
-from {{ cookiecutter.module_name }}_engine.tasks.classification.models import CLASSICAL
-from {{ cookiecutter.module_name }}_engine.settings.config import TUNABLE_FAMILIES, load_config
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
+from {{ cookiecutter.module_name }}_engine.models import nets
+from {{ cookiecutter.module_name }}_engine.settings.config import TUNABLE_FAMILIES, load_config
 from {{ cookiecutter.module_name }}_engine.tasks.classification.evaluation import score_model
+from {{ cookiecutter.module_name }}_engine.tasks.classification.models import CLASSICAL
+from {{ cookiecutter.module_name }}_engine.tasks.registry import TASKS
 from {{ cookiecutter.module_name }}_engine.tasks.regression.metrics import metric_value
+from {{ cookiecutter.module_name }}_engine.tuning.results import best_family, score_spread, timings_record, tuning_table
+from {{ cookiecutter.module_name }}_engine.tuning.search import (
+    default_workers,
+    fixed_params,
+    tune_all,
+    tune_families,
+    tune_family,
+    tune_shared,
+)
 from {{ cookiecutter.module_name }}_engine.tuning.spaces import (
     SEARCH_SPACES,
     TUNABLE,
@@ -21,16 +31,6 @@ from {{ cookiecutter.module_name }}_engine.tuning.spaces import (
     suggest_params,
 )
 from {{ cookiecutter.module_name }}_engine.tuning.studies import REPORT_EVERY, local_storage_url, mask_url, open_storage, open_study
-from {{ cookiecutter.module_name }}_engine.tasks.registry import TASKS
-from {{ cookiecutter.module_name }}_engine.tuning.search import (
-    default_workers,
-    fixed_params,
-    tune_all,
-    tune_families,
-    tune_family,
-    tune_shared,
-)
-from {{ cookiecutter.module_name }}_engine.tuning.results import best_family, score_spread, timings_record, tuning_table
 
 
 def _splits(n=160, seed=0):

@@ -50,7 +50,7 @@ NAMES = {
     "timings_record": "tuning.results",
     "write_json": "common.files",
     # 05: overfitting and the single test look
-    "NETWORK": "tuning.spaces",
+    "NETWORK": "common.names",
     "best_family": "tuning.results",
     "gap_fit": "evaluation.gap_fits",
     "gap_fits_sentence": "evaluation.gap_fits",
@@ -75,6 +75,17 @@ NAMES = {
     "small_test_finding": "ethics.register",
 }
 
+
+# What a constant of the API means (functions, classes and modules say it in their docstrings).
+ABOUT = {
+    "NETWORK": "the model family key of the study's network",
+    "SCORING_ROWS": "the most rows a training score or an importance is read on (a stratified, seeded subsample)",
+    "REFIT_ROWS": "the most training rows of a refit in learning curves, shuffled controls and seed refits",
+    "TUNING_ROWS": "the most training rows every tuning trial fits on",
+    "STORAGE_FILE": "the run folder's tuning database when lab.yaml names no shared storage",
+    "EARLY_STOPPING": "how the network's tuning trials stop early, as notebook 04 records it",
+    "EQUAL_BUDGETS_REASON": "why every family gets the same tuning budget (Tips 2 and 6), as notebook 04 says it",
+}
 
 # name -> an engine module the notebooks use whole
 MODULES = {

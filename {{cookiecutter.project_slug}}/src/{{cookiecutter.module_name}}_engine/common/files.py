@@ -91,6 +91,7 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def write_json(path: Path, data: dict) -> Path:
+    """Write `data` as stable JSON (sorted keys, 12 significant digits), atomically; return the path."""
     text = json.dumps(_plain(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     write_atomic(path, text.encode("utf-8"))
     return path

@@ -85,6 +85,7 @@ def refuse_duplicates(sources: list[Source]) -> None:
 
 
 def find_source(sources: list[Source], relpath: str) -> Source | None:
+    """The manifest's entry for one input file (its path written as the manifest writes it), or None."""
     from .manifest_text import normalise_path
 
     wanted = normalise_path(relpath)

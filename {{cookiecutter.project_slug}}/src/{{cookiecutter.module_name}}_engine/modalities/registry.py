@@ -55,6 +55,11 @@ def modality_of(X) -> Modality:
     return default
 
 
+def network_parameter_names() -> list[str]:
+    """Every parameter a network of any registered modality accepts (lab.yaml's tuning.fixed.network may set them)."""
+    return sorted({name for registered in MODALITIES.values() for name in registered.network_class()().get_params()})
+
+
 def settings_sections() -> dict[str, type]:
     """lab.yaml sections that modalities add, and the pydantic model of each."""
     return {m.settings_section: m.settings_model for m in MODALITIES.values() if m.settings_section}

@@ -7,7 +7,7 @@ give it another head (tasks/<task>/networks.py). A new modality adds a folder, n
 from sklearn.pipeline import Pipeline
 
 from ..common.errors import LabError
-from ..modalities.registry import MODALITIES, modality_of
+from ..modalities.registry import modality_of
 
 
 def make_network(X, params=None, seed=0, device=None, estimator=None):
@@ -34,8 +34,3 @@ def make_network(X, params=None, seed=0, device=None, estimator=None):
     step = modality.network_input(X)
     params = modality.network_params(X, params)
     return Pipeline([("prep", step), ("model", estimator(**{"seed": seed, **params}))])
-
-
-def network_parameter_names():
-    """Every parameter a network of any modality accepts (lab.yaml's tuning.fixed.network may set them)."""
-    return sorted({name for modality in MODALITIES.values() for name in modality.network_class()().get_params()})

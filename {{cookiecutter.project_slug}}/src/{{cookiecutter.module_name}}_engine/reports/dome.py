@@ -8,7 +8,7 @@ marked. The completeness score counts a field as filled only when the run answer
 from __future__ import annotations
 
 from ..modalities.sequence.relatedness import identity_sentence
-from ..tasks.regression.findings import conformal_lines, conformal_table
+from ..tasks.regression.report import conformal_lines, conformal_table
 from .documents import Document, Field, Section, answer, completeness, family_name, fmt, label
 from .findings import (
     NETWORK,

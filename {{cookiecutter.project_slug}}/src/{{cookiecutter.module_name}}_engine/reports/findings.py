@@ -8,13 +8,7 @@ None / [] when the run did not record what it needs.
 from __future__ import annotations
 
 from ..common.names import NETWORK
-from ..tasks.regression.findings import (
-    better_sign,
-    conformal_lines,
-    network_wins,
-    regression_paired_text,
-    shortcut_words,
-)
+from ..tasks.regression.report import better_sign, conformal_lines, network_wins, regression_paired_text, shortcut_words
 from .documents import Table, family_name, fmt, label, table
 from .runfacts import RunFacts
 from .sentences import paired_text, shuffled_sentence

@@ -6,7 +6,7 @@ the paper) is marked for a person to complete.
 
 from __future__ import annotations
 
-from ..tasks.regression.findings import conformal_lines, conformal_table
+from ..tasks.regression.report import conformal_lines, conformal_table
 from .documents import Document, Figure, Section, answer, completeness, family_name, fmt, label
 from .findings import (
     paired_sentence,

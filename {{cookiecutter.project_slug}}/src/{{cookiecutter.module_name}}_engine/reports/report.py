@@ -16,7 +16,7 @@ from pathlib import Path
 from ..common.errors import LabError
 from ..common.files import write_atomic
 from ..common.lazy_imports import without_iri_grammars
-from ..tasks.regression.findings import conformal_lines, conformal_table
+from ..tasks.regression.report import conformal_lines, conformal_table
 from .datasheet import datasheet
 from .documents import PERSON, Document, completeness, family_name, fmt, label, table, to_markdown
 from .dome import dome_document, dome_json

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from ..common.errors import LabError, explain_field_error
 from ..modalities.registry import modality_for, modality_names, settings_sections
-from ..tasks.registry import DEFAULT_TASK, task_for, task_named, task_names
+from ..tasks.registry import DEFAULT_TASK, metric_names, task_for, task_named, task_names
 
 CONFIG_NAME = "lab.yaml"
 
@@ -154,7 +154,7 @@ class TuningSpec(_Strict):
     @field_validator("metric")
     @classmethod
     def _known_metric(cls, metric: str | None) -> str | None:
-        known = [name for task in task_names() for name in task_named(task).metrics]
+        known = metric_names()
         if metric is not None and metric not in known:
             raise ValueError(f"must be one of {', '.join(known)}")
         return metric

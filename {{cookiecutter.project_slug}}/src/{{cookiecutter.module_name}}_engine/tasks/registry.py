@@ -54,6 +54,11 @@ def task_of(y) -> Task:
     raise TypeError(f"no registered task accepts a target of dtype {getattr(y, 'dtype', type(y))}")
 
 
+def metric_names() -> list[str]:
+    """Every metric any registered task ranks models by (what lab.yaml's tuning.metric may name)."""
+    return [metric for registered in TASKS.values() for metric in registered.metrics]
+
+
 def metric_label(metric: str) -> str:
     """How a ranking score is named in tables and axes, whichever task it belongs to."""
     for task in TASKS.values():

@@ -12,7 +12,8 @@ from types import MappingProxyType
 from ..common.errors import LabError
 from ..common.lazy_imports import optuna, quiet_optuna
 from ..common.names import NETWORK
-from ..models.networks import make_network, network_parameter_names
+from ..modalities.registry import network_parameter_names
+from ..models.networks import make_network
 from ..tasks.classification.models import CLASSICAL, make_model, parameter_names
 
 

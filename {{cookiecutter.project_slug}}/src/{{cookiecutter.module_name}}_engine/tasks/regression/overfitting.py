@@ -5,12 +5,15 @@ the train − tune gap of each tuned model, tune R² as the training rows grow, 
 permuted targets (Chuang & Keiser) that show what a model scores with no real signal.
 """
 
+import math
+
 import numpy as np
 
+from ...common.errors import LabError
 from ...evaluation.scale import take
 from ..views import OverfittingView
-from .bins import quantile_bins
 from .metrics import metric_value
+from .target import quantile_bins
 
 DECIMALS = 6
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)
@@ -134,8 +137,8 @@ def _test_look(run, models, finalists, X_test, y_test, X_tune, y_tune):
     import pandas as pd
 
     from ...common.sections import Section
-    from .conformal import NOMINAL, split_conformal
     from .metrics import bootstrap_regression_panel, paired_regression_bootstrap, predict_numbers
+    from .overfitting import NOMINAL, split_conformal
     from .plots import interval_metrics, predicted_vs_observed, residual_plot
 
     bootstrap, seed, target = run.budget.bootstrap, run.seed, run.cfg.data.target
@@ -187,3 +190,47 @@ OVERFITTING = OverfittingView(
     shuffled_control=shuffled_target_control, null_axis="tune R²", test_look=_test_look, record=_record,
     network_loss=_network_loss,
 )
+
+
+NOMINAL = 0.9
+DECIMALS = 6
+
+
+def conformal_quantile(residuals, nominal=NOMINAL):
+    """The half-width of split-conformal intervals at `nominal` coverage from calibration residuals.
+
+    Infinite when there are too few calibration rows for that coverage (n < 1 / (1 − nominal) − 1).
+    """
+    scores = np.sort(np.abs(np.asarray(residuals, dtype=float)))
+    if not 0 < nominal < 1:
+        raise LabError(f"conformal coverage must lie between 0 and 1, not {nominal}.")
+    if len(scores) == 0:
+        raise LabError("split-conformal intervals need calibration rows; the tune split is empty.")
+    rank = math.ceil((len(scores) + 1) * nominal)
+    return float("inf") if rank > len(scores) else float(scores[rank - 1])
+
+
+def intervals(predicted, half_width):
+    """(low, high) of symmetric intervals around the predictions."""
+    predicted = np.asarray(predicted, dtype=float)
+    return predicted - half_width, predicted + half_width
+
+
+def coverage(y_true, low, high):
+    """Share of rows whose observed value lies inside its interval (ends included)."""
+    y_true = np.asarray(y_true, dtype=float)
+    return float(np.mean((y_true >= np.asarray(low)) & (y_true <= np.asarray(high))))
+
+
+def split_conformal(y_calibration, predicted_calibration, y_test, predicted_test, nominal=NOMINAL):
+    """Intervals for the test predictions from calibration residuals, and their measured test coverage.
+
+    Returns ({"nominal", "coverage", "mean_width", "quantile", "n_calibration", "n"}, low, high).
+    """
+    residuals = np.asarray(y_calibration, dtype=float) - np.asarray(predicted_calibration, dtype=float)
+    half = conformal_quantile(residuals, nominal)
+    low, high = intervals(predicted_test, half)
+    summary = {"nominal": float(nominal), "coverage": round(coverage(y_test, low, high), DECIMALS),
+               "mean_width": round(float(2 * half), DECIMALS), "quantile": round(half, DECIMALS),
+               "n_calibration": int(len(residuals)), "n": int(len(np.asarray(y_test)))}
+    return summary, low, high

@@ -47,12 +47,12 @@ class RegressionTask(Task):
         return {everything: int(len(y))}
 
     def stratify_labels(self, y, bins=5):
-        from .bins import quantile_bins
+        from .target import quantile_bins
 
         return quantile_bins(np.asarray(y), bins)["codes"]
 
     def display_labels(self, y, bins=5):
-        from .bins import bin_labels
+        from .target import bin_labels
 
         return bin_labels(np.asarray(y), bins)
 
@@ -75,12 +75,12 @@ class RegressionTask(Task):
         return {"task": self.name, "target_bins": cfg.split.target_bins}
 
     def strata_notice(self, cfg, data):
-        from .bins import strata_notice
+        from .target import strata_notice
 
         return strata_notice(cfg, data)
 
     def split_record(self, cfg, y):
-        from .bins import stratification_record
+        from .target import stratification_record
 
         return {"stratified_on": stratification_record(y, cfg.split.target_bins)}
 
