@@ -136,7 +136,8 @@ def test_dome_completeness_of_regression_reaches_classification(tabular_run, qui
 def test_regression_project_tests_of_imports_and_network_size_pass(tabular_run):
     """The project's own checks that 00-02 load no PyTorch and that 00's weight count is the built network's."""
     project, _ = tabular_run
-    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_progress.py",
-                             "tests/test_network_plan.py"], cwd=project, capture_output=True, text=True, timeout=600,
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+               "tests/runner/test_progress.py", "tests/models/test_network_plan.py"]
+    result = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=600,
                             env={**os.environ, "PYTHONPATH": str(project / "src")})
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

@@ -4,7 +4,7 @@ Until commit a093721 a baked project kept all its code in one flat module, `src/
 models a run saved (joblib pickles) name their classes and functions by those paths, e.g.
 `<module>.nets.TorchMLPClassifier` or `<module>.preprocess.as_text`. The engine's
 `models/saved.py` maps them to where they live now; the baked project's test
-`tests/test_saved_models.py` checks that map against this list, which a baked project cannot make
+`tests/models/test_saved_models.py` checks that map against this list, which a baked project cannot make
 itself (it has no history of the template). A saved model is a Pipeline of estimators, transformers
 and networks, so the names it can hold are the classes that derive (directly or through one another)
 from scikit-learn's or PyTorch's bases, and the functions a FunctionTransformer or a partial keeps.
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 COMMIT = "a093721"  # the last commit with the flat layout
 FLAT = "{{cookiecutter.project_slug}}/src/{{cookiecutter.module_name}}"
-FILE = ROOT / "{{cookiecutter.project_slug}}" / "tests" / "data" / "legacy_names.json"
+FILE = ROOT / "{{cookiecutter.project_slug}}" / "tests" / "fixtures" / "legacy_names.json"
 DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 NOT_IMPORTED = {"__init__", "__main__"}  # the package itself and its command: nothing a pickle names
 

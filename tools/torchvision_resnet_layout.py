@@ -17,7 +17,7 @@ from pathlib import Path
 import torch
 import torch.library
 
-OUT = Path(__file__).resolve().parents[1] / "{{cookiecutter.project_slug}}" / "tests" / "data"
+OUT = Path(__file__).resolve().parents[1] / "{{cookiecutter.project_slug}}" / "tests" / "fixtures"
 FILE = OUT / "torchvision_resnet18_layout.json"
 
 

@@ -24,7 +24,7 @@ from ..common.names import COMMAND, ENGINE, STUDY
 # saved model holds (an estimator, a network, a transformer or a function a transformer keeps) -> the
 # engine module that holds its code now, relative to the engine package. When code moves again inside
 # the engine, change its line here (a whole module) or add a line to MOVED_NAMES (single names):
-# tests/test_saved_models.py resolves every such name (tests/data/legacy_names.json) through this
+# tests/models/test_saved_models.py resolves every such name (tests/fixtures/legacy_names.json) through this
 # table and names each one that no longer lands on its object.
 MOVED_MODULES = {
     "conv_nets": "modalities.sequence.network",

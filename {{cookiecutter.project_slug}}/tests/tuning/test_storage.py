@@ -16,7 +16,7 @@ from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 from {{ cookiecutter.module_name }}_engine.tuning.storage import absolute_journal_url, journal_path, worker_tag
 from {{ cookiecutter.module_name }}_engine.tuning.studies import local_storage_url, open_storage, open_study, run_storage_url
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 WRITER = """
 import sys, optuna
 from {{ cookiecutter.module_name }}_engine.tuning.studies import open_storage

@@ -1,4 +1,4 @@
-"""The module's ResNet-18 against the state-dict layout torchvision itself saves (tests/data, see its "source")."""
+"""The module's ResNet-18 against the state-dict layout torchvision itself saves (tests/fixtures, see its "source")."""
 
 import json
 from pathlib import Path
@@ -9,7 +9,8 @@ torch = pytest.importorskip("torch")
 
 from {{ cookiecutter.module_name }}_engine.modalities.image.layers import ResNet18, load_resnet_weights  # noqa: E402
 
-LAYOUT = json.loads((Path(__file__).parent / "data" / "torchvision_resnet18_layout.json").read_text())
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+LAYOUT = json.loads((FIXTURES / "torchvision_resnet18_layout.json").read_text())
 
 
 def test_resnet18_has_torchvisions_tensor_names_shapes_and_dtypes_in_order():

@@ -24,7 +24,7 @@ from {{ cookiecutter.module_name }}_engine.modalities.sequence.fasta import (
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.features import KmerCounts, OneHotSequences, kmer_profiles
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.loading import resolve_labels
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[3]
 SHIPPED = PROJECT / "data" / "external" / "tf_binding_simulated.fa"
 FASTA = ">s1|bound first sequence\nACGTAC\ngtac\n\n>s2|unbound\nAAAA CCCC\n>s3\nTTTT\n"
 

@@ -7,7 +7,7 @@ import re
 import joblib
 import numpy as np
 import pytest
-from test_report import ARTIFACTS, make_run
+from fake_run import ARTIFACTS, make_run
 
 from {{ cookiecutter.module_name }}_engine.models.nets import TorchMLPClassifier, count_parameters
 from {{ cookiecutter.module_name }}_engine.reports.documents import PERSON

@@ -3,7 +3,7 @@
 import copy
 import json
 
-from test_report import ARTIFACTS, make_run
+from fake_run import ARTIFACTS, make_run
 
 from {{ cookiecutter.module_name }}_engine.cli.commands import main
 from {{ cookiecutter.module_name }}_engine.reports.documents import PERSON

@@ -24,7 +24,7 @@ print(json.dumps({"grammars": "rfc3987_syntax" in sys.modules and sys.modules["r
 
 
 def test_notebooks_and_the_registry_entry_are_still_validated_without_the_iri_grammars():
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     notebook = sorted((root / "notebooks").glob("00_*.ipynb"))[0]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run([sys.executable, "-c", SCRIPT, str(notebook)], capture_output=True, text=True,

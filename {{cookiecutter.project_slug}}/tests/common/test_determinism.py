@@ -18,7 +18,7 @@ print(json.dumps(dict(flags=state, compiler_loaded=compiler_loaded, compiler=ind
 
 
 def _state(switch):
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(root / "src"), os.environ.get("PYTHONPATH", "")])}
     env.pop("TORCHINDUCTOR_DETERMINISTIC", None)
     result = subprocess.run([sys.executable, "-c", SCRIPT.replace("SWITCH", switch)], capture_output=True, text=True,

@@ -93,7 +93,7 @@ def test_a_non_numeric_image_target_names_its_line(tmp_path):
 def test_config_accepts_task_regression_for_images(tmp_path):
     from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 
-    raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "lab.yaml").read_text())
+    raw = yaml.safe_load((Path(__file__).resolve().parents[3] / "lab.yaml").read_text())
     raw.update(modality="image", task="regression")
     raw["data"] = {"path": "cells", "labels": "cells.csv", "target": TARGET, "id_column": "file"}
     raw.pop("sequence", None)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
-from test_cnn import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
+from planted_motifs import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
 
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.interpretation.interpret import importance_agreement

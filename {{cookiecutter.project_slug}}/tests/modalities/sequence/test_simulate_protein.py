@@ -10,7 +10,7 @@ from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.fasta import write_fasta
 from {{ cookiecutter.module_name }}_engine.modalities.sequence.simulate import protein_manifest_entry, simulate_protein_families
 
-SHIPPED = Path(__file__).resolve().parents[1] / "data" / "external" / "protein_families_simulated.fa"
+SHIPPED = Path(__file__).resolve().parents[3] / "data" / "external" / "protein_families_simulated.fa"
 WALKER_A = re.compile("G....GK[ST]")
 
 

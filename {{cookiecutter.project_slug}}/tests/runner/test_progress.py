@@ -17,7 +17,7 @@ from {{ cookiecutter.module_name }}_engine.models.netinputs import network_prepr
 from {{ cookiecutter.module_name }}_engine.tuning.search import tune_family, tune_shared
 from {{ cookiecutter.module_name }}_engine.tuning.studies import local_storage_url
 
-PROJECT = Path(__file__).resolve().parents[1]
+PROJECT = Path(__file__).resolve().parents[2]
 ENGINE = "{{ cookiecutter.module_name }}_engine"
 
 

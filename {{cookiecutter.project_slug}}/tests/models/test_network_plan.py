@@ -24,7 +24,7 @@ from {{ cookiecutter.module_name }}_engine.models.nets import count_parameters  
 from {{ cookiecutter.module_name }}_engine.models.networks import make_network  # noqa: E402
 from {{ cookiecutter.module_name }}_engine.tasks.regression.networks import make_regression_network  # noqa: E402
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+SRC = Path(__file__).resolve().parents[2] / "src"
 
 
 def built(pipeline, X, n_outputs):

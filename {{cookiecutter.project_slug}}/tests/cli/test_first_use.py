@@ -1,7 +1,7 @@
 """A newcomer's first commands: helpful --help, a misspelled column named as such, pages that link home."""
 
 import pytest
-from test_report import make_run
+from fake_run import make_run
 
 from {{ cookiecutter.module_name }}_engine.cli.commands import main
 from {{ cookiecutter.module_name }}_engine.reports.report import build_report

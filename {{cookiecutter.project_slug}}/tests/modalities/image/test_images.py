@@ -319,7 +319,7 @@ def test_a_missing_simulated_folder_is_drawn_again(tmp_path):
 def test_lab_yaml_accepts_an_image_study_and_needs_its_label_table(tmp_path):
     from {{ cookiecutter.module_name }}_engine.settings.config import load_config
 
-    raw = yaml.safe_load((Path(__file__).resolve().parents[1] / "lab.yaml").read_text())
+    raw = yaml.safe_load((Path(__file__).resolve().parents[3] / "lab.yaml").read_text())
     raw["modality"], raw["task"] = "image", "classification"  # a classification study (any bake's lab.yaml)
     raw["network"].pop("loss", None)
     for key in ("metric", "families"):  # a regression bake names its own

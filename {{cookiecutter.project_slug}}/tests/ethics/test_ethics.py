@@ -12,7 +12,7 @@ from {{ cookiecutter.module_name }}_engine.ethics.register import (
     register_table,
 )
 
-SHIPPED = Path(__file__).resolve().parents[1] / "ethics" / "register.yaml"
+SHIPPED = Path(__file__).resolve().parents[2] / "ethics" / "register.yaml"
 
 ENTRY = """\
   - id: "{id}"

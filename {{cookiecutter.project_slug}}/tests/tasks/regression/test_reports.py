@@ -4,7 +4,7 @@ import copy
 import json
 
 import pytest
-from test_report import ARTIFACTS, make_run
+from fake_run import ARTIFACTS, make_run
 
 from {{ cookiecutter.module_name }}_engine.reports.documents import completeness
 from {{ cookiecutter.module_name }}_engine.reports.dome import dome_document

@@ -1,6 +1,6 @@
 """Models saved before the engine's move still load, and the table of moved modules is current.
 
-tests/data/legacy_names.json lists every class and function a pickle could name in each file of the
+tests/fixtures/legacy_names.json lists every class and function a pickle could name in each file of the
 study's flat module as it was at the template's last commit with that layout (read from the
 template's git history by tools/legacy_names.py in the template; a baked project has no such
 history). Every one of them must still resolve through models/saved.py to an object of that name.
@@ -25,7 +25,8 @@ from {{ cookiecutter.module_name }}_engine.modalities.tabular import features as
 from {{ cookiecutter.module_name }}_engine.models import nets, preprocess
 from {{ cookiecutter.module_name }}_engine.models.saved import MOVED_MODULES, MOVED_NAMES, current_location, load_model
 
-LEGACY = json.loads((Path(__file__).parent / "data" / "legacy_names.json").read_text(encoding="utf-8"))
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+LEGACY = json.loads((FIXTURES / "legacy_names.json").read_text(encoding="utf-8"))
 
 
 def dump_under_old_names(path, model, old_homes):
