@@ -262,7 +262,7 @@ def epochs_per_second(module: str, kind: str, device: str, batch: int, epochs: i
     import importlib
 
     nets = importlib.import_module(f"{module}_engine.models.nets")
-    conv_nets = importlib.import_module(f"{module}_engine.models.conv_nets")
+    conv_nets = importlib.import_module(f"{module}_engine.modalities.sequence.network")
     nets.seed_everything(0)
     common = {"epochs": epochs, "batch_size": batch, "seed": 0, "device": device}
     model = (nets.TorchMLPClassifier(hidden=(64, 64), **common) if kind == "MLP"
