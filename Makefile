@@ -65,9 +65,9 @@ api: venv ## rewrite the baked project's API.md from the engine's api.py and doc
 
 bench: venv ## runner overhead vs papermill/nbconvert, quick pipeline, network trainer vs skorch, tuning scale, storages, image trainer vs DataLoader
 	$(BIN)/python benchmarks/bench_runner.py
-	$(BIN)/python benchmarks/bench_training.py
-	$(BIN)/python benchmarks/bench_storage.py
-	$(BIN)/python benchmarks/bench_images.py
+	$(BIN)/python benchmarks/bench_models.py
+	$(BIN)/python benchmarks/bench_tuning.py
+	$(BIN)/python benchmarks/bench_image.py
 
 bench-scale: venv ## the quick pipeline at 1,000 / 10,000 / 100,000 rows beside a plain script (long: up to an hour)
 	$(BIN)/python benchmarks/bench_scale.py

@@ -223,7 +223,7 @@ def severe_console_errors(driver):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    """The bad-input catalogue's counts per verdict (tests/test_bad_inputs.py), when it ran."""
+    """The bad-input catalogue's counts per verdict (tests/data/test_bad_inputs.py), when it ran."""
     results = getattr(config, "bad_input_verdicts", None)  # [(case, verdict, why), …]
     if results:
         counts = {verdict: sum(1 for _, v, _ in results if v == verdict) for verdict in ("CLEAR", "UNCLEAR", "LOST")}
@@ -232,3 +232,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         for case, verdict, why in results:
             if verdict != "CLEAR":
                 terminalreporter.write_line(f"  {verdict:<8} {case}: {why}")
+
+
+def assert_baked(result):
+    """The bake succeeded and left a project folder; its path."""
+    assert result.exit_code == 0, result.exception
+    assert result.exception is None
+    assert result.project_path.is_dir()
+    return result.project_path

@@ -2,7 +2,7 @@
 
 Each name of the engine's api.NAMES and api.MODULES is listed under the concern of the module that
 holds it, with the first line of its docstring. `--check` exits 1 when the committed page differs from
-what the engine gives (tests/test_repo.py runs it), so the page never drifts from the code.
+what the engine gives (tests/bake/test_repo.py runs it), so the page never drifts from the code.
 
 Run from the template's root:  .venv/bin/python tools/api_page.py [--check]
 """

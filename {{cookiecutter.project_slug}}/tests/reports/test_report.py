@@ -5,10 +5,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import nbformat
 import pytest
-from matplotlib.figure import Figure
-
 from fake_run import ARTIFACTS, make_run
 
 from {{ cookiecutter.module_name }}_engine.cli.commands import _report_after_run, main

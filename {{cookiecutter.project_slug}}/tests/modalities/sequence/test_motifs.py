@@ -4,9 +4,9 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from planted_motifs import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
-from planted_motifs import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
 
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.interpretation.interpret import importance_agreement

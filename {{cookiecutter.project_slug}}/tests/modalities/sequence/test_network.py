@@ -3,13 +3,12 @@ import hashlib
 import numpy as np
 import pytest
 import torch
+from planted_motifs import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
 from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import learning_curve
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
-
-from planted_motifs import one_thread, planted_motif_set, planted_pwm  # noqa: F401 (one_thread: autouse fixture)
 
 from {{ cookiecutter.module_name }}_engine.common.errors import LabError
 from {{ cookiecutter.module_name }}_engine.modalities.registry import modality_named

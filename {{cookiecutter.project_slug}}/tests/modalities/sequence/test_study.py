@@ -95,7 +95,7 @@ def test_bad_sequence_input_is_one_sentence_naming_the_problem(sequence_project,
 def test_single_class_sequences_are_refused(sequence_project):
     path = _write_fasta(sequence_project, [("s1|a", "ACGT"), ("s2|a", "ACGA")])
     cfg = _config(sequence_project, **{"data.path": path, "data.positive_class": None})
-    with pytest.raises(LabError, match="at least two classes"):
+    with pytest.raises(LabError, match=r"holds a single class \(.a.\); a classifier needs at least two"):
         load_dataset(cfg, sequence_project)
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import optuna
 import pytest
-from conftest import DEFAULT_MODULE
+from conftest import DEFAULT_MODULE, TEMPLATE_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -76,7 +76,7 @@ def project(tmp_path_factory) -> Path:
     from cookiecutter.main import cookiecutter
 
     out = tmp_path_factory.mktemp("distributed")
-    return Path(cookiecutter(str(Path(__file__).resolve().parents[1]), no_input=True, output_dir=str(out)))
+    return Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, output_dir=str(out)))
 
 
 def _tune(project: Path, *args: str) -> subprocess.Popen:

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import yaml
-from test_bake import assert_baked
+from conftest import assert_baked
 
 PROTEIN = "data/external/protein_families_simulated.fa"
 DNA = "data/external/tf_binding_simulated.fa"

@@ -19,11 +19,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import TEMPLATE_DIR
 from cookiecutter.main import cookiecutter
 
 pytestmark = pytest.mark.slow
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+TEMPLATE = TEMPLATE_DIR
 MODULE = "my_lab_project"
 FASTA = "data/external/tf_binding_simulated.fa"
 

@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import TEMPLATE_DIR
 from cookiecutter.main import cookiecutter
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+TEMPLATE = TEMPLATE_DIR
 MODULE = "my_lab_project"
 FOLDER = "data/external/cells_simulated"
 

@@ -2,9 +2,10 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import TEMPLATE_DIR
+
+ROOT = TEMPLATE_DIR
 
 
 def test_notebooks_match_their_sources():

@@ -14,7 +14,7 @@ is present, 2 and 3 run again on the GPU, where the model's compute no longer hi
 No target ratio: on a CPU a convolution's compute dominates. The numbers are only meaningful on an
 otherwise idle machine: the load average is printed first.
 
-Run from the template's root:  .venv/bin/python benchmarks/bench_images.py [--epochs E] [--repeats R]
+Run from the template's root:  .venv/bin/python benchmarks/bench_image.py [--epochs E] [--repeats R]
 """
 
 from __future__ import annotations

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import TEMPLATE_DIR
 
 pytestmark = pytest.mark.slow
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+TEMPLATE = TEMPLATE_DIR
 MODULE = "my_lab_project"
 WAIT = "import os, time\nwhile os.path.exists({flag!r}):\n    time.sleep(0.1)\nprint('done')"
 

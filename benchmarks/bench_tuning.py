@@ -11,7 +11,7 @@ span (first trial's start to last trial's end, leaving out each worker's start-u
 
 The load average is printed before and after: on a machine with fewer free cores than workers, extra workers
 share cores and cannot add throughput. Run from the template's root:
-    .venv/bin/python benchmarks/bench_storage.py [--trials 8] [--epochs 100] [--workers 1 2 4]
+    .venv/bin/python benchmarks/bench_tuning.py [--trials 8] [--epochs 100] [--workers 1 2 4]
 """
 
 from __future__ import annotations

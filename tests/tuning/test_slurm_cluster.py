@@ -22,7 +22,7 @@ from pathlib import Path
 
 import optuna
 import pytest
-from conftest import DEFAULT_MODULE
+from conftest import DEFAULT_MODULE, TEMPLATE_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -129,7 +129,7 @@ def project(tmp_path_factory) -> Path:
     from cookiecutter.main import cookiecutter
 
     out = tmp_path_factory.mktemp("slurm")
-    project = Path(cookiecutter(str(Path(__file__).resolve().parents[1]), no_input=True, output_dir=str(out)))
+    project = Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, output_dir=str(out)))
     assert _module(project, os.environ, "split", "--new").returncode == 0
     return project
 

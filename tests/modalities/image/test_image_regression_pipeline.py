@@ -17,9 +17,10 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from conftest import TEMPLATE_DIR
 from cookiecutter.main import cookiecutter
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+TEMPLATE = TEMPLATE_DIR
 MODULE = "my_lab_project"
 FOLDER = "data/external/translocation_simulated"
 

@@ -22,7 +22,7 @@ min_identity that each method puts in their founder's cluster (recall).
 Targets: 100,000 DNA sequences in <= 120 s and <= 2 GB with the default method (mmseqs). A missed target
 prints MISSED. The numbers mean something only on an idle machine: the load average is printed first.
 
-Run from the template's root:  .venv/bin/python benchmarks/bench_split.py [--sizes dna:2000,protein:2000]
+Run from the template's root:  .venv/bin/python benchmarks/bench_splits.py [--sizes dna:2000,protein:2000]
 """
 
 from __future__ import annotations

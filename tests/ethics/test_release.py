@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import TEMPLATE_DIR
 from cookiecutter.main import cookiecutter
 
 pytestmark = pytest.mark.slow
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+TEMPLATE = TEMPLATE_DIR
 MODULE = "my_lab_project"
 OPTIONS = ("-p", "data.subgroup_columns=[mean_radius]", "-p", "ethics.subgroup_gap=0.01")
 

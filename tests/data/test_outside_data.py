@@ -20,11 +20,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from conftest import TEMPLATE_DIR
 from cookiecutter.main import cookiecutter
 
 pytestmark = pytest.mark.slow
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+TEMPLATE = TEMPLATE_DIR
 
 
 def site_table(seed: int = 3) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from conftest import (
     OPTIONAL_PATHS,
     TEMPLATE_DIR,
     UNRENDERED_JINJA,
+    assert_baked,
     expected_paths,
     read_text_or_none,
 )
@@ -47,13 +48,6 @@ COMBINATIONS = [
 
 def combo_id(answers):
     return f"{answers['license']}-sensitive{answers['sensitive_data']}-ci_{answers['ci']}"
-
-
-def assert_baked(result):
-    assert result.exit_code == 0, result.exception
-    assert result.exception is None
-    assert result.project_path.is_dir()
-    return result.project_path
 
 
 # --- default bake -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ at or above min_identity) and the load average before and after (the machine may
 Target: the whole run <= 20 minutes on 2 cores. A missed target prints MISSED; the exit status is 1
 only when the run itself fails.
 
-Run from the template's root:  .venv/bin/python benchmarks/bench_sequence_pipeline.py [--n 100000] [--keep]
+Run from the template's root:  .venv/bin/python benchmarks/bench_sequence.py [--n 100000] [--keep]
 (`--resume PROJECT NN` resumes a kept project's latest run from notebook NN and times those notebooks.)
 """
 

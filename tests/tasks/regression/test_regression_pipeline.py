@@ -17,11 +17,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import TEMPLATE_DIR
 from cookiecutter.main import cookiecutter
 
 pytestmark = pytest.mark.slow
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+TEMPLATE = TEMPLATE_DIR
 MODULE = "my_lab_project"
 # The tabular runs search two trials per family (the numbers checked here do not depend on the
 # budget); both runs of the byte-identity check use the same.

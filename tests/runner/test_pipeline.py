@@ -17,11 +17,12 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from conftest import TEMPLATE_DIR
 from cookiecutter.main import cookiecutter
 
 pytestmark = pytest.mark.slow
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+TEMPLATE = TEMPLATE_DIR
 MODULE = "my_lab_project"
 NEW_FIGURES = {
     "01_pca", "05_learning_curves", "05_loss_curve", "05_shuffled_labels", "05_roc_pr", "05_calibration",

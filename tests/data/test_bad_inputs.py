@@ -30,8 +30,9 @@ import nbformat
 import pandas as pd
 import pytest
 import yaml
+from conftest import TEMPLATE_DIR
 
-TEMPLATE = Path(__file__).resolve().parents[1]
+TEMPLATE = TEMPLATE_DIR
 MODULE = "my_lab_project"
 DATA = "data/external/breast_cancer_wisconsin.csv"
 RESULTS: list[tuple[str, str, str]] = []
@@ -491,7 +492,7 @@ CASES = [
          setup=write_text("lab.yaml", "")),
     Case("lab-yaml-is-a-list", "16", ["check"], 2, r"lab\.yaml must hold fields \(key: value\), but it holds a list",
          setup=write_text("lab.yaml", "- a\n- b\n")),
-    Case("empty-target-line-numbers", "16", ["run"], 2, r"target column 'diagnosis' is empty on line\(s\) \[7\];",
+    Case("empty-target-line-numbers", "16", ["run"], 2, r"target column 'diagnosis' is empty on line 7;",
          setup=use_table(TARGET_EMPTY), after=no_run_folder),
     Case("manifest-yaml-error-line-column", "16", ["check"], 2,
          r"data/manifest\.yaml is not valid YAML at line \d+, column \d+", setup=replace_text(
@@ -674,5 +675,5 @@ def test_bad_input(case, pristine, tmp_path):
 
 def test_every_item_of_the_issue_has_a_case():
     items = {case.item for case in CASES}
-    # 13 (a second Ctrl-C) runs a kernel: tests/test_interrupts.py
+    # 13 (a second Ctrl-C) runs a kernel: tests/runner/test_interrupts.py
     assert {str(n) for n in range(1, 17)} - {"13"} <= items

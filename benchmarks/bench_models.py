@@ -30,7 +30,7 @@ c. Devices: the module's MLP on 20,000 x 100 random features and its CNN on 20,0
 A missed target prints MISSED; the exit status is 0 unless a timed command fails. The numbers
 are only meaningful on an otherwise idle machine: the script prints the load average first.
 
-Run from the template's root:  .venv/bin/python benchmarks/bench_training.py [--repeats R]
+Run from the template's root:  .venv/bin/python benchmarks/bench_models.py [--repeats R]
 """
 
 from __future__ import annotations
