@@ -11,8 +11,10 @@ import pytest
 import yaml
 
 PROJECT = Path(__file__).resolve().parents[1]
-MODALITY = yaml.safe_load((PROJECT / "lab.yaml").read_text())["modality"]
-TASK = yaml.safe_load((PROJECT / "lab.yaml").read_text()).get("task", "classification")
+SETTINGS = yaml.safe_load((PROJECT / "lab.yaml").read_text())
+MODALITY = SETTINGS["modality"]
+TASK = SETTINGS.get("task", "classification")
+ALPHABET = (SETTINGS.get("sequence") or {}).get("alphabet", "dna")
 
 
 @pytest.fixture
@@ -30,11 +32,13 @@ def project(tmp_path) -> Path:
 
 @pytest.fixture
 def sequence_project(tmp_path) -> Path:
-    """The same copy, in a project of sequences (FASTA)."""
+    """The same copy, in a project of DNA sequences (FASTA): these tests use the DNA example's labels and motif."""
     if MODALITY != "sequence":
         pytest.skip(f"uses the example sequences; this project's modality is {MODALITY}")
     if TASK != "classification":
         pytest.skip(f"uses the example classification sequences; this project's task is {TASK}")
+    if ALPHABET != "dna":
+        pytest.skip(f"uses the example DNA binding windows; this project's sequences are {ALPHABET}")
     return _copy_project(tmp_path)
 
 
