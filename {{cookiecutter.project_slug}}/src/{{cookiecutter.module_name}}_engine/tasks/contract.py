@@ -8,6 +8,7 @@ as scikit-learn's `check_estimator` checks an estimator.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import numpy as np
@@ -23,6 +24,27 @@ from .views import (
 )
 
 PRIOR = "prior"  # the family key of the model that knows nothing (class frequencies, the training mean)
+
+
+class view:  # noqa: N801 - used like a property
+    """A notebook view, read on first use from a module of the task's own folder: `view("question", "QUESTION")`.
+
+    Lazy, so registering a task imports none of its notebook code (and no PyTorch).
+    """
+
+    def __init__(self, module: str, name: str):
+        self.module, self.name = module, name
+
+    def __set_name__(self, owner, attribute: str) -> None:
+        self.attribute = attribute
+        self.package = owner.__module__.rpartition(".")[0]  # the folder of the class that names the view
+
+    def __get__(self, task, owner=None):
+        if task is None:
+            return self
+        value = getattr(importlib.import_module(f"{self.package}.{self.module}"), self.name)
+        task.__dict__[self.attribute] = value
+        return value
 
 
 class Task:

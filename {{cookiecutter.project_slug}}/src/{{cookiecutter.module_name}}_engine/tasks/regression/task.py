@@ -6,11 +6,9 @@ folder's modules, imported when a method first needs them, so reading the regist
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import numpy as np
 
-from ..contract import Task
+from ..contract import Task, view
 
 METRICS = ("r2", "rmse", "mae", "spearman")
 PANEL = ("r2", "rmse", "mae", "pearson", "spearman")
@@ -130,48 +128,14 @@ class RegressionTask(Task):
 
         return target_confounding_warnings(group_result, by_column)
 
-    # notebook views ---------------------------------------------------------------------------
-    @cached_property
-    def question(self):
-        from .profile import QUESTION
-
-        return QUESTION
-
-    @cached_property
-    def baselines(self):
-        from .models import BASELINES
-
-        return BASELINES
-
-    @cached_property
-    def network(self):
-        from .checks import HEAD
-
-        return HEAD
-
-    @cached_property
-    def overfitting(self):
-        from .overfitting import OVERFITTING
-
-        return OVERFITTING
-
-    @cached_property
-    def interpretation(self):
-        from .views import INTERPRETATION
-
-        return INTERPRETATION
-
-    @cached_property
-    def report(self):
-        from .report import REPORT
-
-        return REPORT
-
-    @cached_property
-    def ethics(self):
-        from .views import ETHICS
-
-        return ETHICS
+    # notebook views: (module of this folder, name in it), imported on first use --------------
+    question = view("profile", "QUESTION")
+    baselines = view("models", "BASELINES")
+    network = view("checks", "HEAD")
+    overfitting = view("overfitting", "OVERFITTING")
+    interpretation = view("views", "INTERPRETATION")
+    report = view("report", "REPORT")
+    ethics = view("views", "ETHICS")
 
 
 TASK = RegressionTask()
