@@ -43,7 +43,6 @@ import numpy as np
 from {ENGINE}.common.files import write_json
 from {ENGINE}.common.lazy_imports import optuna
 from {ENGINE}.ethics.release import saved_models, tuned_models
-from {ENGINE}.models.task_models import build_for_target
 from {ENGINE}.runner.runs import Run
 from {ENGINE}.tuning.results import study_result
 from {ENGINE}.tuning.studies import local_storage_url, open_storage, study_name_for
@@ -64,8 +63,8 @@ X_train, y_train = run.part("train")
 X_tune, y_tune = run.part("tune")
 difference, accuracy = {{}}, {{}}
 for family, model in loaded.items():
-    refit = build_for_target(family, X_train, tuning[family]["best_params"], y_train, seed=run.seed,
-                             device=run.cfg.device).fit(X_train, y_train)
+    refit = run.task.build_model(family, X_train, tuning[family]["best_params"], seed=run.seed,
+                                 device=run.cfg.device).fit(X_train, y_train)
     difference[family] = float(np.abs(model.predict_proba(X_tune) - refit.predict_proba(X_tune)).max())
     accuracy[family] = float((model.predict(X_tune) == y_tune).mean())
 storage = open_storage(local_storage_url(old))
